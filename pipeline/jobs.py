@@ -1,0 +1,130 @@
+"""Recompute: the only writer of the warehouse.
+
+``recompute`` takes the build lock, builds ``warehouse.next.duckdb`` from the landing zone (staging -> dimensions
+and facts -> marts: indices and scores), runs the audits, records ``_build`` and swaps the file in. Every attempt
+is recorded in ``ops.sqlite`` (``builds``), succeeded or failed, with the step that failed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+import pipeline
+from pipeline.marts import build_marts
+from pipeline.ops import OpsStore
+from pipeline.scoring import Methodology
+from pipeline.settings import Settings
+from warehouse.build import Builder
+from warehouse.lock import BuildLock
+
+#: Test hook for fault tests: with CLUSTERSTATS_PAUSE_AT=<step>, the build sleeps at that step (seconds from
+#: CLUSTERSTATS_PAUSE_SECONDS, default 30) so a test can kill it there. Steps: staging, marts, audits, swap.
+PAUSE_ENV = "CLUSTERSTATS_PAUSE_AT"
+
+DEMO_PREFIX = "synthetic-demo-"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A finished build."""
+
+    build_id: str
+    uploads: int
+    rows: dict[str, int]
+    seconds: float
+    methodology_hash: str
+
+    @property
+    def message(self) -> str:
+        facts = ", ".join(f"{n} {k}" for k, n in self.rows.items() if n)
+        return (f"Build {self.build_id} is live: {self.uploads} uploads ({facts or 'no records yet'}), "
+                f"methodology {self.methodology_hash}, {self.seconds:.1f} s.")
+
+
+def _pause(step: str) -> None:
+    if os.environ.get(PAUSE_ENV) == step:
+        time.sleep(float(os.environ.get("CLUSTERSTATS_PAUSE_SECONDS", "30")))
+
+
+def new_build_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def recompute(
+    settings: Settings,
+    *,
+    trigger: str = "manual",
+    who: str | None = None,
+    methodology: Methodology | None = None,
+    wait_seconds: float = 0.0,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the warehouse from the landing zone and make it live. Raises ``WarehouseLocked`` when another build
+    runs, ``AuditFailed`` when an audit finds bad rows (the previous warehouse stays live)."""
+    settings.ensure_dirs()
+    store = OpsStore(settings.ops_path)
+    store.migrate()
+    who = who or _user()
+    methodology = methodology or Methodology.default()
+    say = progress or (lambda _msg: None)
+    started = time.monotonic()
+    with BuildLock(settings.lock_path, wait_seconds=wait_seconds):
+        build_id = new_build_id()
+        store.start_build(build_id, trigger=trigger, who=who)
+        builder = Builder(settings.next_warehouse_path, settings.warehouse_path)
+        step = "create"
+        try:
+            builder.create()
+            step = "staging"
+            uploads = store.uploads()
+            say(f"loading {len(uploads)} uploads")
+            rows = builder.load_landing(settings.data_dir, uploads)
+            builder.run_staging()
+            _pause("staging")
+            step = "marts"
+            say("computing indices and scores")
+            build_marts(builder, methodology)
+            _pause("marts")
+            step = "audits"
+            say("auditing")
+            builder.run_audits()
+            _pause("audits")
+            step = "swap"
+            builder.finish({
+                "build_id": build_id,
+                "built_at": datetime.now(UTC),
+                "code_version": pipeline.__version__,
+                "methodology_hash": methodology.hash,
+                "landing_seq": max((u.seq for u in uploads), default=0),
+                "uploads": len(uploads),
+                "demo_data": any(u.file_name.startswith(DEMO_PREFIX) for u in uploads),
+                "trigger": trigger,
+                "who": who,
+            })
+            _pause("swap")
+            builder.swap()
+        except BaseException as exc:
+            builder.abort()
+            store.finish_build(build_id, status="failed", message=f"step {step}: {exc}"[:4000])
+            raise
+        store.finish_build(build_id, status="succeeded", uploads=len(uploads))
+    result = BuildResult(build_id, len(uploads), rows, time.monotonic() - started, methodology.hash)
+    say(result.message)
+    return result
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+__all__ = ["BuildResult", "recompute"]

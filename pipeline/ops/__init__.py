@@ -1,0 +1,201 @@
+"""The operations store, ``data/ops.sqlite``: upload manifest, rejections, builds and the audit log.
+
+SQLite in WAL mode suits it: many small transactions from several processes (CLI, app, worker). Connections are
+short-lived; schema changes are numbered ``migrations/*.sql`` files applied once each and recorded in
+``_migrations``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A landed upload, as recorded in the manifest."""
+
+    seq: int
+    upload_id: str
+    kind: str
+    vintage: int
+    file_name: str
+    sha256: str
+    rows: int
+    path: str
+    source_format: str
+    encoding: str | None
+    sheet: str | None
+    headers: dict[str, str]
+    units: dict[str, Any]
+    who: str
+    landed_at: str
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Upload:
+        d = dict(row)
+        d["headers"] = json.loads(d.pop("headers_json"))
+        d["units"] = json.loads(d.pop("units_json"))
+        return cls(**d)
+
+
+class OpsStore:
+    """Access to ops.sqlite. Cheap to create; every method opens and closes its own connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            con.row_factory = sqlite3.Row
+            con.execute("pragma journal_mode=wal")
+            con.execute("pragma busy_timeout=30000")
+            con.execute("pragma synchronous=full")
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An IMMEDIATE transaction: writers queue instead of failing halfway."""
+        with self.connect() as con:
+            con.execute("begin immediate")
+            try:
+                yield con
+            except BaseException:
+                con.execute("rollback")
+                raise
+            con.execute("commit")
+
+    # -- migrations ---------------------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        """Apply pending migrations; returns the names applied (empty when up to date)."""
+        applied: list[str] = []
+        files = sorted(
+            (f for f in resources.files("pipeline.ops").joinpath("migrations").iterdir() if f.name.endswith(".sql")),
+            key=lambda f: f.name,
+        )
+        with self.transaction() as con:
+            con.execute(
+                "create table if not exists _migrations (version integer primary key, name text not null, "
+                "applied_at text not null)"
+            )
+            done = {r[0] for r in con.execute("select version from _migrations")}
+            for f in files:
+                version = int(f.name.split("_", 1)[0])
+                if version in done:
+                    continue
+                for statement in _statements(f.read_text(encoding="utf-8")):
+                    con.execute(statement)
+                con.execute("insert into _migrations values (?, ?, ?)", (version, f.name, utc_now()))
+                applied.append(f.name)
+        return applied
+
+    # -- uploads ------------------------------------------------------------------------------------------
+    def find_upload(self, upload_id: str) -> Upload | None:
+        with self.connect() as con:
+            row = con.execute("select * from uploads where upload_id = ?", (upload_id,)).fetchone()
+        return Upload.from_row(row) if row else None
+
+    def record_upload(self, **fields: Any) -> tuple[Upload, bool]:
+        """Insert a manifest row with the next vintage of its kind: (row, True); (existing row, False) if the
+        same upload was recorded meanwhile (two processes landing the same file)."""
+        with self.transaction() as con:
+            row = con.execute("select * from uploads where upload_id = ?", (fields["upload_id"],)).fetchone()
+            if row is not None:
+                return Upload.from_row(row), False
+            (vintage,) = con.execute(
+                "select coalesce(max(vintage), 0) + 1 from uploads where kind = ?", (fields["kind"],)
+            ).fetchone()
+            values = {
+                **{k: v for k, v in fields.items() if k not in ("headers", "units")},
+                "vintage": vintage,
+                "headers_json": json.dumps(fields["headers"], ensure_ascii=False),
+                "units_json": json.dumps(fields["units"], ensure_ascii=False),
+                "landed_at": utc_now(),
+            }
+            cols = ", ".join(values)
+            marks = ", ".join("?" for _ in values)
+            con.execute(f"insert into uploads ({cols}) values ({marks})", tuple(values.values()))
+            self._audit(con, fields["who"], "upload", {"upload_id": fields["upload_id"], "kind": fields["kind"],
+                                                       "file": fields["file_name"], "rows": fields["rows"]})
+            row = con.execute("select * from uploads where upload_id = ?", (fields["upload_id"],)).fetchone()
+        return Upload.from_row(row), True
+
+    def uploads(self, kind: str | None = None) -> list[Upload]:
+        """Landed uploads in landing order (optionally of one kind)."""
+        if not self.path.exists():
+            return []
+        with self.connect() as con:
+            if kind is None:
+                rows = con.execute("select * from uploads order by seq").fetchall()
+            else:
+                rows = con.execute("select * from uploads where kind = ? order by seq", (kind,)).fetchall()
+        return [Upload.from_row(r) for r in rows]
+
+    def record_rejection(self, *, kind: str, file_name: str, sha256: str, report: dict[str, Any], who: str) -> None:
+        with self.transaction() as con:
+            con.execute(
+                "insert into rejections (kind, file_name, sha256, failures, report_json, who, at) "
+                "values (?, ?, ?, ?, ?, ?, ?)",
+                (kind, file_name, sha256, len(report["failures"]), json.dumps(report, ensure_ascii=False), who,
+                 utc_now()),
+            )
+            self._audit(con, who, "upload_rejected", {"kind": kind, "file": file_name,
+                                                      "failures": len(report["failures"])})
+
+    # -- builds -------------------------------------------------------------------------------------------
+    def start_build(self, build_id: str, *, trigger: str, who: str) -> None:
+        with self.transaction() as con:
+            con.execute(
+                "insert into builds (build_id, trigger, who, pid, started_at, status) values (?, ?, ?, ?, ?, ?)",
+                (build_id, trigger, who, os.getpid(), utc_now(), "running"),
+            )
+
+    def finish_build(self, build_id: str, *, status: str, uploads: int | None = None, message: str = "") -> None:
+        with self.transaction() as con:
+            con.execute(
+                "update builds set finished_at = ?, status = ?, uploads = ?, message = ? where build_id = ?",
+                (utc_now(), status, uploads, message, build_id),
+            )
+            self._audit(con, "system", f"build_{status}", {"build_id": build_id, "message": message})
+
+    def builds(self, limit: int = 50) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        with self.connect() as con:
+            rows = con.execute("select * from builds order by started_at desc, rowid desc limit ?", (limit,))
+            return [dict(r) for r in rows.fetchall()]
+
+    # -- audit --------------------------------------------------------------------------------------------
+    def audit(self, who: str, action: str, detail: dict[str, Any]) -> None:
+        with self.transaction() as con:
+            self._audit(con, who, action, detail)
+
+    @staticmethod
+    def _audit(con: sqlite3.Connection, who: str, action: str, detail: dict[str, Any]) -> None:
+        con.execute(
+            "insert into audit_log (at, who, action, detail) values (?, ?, ?, ?)",
+            (utc_now(), who, action, json.dumps(detail, ensure_ascii=False)),
+        )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (no semicolons inside string literals in our migrations)."""
+    lines = [ln for ln in script.splitlines() if not ln.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

@@ -1,0 +1,79 @@
+"""Render helpers shared by the pages: banners, number formats, charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from ui.i18n import lang, t
+
+
+def banners(build: dict[str, Any] | None) -> None:
+    """Say plainly what the user is looking at: demo data, single-user mode."""
+    if build is not None and build.get("demo_data"):
+        st.warning(t("synthetic_banner"), icon="🧪")
+    st.caption(t("local_mode"))
+
+
+def build_caption(build: dict[str, Any]) -> None:
+    built = str(build["built_at"])[:19]
+    st.caption(t("build", build_id=build["build_id"], built_at=built) + " · "
+               + t("methodology", hash=build["methodology_hash"]))
+
+
+def yuan(value: float | None) -> str:
+    """Money for people: 亿元 in Chinese, billion yuan in English."""
+    if value is None:
+        return "–"
+    if lang() == "zh":
+        return f"{value / 1e8:,.1f} 亿元"
+    return f"{value / 1e9:,.2f} bn yuan"
+
+
+def persons(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if lang() == "zh":
+        return f"{value / 1e4:,.2f} 万人"
+    return f"{value:,.0f} persons"
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def pct_change(cur: float | None, prev: float | None) -> str | None:
+    if cur is None or prev in (None, 0):
+        return None
+    return f"{(cur / prev - 1) * 100:+.1f}%"
+
+
+def bar_chart(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, sort: str | None = "-x",
+              rule: float | None = None, color: str | None = None) -> None:
+    """A horizontal bar chart (Altair); ``rule`` draws a reference line at that x (e.g. LQ = 1)."""
+    base = alt.Chart(frame.to_pandas())
+    enc: dict[str, Any] = {
+        "x": alt.X(f"{x}:Q", title=x_title),
+        "y": alt.Y(f"{y}:N", title=y_title, sort=sort),
+        "tooltip": [alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:Q", title=x_title, format=",.2f")],
+    }
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", legend=None)
+    chart = base.mark_bar().encode(**enc)
+    if rule is not None:
+        chart = chart + alt.Chart(pl.DataFrame({"r": [rule]}).to_pandas()).mark_rule(
+            color="#c0392b", strokeDash=[4, 3]
+        ).encode(x="r:Q")
+    st.altair_chart(chart, width="stretch")
+
+
+def line_chart(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, reverse: bool = False) -> None:
+    chart = alt.Chart(frame.to_pandas()).mark_line(point=True).encode(
+        x=alt.X(f"{x}:O", title=x_title),
+        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(reverse=reverse, zero=False)),
+        tooltip=[f"{x}:O", alt.Tooltip(f"{y}:Q", format=",.1f")],
+    )
+    st.altair_chart(chart, width="stretch")

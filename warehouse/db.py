@@ -1,0 +1,75 @@
+"""DuckDB access: SQL files, identifier quoting, short-lived read-only connections.
+
+All DuckDB calls of the project go through this package, so a change of DuckDB's Python API (2.x removed
+``fetchone`` from relations and blocks a connection while an ``execute`` result is unfinished) touches one place.
+Values are always bound parameters; identifiers only pass through :func:`quote_ident`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from pipeline.errors import NoWarehouse
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier for DuckDB (the only way identifiers enter SQL text)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@cache
+def sql_text(relative: str) -> str:
+    """The text of ``warehouse/sql/<relative>``."""
+    return resources.files("warehouse").joinpath("sql", relative).read_text(encoding="utf-8")
+
+
+def sql_files(folder: str) -> list[str]:
+    """Relative paths of the ``.sql`` files in ``warehouse/sql/<folder>``, in name order."""
+    root = resources.files("warehouse").joinpath("sql", folder)
+    return sorted(f"{folder}/{f.name}" for f in root.iterdir() if f.name.endswith(".sql"))
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a DDL script on semicolons at line ends (our DDL has no semicolons in literals)."""
+    body = "\n".join(line for line in script.splitlines() if not line.strip().startswith("--"))
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+          ) -> pl.DataFrame:
+    """Run a query and return its result as a polars frame."""
+    return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> None:
+    """Run a statement to completion (no result kept open on the connection)."""
+    if params:
+        con.sql(sql, params=params)
+    else:
+        con.sql(sql)
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection to the live warehouse; never cache it (it would block the swap's
+    readers from seeing a new build and, opened read-write, the writer)."""
+    if not Path(path).exists():
+        raise NoWarehouse()
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection; only the build uses it, on ``warehouse.next.duckdb``."""
+    return duckdb.connect(str(path), read_only=False, config={"threads": 2})

@@ -1,0 +1,3 @@
+-- The live build.
+-- grain: build_id (one row)
+select * from _build

@@ -1,0 +1,13 @@
+-- Firm records: the newest vintage of each firm and year (the whole record).
+-- grain: firm_id, year
+insert into fact_firm
+with stg as (
+    select * from stg_firms
+),
+final as (
+    select firm_id, year, name, region_code, industry_code, cluster_code, employment, output_value,
+           upload_id, vintage
+    from stg
+    qualify row_number() over (partition by firm_id, year order by seq desc, source_row desc) = 1
+)
+select * from final
