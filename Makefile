@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/clusterstats demo
 
 test: $(STAMP)
+	$(BIN)/ruff check pipeline schemas warehouse ui tests
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --doctest-modules pipeline/indices pipeline/scoring -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline schemas warehouse ui tests

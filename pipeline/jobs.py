@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-
 import pipeline
 from pipeline.marts import build_marts
 from pipeline.ops import OpsStore
@@ -76,6 +75,7 @@ def recompute(
     say = progress or (lambda _msg: None)
     started = time.monotonic()
     with BuildLock(settings.lock_path, wait_seconds=wait_seconds):
+        store.mark_interrupted()  # we hold the lock, so any build still 'running' died
         build_id = new_build_id()
         store.start_build(build_id, trigger=trigger, who=who)
         builder = Builder(settings.next_warehouse_path, settings.warehouse_path)

@@ -40,7 +40,7 @@ _add("energy", 1e4, "万吨标准煤", "万吨标煤", "10k tce", "10 thousand t
 _add("count", 1.0, "个", "家", "件", "项", "count", "number", "units", "firms", "patents")
 _add("count", 1e4, "万个", "万家", "万件")
 
-# A unit in brackets at the end of a header: 产值(万元), 产值（万元）, output [10k yuan], output_value_万元 is not parsed.
+# A unit in brackets at the end of a header: 产值(万元), 产值（万元）, output [10k yuan].
 _HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*[(\[（【](?P<unit>[^()\[\]（）【】]+)[)\]）】]\s*$")
 
 

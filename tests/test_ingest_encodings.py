@@ -11,12 +11,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 import xlsxwriter
+from conftest import read_landed
 
 from pipeline.ingest import ingest_bytes, ingest_file
 from pipeline.ops import OpsStore
 from pipeline.reading import decode_text
-
-from conftest import read_landed
 
 # Chinese headers, units in the header: employment in 万人, output in 万元 (full-width brackets on one of them).
 GBK_TEXT = """地区代码,行业代码,年份,从业人员（万人）,工业总产值(万元)

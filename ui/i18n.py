@@ -74,7 +74,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload_file": ("File (CSV, Excel or Parquet)", "文件（CSV、Excel 或 Parquet）"),
     "sheet": ("Excel sheet (empty: the first)", "Excel 工作表（留空：第一个）"),
     "report_title": ("Validation report", "校验报告"),
-    "valid_preview": ("All {rows} rows are valid. Preview of what will land:", "全部 {rows} 行校验通过。将入库数据预览："),
+    "valid_preview": (
+        "All {rows} rows are valid. Preview of what will land:", "全部 {rows} 行校验通过。将入库数据预览："
+    ),
     "land": ("Land this upload", "确认入库"),
     "rebuild_after": ("Rebuild the warehouse after landing", "入库后重新计算"),
     "rebuild": ("Rebuild now", "立即重新计算"),
@@ -93,6 +95,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "yuan_e8": ("100 million yuan", "亿元"),
     "persons_e4": ("10,000 persons", "万人"),
 }
+
+
+SIZE_BANDS_ZH = {"under 1 billion": "10亿元以下", "1-10 billion": "10亿-100亿元", "over 10 billion": "100亿元以上"}
+
+
+def band(label: str | None) -> str:
+    """A size band (stored in English) in the current language."""
+    if not label:
+        return "–"
+    return SIZE_BANDS_ZH.get(label, label) if lang() == "zh" else f"{label} yuan"
 
 
 def lang() -> str:

@@ -167,6 +167,17 @@ class OpsStore:
                 (build_id, trigger, who, os.getpid(), utc_now(), "running"),
             )
 
+    def mark_interrupted(self) -> int:
+        """Builds still 'running' when the lock is free were killed: record them as failed. Returns how many."""
+        with self.transaction() as con:
+            rows = con.execute("select build_id, pid from builds where status = 'running'").fetchall()
+            for build_id, pid in rows:
+                con.execute(
+                    "update builds set status = 'failed', finished_at = ?, message = ? where build_id = ?",
+                    (utc_now(), f"interrupted: the build process (pid {pid}) ended before finishing", build_id),
+                )
+        return len(rows)
+
     def finish_build(self, build_id: str, *, status: str, uploads: int | None = None, message: str = "") -> None:
         with self.transaction() as con:
             con.execute(

@@ -27,8 +27,9 @@ def indicator_values(
     ...                     "indicator": ["output_value", "employment"] * 2, "value": [100.0, 4.0, 120.0, 5.0]})
     >>> m = Methodology.default()
     >>> out = indicator_values(rep, m).filter(pl.col("indicator").is_in(["output_growth", "labour_productivity"]))
-    >>> out.sort("indicator", "year").select("year", "indicator", "raw_value").rows()
-    [(2021, 'labour_productivity', 25.0), (2022, 'labour_productivity', 24.0), (2021, 'output_growth', None), (2022, 'output_growth', 20.0)]
+    >>> out.sort("indicator", "year").select("year", "indicator", "raw_value").rows()  # doctest: +NORMALIZE_WHITESPACE
+    [(2021, 'labour_productivity', 25.0), (2022, 'labour_productivity', 24.0),
+     (2021, 'output_growth', None), (2022, 'output_growth', 20.0)]
     """
     wide = reported.pivot(on=indicator, index=[unit, year], values=value, aggregate_function="first")
     frames = []

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui import components as c
 from ui import data
-from ui.i18n import name_of, t
+from ui.i18n import band, name_of, t
 
 s = data.settings()
 build = data.current_build(s)
@@ -42,13 +42,14 @@ with left:
     bands = data.size_bands(path, build_id, year)
     st.dataframe(
         bands.select(
-            pl.col("size_band").alias(t("size_band")),
+            pl.col("size_band").map_elements(band, return_dtype=pl.String).alias(t("size_band")),
             pl.col("clusters").alias(t("clusters")),
             (pl.col("share") * 100).round(1).alias(t("share") + " (%)"),
         ),
         hide_index=True,
     )
-    c.bar_chart(bands, x="clusters", y="size_band", x_title=t("clusters"), y_title=t("size_band"), sort=None)
+    c.bar_chart(bands.with_columns(pl.col("size_band").map_elements(band, return_dtype=pl.String)),
+                x="clusters", y="size_band", x_title=t("clusters"), y_title=t("size_band"), sort=None)
 with right:
     st.subheader(t("top_clusters"))
     clusters = data.cluster_list(path, build_id, year).filter(pl.col("score").is_not_null()).head(10)

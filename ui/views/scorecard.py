@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui import components as c
 from ui import data
-from ui.i18n import name_of, t
+from ui.i18n import band, name_of, t
 
 s = data.settings()
 build = data.current_build(s)
@@ -34,12 +34,12 @@ if head is None:
     st.stop()
 st.header(name_of(head))
 st.caption(" · ".join([t(f"{head['tier']}_tier"), head["category"], name_of(head, "lead_region_name"),
-                       head["size_band"] or ""]))
+                       band(head["size_band"])]))
 m = st.columns(4)
 m[0].metric(t("score"), c.number(head["score"]))
 m[1].metric(t("rank"), t("rank_of", rank=head["rank"], n=head["n_ranked"]) if head["rank"] else "–")
 m[2].metric(t("output"), c.yuan(head["output_value"]))
-m[3].metric(t("size_band"), head["size_band"] or "–")
+m[3].metric(t("size_band"), band(head["size_band"]))
 if head["score"] is None and head["note"]:
     st.warning(t("not_scored", note=head["note"]))
 

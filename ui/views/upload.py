@@ -20,9 +20,10 @@ build = data.current_build(s)
 st.title(t("nav_upload"))
 c.banners(build)
 
+zh = lang() == "zh"
 kind = st.selectbox(
     t("upload_kind"), list(KINDS), key="upload_kind",
-    format_func=lambda k: f"{KINDS[k].title_zh if lang() == 'zh' else KINDS[k].title} ({k})",
+    format_func=lambda k: f"{KINDS[k].title_zh if zh else KINDS[k].title} ({k})",
 )
 sheet = st.text_input(t("sheet"), key="upload_sheet") or None
 uploaded = st.file_uploader(t("upload_file"), type=["csv", "txt", "xlsx", "xls", "parquet"], key="upload_file")
