@@ -250,7 +250,14 @@ def kinds(kind: str | None) -> None:
 
 
 def _serve(settings: Settings, port: int, host: str) -> None:
-    """Replace this process with the Streamlit server."""
+    """Replace this process with the Streamlit server (rebuilding first a warehouse of an older layout)."""
+    from pipeline.jobs import recompute
+    from warehouse.queries import build_info, is_current
+
+    build = build_info(settings.warehouse_path)
+    if build is not None and not is_current(build):
+        click.echo("The warehouse was built by another version of clusterstats; rebuilding it from the landing zone.")
+        click.echo(recompute(settings, trigger="upgrade", wait_seconds=600).message)
     app = str(resources.files("ui").joinpath("app.py"))
     env = {**os.environ, ENV_DATA_DIR: str(settings.data_dir)}
     args = [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.address", host,

@@ -21,6 +21,7 @@ from pipeline.ops import OpsStore
 from pipeline.scoring import Methodology
 from pipeline.settings import Settings
 from warehouse.build import Builder
+from warehouse.db import schema_version
 from warehouse.lock import BuildLock
 
 #: Test hook for fault tests: with CLUSTERSTATS_PAUSE_AT=<step>, the build sleeps at that step (seconds from
@@ -101,6 +102,7 @@ def recompute(
                 "build_id": build_id,
                 "built_at": datetime.now(UTC),
                 "code_version": pipeline.__version__,
+                "schema_version": schema_version(),
                 "methodology_hash": methodology.hash,
                 "landing_seq": max((u.seq for u in uploads), default=0),
                 "uploads": len(uploads),

@@ -35,6 +35,7 @@ def write_parquet_atomic(frame: pl.DataFrame, target: Path) -> None:
         frame.write_parquet(tmp, compression="zstd", statistics=True)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o444)  # landed files are immutable: read-only for everyone
         os.replace(tmp, target)
         _fsync_dir(target.parent)
     finally:

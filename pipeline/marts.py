@@ -83,10 +83,14 @@ def _scores(reported: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFr
         return pl.DataFrame(), pl.DataFrame()
     values = indicator_values(reported, methodology)
     scores, indicators = composite_scores(values, methodology)
-    output = reported.filter(pl.col("indicator") == "output_value").select(
-        "cluster_code", "year", pl.col("value").alias("output_value")
+    size = (
+        reported.filter(pl.col("indicator").is_in(["output_value", "employment"]))
+        .pivot(on="indicator", index=["cluster_code", "year"], values="value")
     )
-    scores = scores.join(output, on=["cluster_code", "year"], how="left").with_columns(
+    for col in ("output_value", "employment"):
+        if col not in size.columns:
+            size = size.with_columns(pl.lit(None, dtype=pl.Float64).alias(col))
+    scores = scores.join(size, on=["cluster_code", "year"], how="left").with_columns(
         size_band(pl.col("output_value"), methodology).alias("size_band"),
         pl.lit(methodology.hash).alias("methodology_hash"),
     )

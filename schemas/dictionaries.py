@@ -136,7 +136,7 @@ class Clusters(pa.DataFrameModel):
     )
     description: str | None = text_field(
         title="Description", title_zh="简介", example="Aircraft and parts around Shenyang's aviation park.",
-        description="Free text.",
+        description="Free text shown on the cluster scorecard.",
         aliases=["简介", "说明", "描述", "description", "notes"],
     )
 

@@ -194,7 +194,7 @@ class Firms(pa.DataFrameModel):
     year: int = year_field(description="Reference year.")
     name: str | None = text_field(
         title="Firm name", title_zh="企业名称", example="某某装备有限公司",
-        description="Firm name.",
+        description="Firm name as registered (shown on scorecards).",
         aliases=["企业名称", "单位名称", "name", "firm_name"],
     )
     region_code: str = code_field(

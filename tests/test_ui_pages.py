@@ -45,11 +45,11 @@ def test_scorecard_shows_score_rank_and_indicators(built, monkeypatch):
     assert not at.exception, at.exception
     assert at.header[0].value == "Shenyang aviation equipment cluster"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Rank"] == "1 of 2" and metrics["Size band"] == "1-10 billion yuan"
+    assert metrics["Rank"] == "1 of 2" and metrics["Size band"] == "1-10 bn yuan"
     assert float(metrics["Score"]) == pytest.approx(81.25, abs=0.05)
     indicators = at.dataframe[0].value
     assert len(indicators) == 8
-    at.selectbox(key="scorecard_cluster").set_value("LN-AG-001").run()
+    at.selectbox(key="scorecard_cluster_en").set_value("LN-AG-001").run()
     assert at.header[0].value == "Dalian food processing cluster"
     assert {m.label: m.value for m in at.metric}["Rank"] == "2 of 2"
 
@@ -64,7 +64,7 @@ def test_pages_say_plainly_when_there_is_no_data(settings, monkeypatch):
 def test_upload_page_reports_errors_and_lands_a_valid_file(built, monkeypatch):
     at = _app(built, monkeypatch)
     at.switch_page("views/upload.py").run()
-    at.selectbox(key="upload_kind").set_value("regional-industry").run()
+    at.selectbox(key="upload_kind_en").set_value("regional-industry").run()
     bad = "地区代码,行业代码,年份,从业人员\n219900,13,2022,5\n210100,37,2022,-1\n".encode()
     at.file_uploader(key="upload_file").upload("bad.csv", bad, "text/csv").run()
     assert not at.exception, at.exception
@@ -85,3 +85,25 @@ def test_upload_page_reports_errors_and_lands_a_valid_file(built, monkeypatch):
     assert queries.build_info(built.warehouse_path)["landing_seq"] == landed.seq
     history = at.dataframe[-1].value  # the upload history closes the page
     assert history.iloc[0]["File"] == "good.csv"
+
+
+def test_a_warehouse_from_another_version_is_said_and_serve_rebuilds_it(built, monkeypatch):
+    import duckdb
+    from click.testing import CliRunner
+
+    from pipeline import cli as cli_module
+
+    con = duckdb.connect(str(built.warehouse_path))  # simulate a build by other code
+    con.sql("update _build set schema_version = 'older'")
+    con.close()
+    at = _app(built, monkeypatch)
+    assert at.error and "built by another version" in at.error[0].value
+    assert not at.metric  # the page stopped rather than crash on tables it does not know
+
+    served = []
+    monkeypatch.setattr(cli_module.os, "execve", lambda exe, args, env: served.append(args))
+    result = CliRunner().invoke(cli_module.cli, ["--data-dir", str(built.data_dir), "serve", "--port", "8765"])
+    assert result.exit_code == 0, result.output
+    assert "rebuilding it from the landing zone" in result.output
+    assert queries.is_current(queries.build_info(built.warehouse_path))
+    assert served and served[0][served[0].index("--server.port") + 1] == "8765"

@@ -162,3 +162,18 @@ def test_readers_keep_their_build_while_a_new_one_is_swapped_in(built):
     finally:
         con.close()
     assert queries.build_info(built.warehouse_path)["build_id"] != old
+
+
+def test_cluster_reported_by_region_parts_is_summed(landed):
+    # A cluster reported in two parts (Shenyang and Dalian) and no whole-cluster row for 2020:
+    # output 1e9 + 5e8 = 1.5e9, employment 3000 + 1000 = 4000.
+    text = ("cluster_code,region_code,year,output_value,employment\n"
+            "LN-EQ-001,210100,2020,1000000000,3000\nLN-EQ-001,210200,2020,500000000,1000\n")
+    ingest_bytes(landed, text.encode(), "parts.csv", "cluster-indicators")
+    recompute(landed)
+    row = _q(landed, "select output_value, employment, size_band from mart_cluster_score "
+                     "where cluster_code = 'LN-EQ-001' and year = 2020").row(0)
+    assert row == (1.5e9, 4000.0, "1-10 billion")
+    kpi = queries.overview_kpis(landed.warehouse_path, 2022)
+    # 2022 from the whole-cluster rows: employment 10000 + 8000; 2021: 9500 + 8200
+    assert (kpi["employment"], kpi["employment_prev"]) == (18000.0, 17700.0)

@@ -13,7 +13,7 @@ from ui.i18n import LANGS, t
 
 VIEWS = Path(__file__).parent / "views"
 
-st.set_page_config(page_title="clusterstats", page_icon="📊", layout="wide")
+st.set_page_config(page_title="clusterstats", page_icon=":material/hub:", layout="wide")
 
 with st.sidebar:
     st.radio(
@@ -21,8 +21,8 @@ with st.sidebar:
     )
 
 pages = [
-    st.Page(VIEWS / "overview.py", title=t("nav_overview"), icon="🏠", url_path="overview", default=True),
-    st.Page(VIEWS / "scorecard.py", title=t("nav_scorecard"), icon="📋", url_path="scorecard"),
-    st.Page(VIEWS / "upload.py", title=t("nav_upload"), icon="⬆️", url_path="upload"),
+    st.Page(VIEWS / "overview.py", title=t("nav_overview"), icon=":material/dashboard:", default=True),
+    st.Page(VIEWS / "scorecard.py", title=t("nav_scorecard"), icon=":material/assignment:", url_path="scorecard"),
+    st.Page(VIEWS / "upload.py", title=t("nav_upload"), icon=":material/upload_file:", url_path="upload"),
 ]
 st.navigation(pages).run()

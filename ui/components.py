@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import altair as alt
@@ -14,14 +15,33 @@ from ui.i18n import lang, t
 def banners(build: dict[str, Any] | None) -> None:
     """Say plainly what the user is looking at: demo data, single-user mode."""
     if build is not None and build.get("demo_data"):
-        st.warning(t("synthetic_banner"), icon="🧪")
+        st.warning(t("synthetic_banner"), icon=":material/science:")
     st.caption(t("local_mode"))
 
 
-def build_caption(build: dict[str, Any]) -> None:
-    built = str(build["built_at"])[:19]
+def build_caption(build: dict[str, Any], timezone: str) -> None:
+    built = local_time(build["built_at"].isoformat(), timezone)
     st.caption(t("build", build_id=build["build_id"], built_at=built) + " · "
                + t("methodology", hash=build["methodology_hash"]))
+
+
+def translated(column: str, frame: pl.DataFrame, label: Callable[[str], str]) -> pl.Expr:
+    """``column`` with each value replaced by ``label(value)``, computed here in the script's thread (session
+    language is not readable from polars' worker threads, so never call ``label`` inside ``map_elements``)."""
+    values = [v for v in frame.get_column(column).unique().to_list() if v is not None]
+    return pl.col(column).replace_strict({v: label(v) for v in values}, default=pl.col(column),
+                                         return_dtype=pl.String)
+
+
+def local_time(iso: str, timezone: str) -> str:
+    """An ISO UTC timestamp shown in the bureau's time zone, to the minute."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        return datetime.fromisoformat(iso).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, KeyError):
+        return iso
 
 
 def yuan(value: float | None) -> str:
@@ -29,8 +49,8 @@ def yuan(value: float | None) -> str:
     if value is None:
         return "–"
     if lang() == "zh":
-        return f"{value / 1e8:,.1f} 亿元"
-    return f"{value / 1e9:,.2f} bn yuan"
+        return f"{value / 1e8:,.0f} 亿元" if abs(value) >= 1e11 else f"{value / 1e8:,.1f} 亿元"
+    return f"{value / 1e9:,.1f} bn yuan" if abs(value) >= 1e11 else f"{value / 1e9:,.2f} bn yuan"
 
 
 def persons(value: float | None) -> str:
@@ -70,10 +90,12 @@ def bar_chart(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str
     st.altair_chart(chart, width="stretch")
 
 
-def line_chart(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, reverse: bool = False) -> None:
+def line_chart(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, reverse: bool = False,
+               integer: bool = False) -> None:
     chart = alt.Chart(frame.to_pandas()).mark_line(point=True).encode(
         x=alt.X(f"{x}:O", title=x_title),
-        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(reverse=reverse, zero=False)),
+        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(reverse=reverse, zero=False),
+                axis=alt.Axis(format="d", tickMinStep=1) if integer else alt.Axis()),
         tooltip=[f"{x}:O", alt.Tooltip(f"{y}:Q", format=",.1f")],
     )
     st.altair_chart(chart, width="stretch")

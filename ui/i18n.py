@@ -32,6 +32,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "No cluster scores yet: upload cluster indicators and rebuild.",
         "尚无集群评分：请上传集群指标数据并重新计算。",
     ),
+    "stale_build": (
+        "The warehouse was built by another version of clusterstats. Rebuild it: `clusterstats recompute` "
+        "(or restart with `clusterstats serve`, which rebuilds it).",
+        "数据仓库由其他版本的 clusterstats 生成，请重新计算：运行 `clusterstats recompute`"
+        "（或用 `clusterstats serve` 重启，将自动重新计算）。",
+    ),
     "build": ("Build {build_id} of {built_at}", "计算批次 {build_id}（{built_at}）"),
     "year": ("Year", "年份"),
     "clusters": ("Clusters", "产业集群"),
@@ -67,6 +73,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "city": ("City", "城市"),
     "trend": ("Trend", "趋势"),
     "firm_concentration": ("Firm concentration", "企业集中度"),
+    "firms": ("Firms", "企业数"),
+    "hhi_normalised": ("HHI normalised", "标准化HHI"),
+    "equivalent_number": ("Equivalent number of firms", "等效企业数"),
     "choose_cluster": ("Cluster", "选择集群"),
     "not_scored": ("Not scored this year: {note}", "本年度未评分：{note}"),
     "methodology": ("Methodology {hash}", "评价方法版本 {hash}"),
@@ -84,6 +93,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "history": ("Upload history", "上报记录"),
     "counts_per_rule": ("Problems per rule", "各规则问题数"),
     "landed": ("Landed", "已入库"),
+    "kind": ("Kind", "类型"),
     "file": ("File", "文件"),
     "vintage": ("Vintage", "版本"),
     "rows": ("Rows", "行数"),
@@ -100,11 +110,41 @@ LABELS: dict[str, tuple[str, str]] = {
 SIZE_BANDS_ZH = {"under 1 billion": "10亿元以下", "1-10 billion": "10亿-100亿元", "over 10 billion": "100亿元以上"}
 
 
+PILLARS_ZH = {"scale": "规模", "growth": "成长", "innovation": "创新", "efficiency": "效益", "openness": "开放",
+              "agglomeration": "集聚", "talent": "人才", "other": "其他"}
+CATEGORIES_ZH = {
+    "equipment manufacturing": "装备制造", "chemical engineering": "石化化工",
+    "agricultural products processing": "农产品加工", "raw materials deep processing": "原材料深加工",
+    "new energy": "新能源", "new materials": "新材料", "new medicines": "生物医药",
+    "electronic information and software": "电子信息和软件", "environmental protection": "节能环保",
+}
+
+
+def measure(code: str) -> str:
+    """A measure's column title (from the upload schemas) in the current language."""
+    from schemas import KINDS
+
+    for kind in ("regional-industry", "cluster-indicators", "firms"):
+        col = KINDS[kind].columns.get(code)
+        if col is not None:
+            return col.title_zh if lang() == "zh" else col.title
+    return code
+
+
+def pillar(code: str) -> str:
+    return PILLARS_ZH.get(code, code) if lang() == "zh" else code
+
+
+def category(text: str) -> str:
+    """A cluster category in the current language (known categories only; others as uploaded)."""
+    return CATEGORIES_ZH.get(text, text) if lang() == "zh" else text
+
+
 def band(label: str | None) -> str:
     """A size band (stored in English) in the current language."""
     if not label:
         return "–"
-    return SIZE_BANDS_ZH.get(label, label) if lang() == "zh" else f"{label} yuan"
+    return SIZE_BANDS_ZH.get(label, label) if lang() == "zh" else label.replace("billion", "bn yuan")
 
 
 def lang() -> str:

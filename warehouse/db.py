@@ -7,6 +7,7 @@ Values are always bound parameters; identifiers only pass through :func:`quote_i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -35,6 +36,15 @@ def sql_files(folder: str) -> list[str]:
     """Relative paths of the ``.sql`` files in ``warehouse/sql/<folder>``, in name order."""
     root = resources.files("warehouse").joinpath("sql", folder)
     return sorted(f"{folder}/{f.name}" for f in root.iterdir() if f.name.endswith(".sql"))
+
+
+def schema_version() -> str:
+    """A hash of every DDL file: the warehouse layout this code reads. A live warehouse recorded with another
+    version was built by other code and must be rebuilt (it is derived data: recompute does it)."""
+    digest = hashlib.sha256()
+    for rel in sql_files("ddl"):
+        digest.update(rel.encode() + b"\0" + sql_text(rel).encode())
+    return digest.hexdigest()[:12]
 
 
 def split_statements(script: str) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from warehouse.db import query, quote_ident, read_only, sql_text
+from warehouse.db import query, quote_ident, read_only, schema_version, sql_text
 
 
 def run(path: Path, name: str, **params: Any) -> pl.DataFrame:
@@ -29,6 +29,11 @@ def build_info(path: Path) -> dict[str, Any] | None:
     if not Path(path).exists():
         return None
     return _one(run(path, "build_info"))
+
+
+def is_current(build: dict[str, Any] | None) -> bool:
+    """Whether a live build has the layout this code reads (else it needs a rebuild)."""
+    return build is not None and build.get("schema_version") == schema_version()
 
 
 def table_counts(path: Path) -> dict[str, int]:

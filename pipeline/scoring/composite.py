@@ -72,7 +72,8 @@ def composite_scores(
 
     ``values``: unit, year, indicator, raw_value (from :func:`indicator_values`). Returns ``(scores,
     indicators)``: scores has unit, year, score, rank, n_ranked, indicators_used, indicators_total, note;
-    indicators has unit, year, indicator, pillar, raw_value, normalised, weight, direction, unit_label.
+    indicators has unit, year, indicator, indicator_name(_zh), pillar, raw_value, normalised, weight, direction,
+    unit_label.
 
     Two indicators, equal weights, min_coverage 1 (both needed). Output 10/20/30 -> 0/50/100; energy use
     (direction -1) 300/200/- -> 0/100/-. A: (0 + 0)/2 = 0; B: (50 + 100)/2 = 75; C lacks energy: no score.
@@ -98,6 +99,8 @@ def composite_scores(
     meta = pl.DataFrame(
         {
             "indicator": [i.code for i in methodology.indicators],
+            "indicator_name": [i.name for i in methodology.indicators],
+            "indicator_name_zh": [i.name_zh for i in methodology.indicators],
             "pillar": [i.pillar for i in methodology.indicators],
             "direction": [i.direction for i in methodology.indicators],
             "weight": [i.weight for i in methodology.indicators],
@@ -135,8 +138,8 @@ def composite_scores(
         pl.col("score").is_not_null().sum().over(year).cast(pl.Int64).alias("n_ranked"),
     )
     scores = scores.select(unit, year, "score", "rank", "n_ranked", "indicators_used", "indicators_total", "note")
-    indicators = ind.select(unit, year, "indicator", "pillar", "raw_value", "normalised", "weight", "direction",
-                            "unit_label")
+    indicators = ind.select(unit, year, "indicator", "indicator_name", "indicator_name_zh", "pillar", "raw_value",
+                            "normalised", "weight", "direction", "unit_label")
     return scores.sort(year, "rank", unit, nulls_last=True), indicators
 
 

@@ -18,7 +18,7 @@ if build is None or build["uploads"] == 0:
     st.info(t("no_data"))
     st.stop()
 path, build_id = str(s.warehouse_path), build["build_id"]
-c.build_caption(build)
+c.build_caption(build, s.timezone)
 
 years = data.score_years(path, build_id)
 if not years:
@@ -42,13 +42,13 @@ with left:
     bands = data.size_bands(path, build_id, year)
     st.dataframe(
         bands.select(
-            pl.col("size_band").map_elements(band, return_dtype=pl.String).alias(t("size_band")),
+            c.translated("size_band", bands, band).alias(t("size_band")),
             pl.col("clusters").alias(t("clusters")),
             (pl.col("share") * 100).round(1).alias(t("share") + " (%)"),
         ),
         hide_index=True,
     )
-    c.bar_chart(bands.with_columns(pl.col("size_band").map_elements(band, return_dtype=pl.String)),
+    c.bar_chart(bands.with_columns(c.translated("size_band", bands, band)),
                 x="clusters", y="size_band", x_title=t("clusters"), y_title=t("size_band"), sort=None)
 with right:
     st.subheader(t("top_clusters"))

@@ -16,15 +16,18 @@ from ui.i18n import lang, t
 WHO = "local user"
 
 s = data.settings()
-build = data.current_build(s)
+build = data.current_build(s, stop_if_stale=False)
 st.title(t("nav_upload"))
 c.banners(build)
 
 zh = lang() == "zh"
-kind = st.selectbox(
-    t("upload_kind"), list(KINDS), key="upload_kind",
-    format_func=lambda k: f"{KINDS[k].title_zh if zh else KINDS[k].title} ({k})",
-)
+
+
+def kind_label(k: str) -> str:
+    return f"{KINDS[k].title_zh if zh else KINDS[k].title} ({k})"
+
+
+kind = st.selectbox(t("upload_kind"), list(KINDS), key=f"upload_kind_{lang()}", format_func=kind_label)
 sheet = st.text_input(t("sheet"), key="upload_sheet") or None
 uploaded = st.file_uploader(t("upload_file"), type=["csv", "txt", "xlsx", "xls", "parquet"], key="upload_file")
 
@@ -75,8 +78,8 @@ history = data.uploads(s)
 if history:
     st.dataframe(
         pl.DataFrame([
-            {t("landed"): u.seq, "kind": u.kind, t("vintage"): u.vintage, t("file"): u.file_name,
-             t("rows"): u.rows, t("who"): u.who, t("when"): u.landed_at}
+            {t("landed"): u.seq, t("kind"): kind_label(u.kind), t("vintage"): u.vintage, t("file"): u.file_name,
+             t("rows"): u.rows, t("who"): u.who, t("when"): c.local_time(u.landed_at, s.timezone)}
             for u in reversed(history)
         ]),
         hide_index=True,

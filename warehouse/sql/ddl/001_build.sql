@@ -4,6 +4,7 @@ create table if not exists _build (
     build_id          varchar primary key,
     built_at          timestamptz not null,
     code_version      varchar not null,
+    schema_version    varchar not null,       -- hash of the DDL files: a warehouse from other DDL is rebuilt
     methodology_hash  varchar not null,
     landing_seq       bigint not null,        -- highest manifest seq included (the landing vintage)
     uploads           integer not null,

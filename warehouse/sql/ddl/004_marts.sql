@@ -38,13 +38,14 @@ create table if not exists mart_cluster_firm_concentration (
 -- Indicator values, normalised scores and weights behind each composite score.
 -- grain: cluster_code, year, indicator
 create table if not exists mart_cluster_indicator (
-    year bigint, cluster_code varchar, indicator varchar, pillar varchar, raw_value double,
+    year bigint, cluster_code varchar, indicator varchar, indicator_name varchar, indicator_name_zh varchar,
+    pillar varchar, raw_value double,
     normalised double, weight double, direction integer, unit varchar, methodology_hash varchar
 );
 -- Composite performance score, rank and size band per cluster and year.
 -- grain: cluster_code, year
 create table if not exists mart_cluster_score (
     year bigint, cluster_code varchar, score double, rank bigint, n_ranked bigint,
-    indicators_used bigint, indicators_total bigint, output_value double, size_band varchar,
+    indicators_used bigint, indicators_total bigint, output_value double, employment double, size_band varchar,
     methodology_hash varchar, note varchar
 );

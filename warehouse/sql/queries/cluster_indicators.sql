@@ -13,8 +13,8 @@ ranked as (
     from ind
 ),
 final as (
-    select indicator, pillar, raw_value, unit, normalised, weight, direction, median_raw, median_normalised,
-           percentile
+    select indicator, indicator_name, indicator_name_zh, pillar, raw_value, unit, normalised, weight, direction,
+           median_raw, median_normalised, percentile
     from ranked
     where cluster_code = $code
 )
