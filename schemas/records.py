@@ -31,35 +31,81 @@ def measure_columns(model: type[pa.DataFrameModel]) -> list[str]:
     ]
 
 
-class RegionalIndustry(pa.DataFrameModel):
-    """Region x industry x year records: employment, establishments, output and the rest (any subset)."""
-
-    region_code: str = code_field(
-        title="Region code", title_zh="地区代码", references="regions", example="210100",
-        description="A landed region code.",
+def _region_ref(*, key: bool = True, nullable: bool = False, description: str = "A landed region code."):
+    return code_field(
+        title="Region code", title_zh="地区代码", references="regions", key=key, nullable=nullable,
+        example="210100", description=description,
         aliases=["地区代码", "区划代码", "行政区划代码", "region_code", "region", "area_code", "geo"],
     )
-    industry_code: str = code_field(
-        title="Industry code", title_zh="行业代码", references="industries", example="37",
-        description="A landed industry code.",
+
+
+def _industry_ref(*, key: bool = True, description: str = "A landed industry code."):
+    return code_field(
+        title="Industry code", title_zh="行业代码", references="industries", key=key, example="37",
+        description=description,
         aliases=["行业代码", "行业", "industry_code", "industry", "ind_code", "naics", "nace"],
     )
-    year: int = year_field(description="Reference year of the record.")
-    employment: float | None = measure_field(
-        title="Employment", title_zh="从业人员", dimension="persons", example=52000,
-        description="Persons employed (annual average). " + _PERSONS_NOTE,
+
+
+def _cluster_ref(*, key: bool = True, nullable: bool = False, description: str = "A landed cluster code."):
+    return code_field(
+        title="Cluster code", title_zh="集群代码", references="clusters", key=key, nullable=nullable,
+        example="LN-EQ-001", description=description,
+        aliases=["集群代码", "产业集群代码", "所属集群", "集群", "cluster_code", "cluster"],
+    )
+
+
+def _employment(example: float, description: str = "Persons employed"):
+    return measure_field(
+        title="Employment", title_zh="从业人员", dimension="persons", example=example,
+        description=f"{description}. {_PERSONS_NOTE}",
         aliases=["从业人员", "从业人员数", "从业人员平均人数", "就业人数", "employment", "emp", "employees", "jobs"],
     )
+
+
+def _output(example: float, *, title: str = "Gross output value", title_zh: str = "工业总产值",
+            description: str = "Gross (industrial) output value"):
+    return measure_field(
+        title=title, title_zh=title_zh, dimension="money", example=example,
+        description=f"{description}. {_MONEY_NOTE}",
+        aliases=["工业总产值", "总产值", "产值", "集群产值", "output_value", "output", "gross_output"],
+    )
+
+
+def _exports(example: float):
+    return measure_field(
+        title="Exports", title_zh="出口交货值", dimension="money", example=example,
+        description=f"Export delivery value. {_MONEY_NOTE}",
+        aliases=["出口交货值", "出口额", "出口", "exports", "export_value"],
+    )
+
+
+class RecordModel(pa.DataFrameModel):
+    """What every record kind shares: strict columns, coercion at the upload edge, at least one measure a row."""
+
+    @pa.dataframe_check
+    def at_least_one_measure(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Every row reports at least one measure."""
+        return at_least_one(data, measure_columns(cls))
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class RegionalIndustry(RecordModel):
+    """Region x industry x year records: employment, establishments, output and the rest (any subset)."""
+
+    region_code: str = _region_ref()
+    industry_code: str = _industry_ref()
+    year: int = year_field(description="Reference year of the record.")
+    employment: float | None = _employment(52000, "Persons employed (annual average)")
     establishments: float | None = measure_field(
         title="Establishments", title_zh="法人单位数", dimension="count", example=310,
         description="Number of establishments (legal units).",
         aliases=["法人单位数", "企业数", "单位数", "establishments", "estabs", "firms", "units"],
     )
-    output_value: float | None = measure_field(
-        title="Gross output value", title_zh="工业总产值", dimension="money", example=48_500_000_000,
-        description="Gross (industrial) output value. " + _MONEY_NOTE,
-        aliases=["工业总产值", "总产值", "产值", "output_value", "output", "gross_output"],
-    )
+    output_value: float | None = _output(48_500_000_000)
     value_added: float | None = measure_field(
         title="Value added", title_zh="增加值", dimension="money", example=12_000_000_000,
         description="Value added. " + _MONEY_NOTE,
@@ -75,47 +121,24 @@ class RegionalIndustry(pa.DataFrameModel):
         description="Total wages paid in the year. " + _MONEY_NOTE,
         aliases=["工资总额", "工资", "wages", "payroll", "total_wages"],
     )
-    exports: float | None = measure_field(
-        title="Exports", title_zh="出口交货值", dimension="money", example=3_000_000_000,
-        description="Export delivery value. " + _MONEY_NOTE,
-        aliases=["出口交货值", "出口额", "出口", "exports", "export_value"],
-    )
-
-    @pa.dataframe_check
-    def at_least_one_measure(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """Every row reports at least one measure."""
-        return at_least_one(data, measure_columns(cls))
+    exports: float | None = _exports(3_000_000_000)
 
     class Config:
-        strict = True
-        coerce = True
         unique = ["region_code", "industry_code", "year"]
 
 
-class ClusterIndicators(pa.DataFrameModel):
+class ClusterIndicators(RecordModel):
     """Cluster x [region] x year indicators reported by the cluster offices."""
 
-    cluster_code: str = code_field(
-        title="Cluster code", title_zh="集群代码", references="clusters", example="LN-EQ-001",
-        description="A landed cluster code.",
-        aliases=["集群代码", "产业集群代码", "集群", "cluster_code", "cluster"],
-    )
-    region_code: str | None = code_field(
-        title="Region code", title_zh="地区代码", references="regions", nullable=True, example="210100",
-        description="The part of the cluster in this region; empty for the whole cluster.",
-        aliases=["地区代码", "区划代码", "region_code", "region"],
+    cluster_code: str = _cluster_ref()
+    region_code: str | None = _region_ref(
+        nullable=True, description="The part of the cluster in this region; empty for the whole cluster."
     )
     year: int = year_field(description="Reference year.")
-    output_value: float | None = measure_field(
-        title="Output value", title_zh="总产值", dimension="money", example=3_200_000_000,
-        description="Gross output value of the cluster's firms. " + _MONEY_NOTE,
-        aliases=["工业总产值", "总产值", "产值", "集群产值", "output_value", "output"],
+    output_value: float | None = _output(
+        3_200_000_000, title="Output value", title_zh="总产值", description="Gross output value of the cluster's firms"
     )
-    employment: float | None = measure_field(
-        title="Employment", title_zh="从业人员", dimension="persons", example=8500,
-        description="Persons employed. " + _PERSONS_NOTE,
-        aliases=["从业人员", "从业人员数", "就业人数", "employment", "emp", "employees"],
-    )
+    employment: float | None = _employment(8500)
     firms: float | None = measure_field(
         title="Firms", title_zh="企业数", dimension="count", example=64,
         description="Number of firms in the cluster.",
@@ -146,11 +169,7 @@ class ClusterIndicators(pa.DataFrameModel):
         description="Sales revenue of new products. " + _MONEY_NOTE,
         aliases=["新产品销售收入", "新产品销售额", "new_product_sales"],
     )
-    exports: float | None = measure_field(
-        title="Exports", title_zh="出口交货值", dimension="money", example=250_000_000,
-        description="Export delivery value. " + _MONEY_NOTE,
-        aliases=["出口交货值", "出口额", "出口", "exports"],
-    )
+    exports: float | None = _exports(250_000_000)
     profit: float | None = measure_field(
         title="Total profit", title_zh="利润总额", dimension="money", allow_negative=True, example=190_000_000,
         description="Total profit; may be negative (a loss). " + _MONEY_NOTE,
@@ -172,18 +191,11 @@ class ClusterIndicators(pa.DataFrameModel):
         aliases=["新招高校毕业生", "高校毕业生", "毕业生", "graduates"],
     )
 
-    @pa.dataframe_check
-    def at_least_one_measure(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """Every row reports at least one indicator."""
-        return at_least_one(data, measure_columns(cls))
-
     class Config:
-        strict = True
-        coerce = True
         unique = ["cluster_code", "region_code", "year"]
 
 
-class Firms(pa.DataFrameModel):
+class Firms(RecordModel):
     """Firm x year records for firm-level concentration (Herfindahl, CR4, Ellison-Glaeser)."""
 
     firm_id: str = code_field(
@@ -197,39 +209,13 @@ class Firms(pa.DataFrameModel):
         description="Firm name as registered (shown on scorecards).",
         aliases=["企业名称", "单位名称", "name", "firm_name"],
     )
-    region_code: str = code_field(
-        title="Region code", title_zh="地区代码", key=False, references="regions", example="210100",
-        description="Region of the firm's establishment; a landed region code.",
-        aliases=["地区代码", "区划代码", "region_code", "region"],
+    region_code: str = _region_ref(key=False, description="Region of the firm's establishment; a landed region code.")
+    industry_code: str = _industry_ref(key=False, description="Main industry; a landed industry code.")
+    cluster_code: str | None = _cluster_ref(
+        key=False, nullable=True, description="Cluster the firm belongs to, if any."
     )
-    industry_code: str = code_field(
-        title="Industry code", title_zh="行业代码", key=False, references="industries", example="37",
-        description="Main industry; a landed industry code.",
-        aliases=["行业代码", "industry_code", "industry"],
-    )
-    cluster_code: str | None = code_field(
-        title="Cluster code", title_zh="集群代码", key=False, nullable=True, references="clusters",
-        example="LN-EQ-001",
-        description="Cluster the firm belongs to, if any.",
-        aliases=["集群代码", "所属集群", "cluster_code", "cluster"],
-    )
-    employment: float | None = measure_field(
-        title="Employment", title_zh="从业人员", dimension="persons", example=1200,
-        description="Persons employed. " + _PERSONS_NOTE,
-        aliases=["从业人员", "从业人员数", "就业人数", "employment", "emp", "employees"],
-    )
-    output_value: float | None = measure_field(
-        title="Output value", title_zh="工业总产值", dimension="money", example=850_000_000,
-        description="Gross output value. " + _MONEY_NOTE,
-        aliases=["工业总产值", "总产值", "产值", "output_value", "output"],
-    )
-
-    @pa.dataframe_check
-    def at_least_one_measure(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """Every row reports employment or output."""
-        return at_least_one(data, measure_columns(cls))
+    employment: float | None = _employment(1200)
+    output_value: float | None = _output(850_000_000, title="Output value", description="Gross output value")
 
     class Config:
-        strict = True
-        coerce = True
         unique = ["firm_id", "year"]

@@ -116,6 +116,13 @@ def land_all(settings: Settings, files: list[tuple[str, Path]]) -> None:
 
 
 @pytest.fixture
+def dictionaries(settings: Settings, tiny_files: list[tuple[str, Path]]) -> Settings:
+    """Only the region and industry dictionaries of the tiny set landed."""
+    land_all(settings, tiny_files[:2])
+    return settings
+
+
+@pytest.fixture
 def landed(settings: Settings, tiny_files: list[tuple[str, Path]]) -> Settings:
     """The tiny set landed through the real ingest path."""
     land_all(settings, tiny_files)

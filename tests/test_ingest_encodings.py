@@ -24,14 +24,6 @@ GBK_TEXT = """地区代码,行业代码,年份,从业人员（万人）,工业�
 """
 
 
-@pytest.fixture
-def dictionaries(settings, tiny_files):
-    """Only the region and industry dictionaries landed."""
-    for kind, path in tiny_files[:2]:
-        ingest_file(settings, path, kind)
-    return settings
-
-
 def test_gbk_csv_with_chinese_headers_lands_in_canonical_units(dictionaries, tmp_path):
     settings = dictionaries
     path = tmp_path / "地区行业2022.csv"

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from pipeline.errors import UploadInvalid
-from pipeline.ingest import ingest_bytes, ingest_file
+from pipeline.ingest import ingest_bytes
 from pipeline.ops import OpsStore
 
 # Row numbers as the officer sees them in a spreadsheet: the header is row 1.
@@ -23,13 +23,6 @@ BAD = """地区代码,行业代码,年份,从业人员,工业总产值(万元)
 210200,13,2022,-5,100
 210100,37,2022,310,410000
 """
-
-
-@pytest.fixture
-def dictionaries(settings, tiny_files):
-    for kind, path in tiny_files[:2]:
-        ingest_file(settings, path, kind)
-    return settings
 
 
 def _report(settings, text: str, kind: str = "regional-industry", name: str = "bad.csv"):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 import polars as pl
 import streamlit as st
 
+from pipeline.settings import Settings
 from ui.i18n import lang, t
 
 
@@ -17,6 +19,36 @@ def banners(build: dict[str, Any] | None) -> None:
     if build is not None and build.get("demo_data"):
         st.warning(t("synthetic_banner"), icon=":material/science:")
     st.caption(t("local_mode"))
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page that reads scores needs: the settings, the live build and the years with scores."""
+
+    settings: Settings
+    build: dict[str, Any]
+    path: str
+    build_id: str
+    years: list[int]
+
+
+def scored_page(title_key: str) -> Page:
+    """Title and banners; stops the page with a plain message when there is no data or no score yet."""
+    from ui import data
+
+    s = data.settings()
+    build = data.current_build(s)
+    st.title(t(title_key))
+    banners(build)
+    if build is None or build["uploads"] == 0:
+        st.info(t("no_data"))
+        st.stop()
+    path, build_id = str(s.warehouse_path), build["build_id"]
+    years = data.score_years(path, build_id)
+    if not years:
+        st.info(t("no_scores"))
+        st.stop()
+    return Page(s, build, path, build_id, years)
 
 
 def build_caption(build: dict[str, Any], timezone: str) -> None:

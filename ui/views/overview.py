@@ -9,22 +9,10 @@ from ui import components as c
 from ui import data
 from ui.i18n import band, name_of, t
 
-s = data.settings()
-build = data.current_build(s)
-st.title(t("app_title"))
-c.banners(build)
-
-if build is None or build["uploads"] == 0:
-    st.info(t("no_data"))
-    st.stop()
-path, build_id = str(s.warehouse_path), build["build_id"]
-c.build_caption(build, s.timezone)
-
-years = data.score_years(path, build_id)
-if not years:
-    st.info(t("no_scores"))
-    st.stop()
-year = st.selectbox(t("year"), years, index=0, key="overview_year")
+page = c.scored_page("app_title")
+path, build_id = page.path, page.build_id
+c.build_caption(page.build, page.settings.timezone)
+year = st.selectbox(t("year"), page.years, index=0, key="overview_year")
 
 kpi = data.overview_kpis(path, build_id, year) or {}
 cols = st.columns(5)

@@ -9,21 +9,11 @@ from ui import components as c
 from ui import data
 from ui.i18n import band, category, lang, measure, name_of, pillar, t
 
-s = data.settings()
-build = data.current_build(s)
-st.title(t("nav_scorecard"))
-c.banners(build)
-if build is None or build["uploads"] == 0:
-    st.info(t("no_data"))
-    st.stop()
-path, build_id = str(s.warehouse_path), build["build_id"]
-years = data.score_years(path, build_id)
-if not years:
-    st.info(t("no_scores"))
-    st.stop()
+page = c.scored_page("nav_scorecard")
+path, build_id = page.path, page.build_id
 
 top = st.columns([3, 1])
-year = top[1].selectbox(t("year"), years, index=0, key="scorecard_year")
+year = top[1].selectbox(t("year"), page.years, index=0, key="scorecard_year")
 clusters = data.cluster_list(path, build_id, year)
 labels = {r["cluster_code"]: f"{name_of(r)} ({r['cluster_code']})" for r in clusters.iter_rows(named=True)}
 codes = list(labels)
