@@ -11,7 +11,7 @@ import polars as pl
 
 from schemas.base import MAX_YEAR, MIN_YEAR, attribute_field, code_field, text_field
 
-REGION_LEVELS = ["country", "province", "zone", "city", "county", "other"]
+REGION_LEVELS = ["country", "province", "state", "zone", "city", "county", "other"]
 CLUSTER_TIERS = ["mainstay", "emerging"]
 
 

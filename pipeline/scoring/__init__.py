@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from pipeline.scoring.composite import composite_scores, indicator_values, minmax, size_band
-from pipeline.scoring.methodology import Indicator, Methodology
+from pipeline.scoring.methodology import IndexOptions, Indicator, Methodology
 
-__all__ = ["Indicator", "Methodology", "composite_scores", "indicator_values", "minmax", "size_band"]
+__all__ = ["IndexOptions", "Indicator", "Methodology", "composite_scores", "indicator_values", "minmax", "size_band"]

@@ -37,6 +37,56 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class IndexOptions:
+    """How the agglomeration indices are computed for the marts (the [indices] table of the file)."""
+
+    reference: str = "internal"  # reference economy: internal (sum of the uploaded regions)
+    lq_threshold: float = 1.0  # specialised when LQ >= threshold
+    krugman_against: str = "total"  # total | others | others_mean
+    theil_kind: str = "T"  # T (GE(1)) | L (GE(0), mean log deviation)
+    strong_lq_percentile: float = 75.0  # U.S. Cluster Mapping: LQ at or above this percentile of regions
+    strong_size_percentile: float = 25.0  # ... and employment (establishments) above this percentile
+    zones: tuple[str, ...] = ()  # ordered grouping codes for balance decompositions (a partition is needed)
+    shift_share_method: str = "dunn"  # dunn | esteban_marquillas
+
+
+INDEX_CHOICES = {
+    "reference": ("internal",),
+    "krugman_against": ("total", "others", "others_mean"),
+    "theil_kind": ("T", "L"),
+    "shift_share_method": ("dunn", "esteban_marquillas"),
+}
+
+
+def _index_options(table: dict, problems: list[str]) -> IndexOptions:
+    defaults = IndexOptions()
+    values: dict[str, object] = {}
+    for key, choices in INDEX_CHOICES.items():
+        value = table.get(key, getattr(defaults, key))
+        if value not in choices:
+            problems.append(f"[indices] {key}: {value!r} is not one of {', '.join(choices)}")
+        values[key] = value
+    for key in ("lq_threshold", "strong_lq_percentile", "strong_size_percentile"):
+        value = table.get(key, getattr(defaults, key))
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            problems.append(f"[indices] {key}: expected a number >= 0, found {value!r}")
+            value = getattr(defaults, key)
+        values[key] = float(value)
+    for key in ("strong_lq_percentile", "strong_size_percentile"):
+        if not 0 <= float(values[key]) <= 100:  # type: ignore[arg-type]
+            problems.append(f"[indices] {key}: a percentile between 0 and 100, found {values[key]}")
+    zones = table.get("zones", [])
+    if not isinstance(zones, list) or not all(isinstance(z, str) for z in zones):
+        problems.append(f"[indices] zones: expected a list of region codes, found {zones!r}")
+        zones = []
+    unknown = set(table) - set(INDEX_CHOICES) - {"lq_threshold", "strong_lq_percentile", "strong_size_percentile",
+                                                  "zones"}
+    for key in sorted(unknown):
+        problems.append(f"[indices] {key}: unknown option")
+    return IndexOptions(zones=tuple(zones), **values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
 class Methodology:
     """A parsed methodology file."""
 
@@ -45,13 +95,20 @@ class Methodology:
     normalisation: str
     aggregation: str
     min_coverage: float
-    reference: str
-    lq_threshold: float
+    indices: IndexOptions
     size_small: float
     size_large: float
     indicators: tuple[Indicator, ...]
     hash: str
     source: str
+
+    @property
+    def reference(self) -> str:
+        return self.indices.reference
+
+    @property
+    def lq_threshold(self) -> float:
+        return self.indices.lq_threshold
 
     @classmethod
     def default(cls) -> Methodology:
@@ -71,7 +128,7 @@ class Methodology:
             raise MethodologyInvalid(f"{source}: not valid TOML: {exc}") from None
         problems: list[str] = []
         meta = _table(doc, "methodology", problems)
-        indices = _table(doc, "indices", problems)
+        index_options = _index_options(_table(doc, "indices", problems), problems)
         bands = _table(doc, "size_bands", problems)
 
         def get(table: dict, section: str, key: str, kind: type | tuple[type, ...], default: object = None):
@@ -128,8 +185,7 @@ class Methodology:
         return cls(
             name=str(meta.get("name", "")), name_zh=str(meta.get("name_zh", "")),
             normalisation=normalisation, aggregation=aggregation, min_coverage=float(min_coverage),
-            reference=str(indices.get("reference", "internal")),
-            lq_threshold=float(indices.get("lq_threshold", 1.0)),
+            indices=index_options,
             size_small=float(bands.get("small", 1e9)), size_large=float(bands.get("large", 1e10)),
             indicators=tuple(indicators),
             hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
