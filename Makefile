@@ -18,11 +18,11 @@ demo: $(STAMP)
 	$(BIN)/clusterstats demo
 
 test: $(STAMP)
-	$(BIN)/ruff check pipeline schemas warehouse ui tests
+	$(BIN)/ruff check pipeline schemas warehouse ui tests trials
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline schemas warehouse ui tests
+	$(BIN)/ruff check pipeline schemas warehouse ui tests trials
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

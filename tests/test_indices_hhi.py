@@ -151,3 +151,64 @@ def test_inputs_not_mutated_and_duplicates_refused():
     assert_frame_equal(df, before)
     with pytest.raises(IndexInputInvalid, match="share their key"):
         herfindahl(pl.concat([df, df.head(1)]), unit="firm", group="cluster")
+
+
+# --- golden values from the reference tools ----------------------------------------------------------------------
+# Run with the packages' own code in R 4.2.2: REAT 3.0.3 = cran/REAT@602f988 (R/herf.R checked against the release's
+# MD5 file; REAT 3.0.3 has no herf.eq: the equivalent number is herf(x, output = "eq")), EconGeo 2.0 =
+# PABalland/EconGeo@40081a9 (R/Herfindahl.r, function herfindahl).
+#
+# Convention mapping:
+#   REAT herf(x)                      -> hhi (share scale)
+#   REAT herf(x, coefnorm = TRUE)     -> hhi_normalised, with n = length(x) after dropping NAs: our default when every
+#                                        unit is listed and reported (zeros count in both); with NAs drop those rows
+#   REAT herf(x, output = "eq")       -> equivalent_number
+#   EconGeo herfindahl(mat)           -> hhi per region over industries: unit="industry_code", group="region_code"
+#                                        (EconGeo has no normalised form)
+
+
+def test_reat_herf_rd_examples():
+    # REAT 3.0.3 man/herf.Rd: sales <- c(20,50,20,10); herf(sales) -> 0.34; herf(sales, coefnorm = TRUE) -> 0.12;
+    # herf(sales, output = "eq") -> 2.94117647058824 (Rd: 2.94)
+    row = only(herfindahl(firms([20, 50, 20, 10]), unit="firm", group="cluster"))
+    assert row["hhi"] == pytest.approx(0.34, abs=1e-12)
+    assert row["hhi_normalised"] == pytest.approx(0.12, abs=1e-12)
+    assert row["equivalent_number"] == pytest.approx(2.94117647058824, abs=1e-12)
+    # gdp of the 16 Laender 2015: herf(gdp) -> 0.125176299067962 (Rd: 0.125); coefnorm -> 0.0668547190058265
+    gdp = [460.69, 549.19, 124.16, 65.29, 31.59, 109.27, 263.44, 39.87, 258.53, 645.59, 131.95, 35.03, 112.66,
+           56.22, 85.61, 56.81]  # fmt: skip
+    row = only(herfindahl(firms(gdp), unit="firm", group="cluster"))
+    assert row["hhi"] == pytest.approx(0.125176299067962, abs=1e-12)
+    assert row["hhi_normalised"] == pytest.approx(0.0668547190058265, abs=1e-12)
+
+
+def test_reat_herf_universe_with_zeros_and_nas():
+    # REAT herf(c(50, 30, 20, 0), coefnorm = TRUE) -> 0.173333333333333: the zero counts in n (as our default)
+    row = only(herfindahl(firms([50, 30, 20, 0]), unit="firm", group="cluster"))
+    assert row["hhi_normalised"] == pytest.approx(0.173333333333333, abs=1e-12)
+    # REAT herf(c(50, NA, 30, 20), coefnorm = TRUE) -> 0.07: REAT drops the NA before counting n = 3; our default
+    # keeps the unreported unit in the universe (n = 4: (0.38 - 0.25)/0.75), so REAT's number needs the unreported
+    # rows dropped first
+    with_na = firms([50, None, 30, 20])
+    assert only(herfindahl(with_na, unit="firm", group="cluster"))["hhi_normalised"] == pytest.approx(0.13 / 0.75)
+    reat = only(herfindahl(with_na.drop_nulls("value"), unit="firm", group="cluster"))
+    assert reat["hhi_normalised"] == pytest.approx(0.07, abs=1e-12)
+
+
+def test_econgeo_herfindahl_example():
+    # EconGeo 2.0 R/Herfindahl.r example: set.seed(31); mat <- matrix(sample(0:100, 20, replace = TRUE), ncol = 4)
+    # gave in R 4.2.2 (rows R1..R5, columns I1..I4):
+    mat = [[44, 63, 8, 83], [48, 42, 10, 1], [74, 54, 96, 16], [39, 26, 28, 13], [89, 61, 45, 76]]
+    df = pl.DataFrame(
+        [(f"R{r + 1}", f"I{i + 1}", v) for r, row in enumerate(mat) for i, v in enumerate(row)],
+        schema=["region_code", "industry_code", "value"],
+        orient="row",
+    )
+    # herfindahl(mat) -> 0.327976737067646 0.408685422997745 0.310138888888889 0.280348878604486 0.264743127136068
+    out = herfindahl(df, unit="industry_code", group="region_code")
+    assert out["region_code"].to_list() == ["R1", "R2", "R3", "R4", "R5"]
+    assert out["hhi"].to_list() == pytest.approx(
+        [0.327976737067646, 0.408685422997745, 0.310138888888889, 0.280348878604486, 0.264743127136068], abs=1e-12
+    )
+    # Hand check R2: (48² + 42² + 10² + 1²)/101² = 4169/10201
+    assert out["hhi"][1] == pytest.approx(4169 / 10201)

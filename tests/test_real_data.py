@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-from pathlib import Path
 
 import polars as pl
 import pytest
-
 from conftest import REPO, shared_data
+
 from pipeline.indices import location_quotient
 
 pytestmark = pytest.mark.slow
@@ -68,3 +67,9 @@ def test_reat_laender_lqs_through_ingest_and_recompute(realdata, tmp_path):
     e_i = sum(float(r["emp_all"]) for r in mining)
     e = sum(float(r["emp_all"]) for r in rows)
     assert ours[("BB", "WZ08-B")] == pytest.approx((e_ri / e_r) / (e_i / e), rel=1e-12)
+    # and REAT 3.0.3's own locq2 numbers for the same data (its five largest LQs and every Berlin LQ; the run is
+    # cited in test_indices_lq.py), now through ingest -> landing -> warehouse:
+    from test_indices_lq import LOCQ2_BERLIN, LOCQ2_TOP5
+
+    assert {k: ours[k] for k in LOCQ2_TOP5} == pytest.approx(LOCQ2_TOP5, rel=1e-13)
+    assert {i: ours[("BE", i)] for i in LOCQ2_BERLIN} == pytest.approx(LOCQ2_BERLIN, rel=1e-13)

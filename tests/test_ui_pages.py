@@ -25,7 +25,8 @@ def _app(settings, monkeypatch, lang: str = "en") -> AppTest:
 def test_overview_shows_the_kpis(built, monkeypatch):
     at = _app(built, monkeypatch)
     metrics = {m.label: m.value for m in at.metric}
-    # two clusters, output 5e9 + 2e9 = 7e9 yuan, employment 10000 + 8000, median of (81.25, 18.75) = 50
+    # two clusters, output 5e9 + 2e9 = 7e9 yuan, employment 10000 + 8000; the two scores mirror each other
+    # (73.61 and 26.39, hand calculation in test_scoring_tiny.py), so their median is 50
     assert metrics == {"Clusters": "2", "Emerging clusters": "0", "Cluster output": "7.00 bn yuan",
                        "Cluster employment": "18,000 persons", "Median score": "50.0"}
     build = queries.build_info(built.warehouse_path)
@@ -46,9 +47,11 @@ def test_scorecard_shows_score_rank_and_indicators(built, monkeypatch):
     assert at.header[0].value == "Shenyang aviation equipment cluster"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Rank"] == "1 of 2" and metrics["Size band"] == "1-10 bn yuan"
-    assert float(metrics["Score"]) == pytest.approx(81.25, abs=0.05)
+    # EQ = (scale 100 + agglomeration 66.67 + growth 100 + innovation 75 + efficiency 100 + openness 0) / 6
+    # = 73.61 (the six pillars it reports; hand calculation in test_scoring_tiny.py)
+    assert float(metrics["Score"]) == pytest.approx(441.6667 / 6, abs=0.05)
     indicators = at.dataframe[0].value
-    assert len(indicators) == 8
+    assert len(indicators) == 19  # every indicator of the default methodology, reported or not
     at.selectbox(key="scorecard_cluster_en").set_value("LN-AG-001").run()
     assert at.header[0].value == "Dalian food processing cluster"
     assert {m.label: m.value for m in at.metric}["Rank"] == "2 of 2"

@@ -52,7 +52,7 @@ def test_herfindahl_marts(built):
     # industry 37: shares 0.6 and 0.4 -> H = 0.36 + 0.16 = 0.52; H* = (0.52 - 0.5)/0.5 = 0.04
     assert geo.rows() == [("13", pytest.approx(5 / 9), pytest.approx(1 / 9)), ("37", pytest.approx(0.52),
                                                                                pytest.approx(0.04))]
-    div = _q(built, "select region_code, hhi from mart_region_diversity where measure = 'employment' order by 1")
+    div = _q(built, "select region_code, hhi from mart_region_profile where measure = 'employment' order by 1")
     # Shenyang: 0.25^2 + 0.75^2 = 0.625; Dalian: 0.5^2 + 0.5^2 = 0.5
     assert div.rows() == [("210100", pytest.approx(0.625)), ("210200", pytest.approx(0.5))]
     firms = _q(built, "select cluster_code, hhi, cr4 from mart_cluster_firm_concentration "
@@ -116,15 +116,15 @@ def test_staging_ddl_matches_the_upload_schemas(built):
 
 def test_a_failing_audit_stops_the_build_and_keeps_the_previous_warehouse(built, monkeypatch):
     before = queries.build_info(built.warehouse_path)
-    import pipeline.marts as marts
+    from pipeline.marts import scores as marts_scores
 
-    original = marts._scores
+    original = marts_scores.scores
 
-    def broken(reported, methodology):  # a bug that would publish a score of 120
-        scores, indicators = original(reported, methodology)
+    def broken(reported, extra, methodology):  # a bug that would publish a score of 120
+        scores, indicators = original(reported, extra, methodology)
         return scores.with_columns(pl.lit(120.0).alias("score")), indicators
 
-    monkeypatch.setattr(marts, "_scores", broken)
+    monkeypatch.setattr(marts_scores, "scores", broken)
     with pytest.raises(AuditFailed) as info:
         recompute(built)
     assert "05_scores_in_range.sql" in str(info.value) and "LN-EQ-001" in str(info.value)
@@ -177,3 +177,26 @@ def test_cluster_reported_by_region_parts_is_summed(landed):
     kpi = queries.overview_kpis(landed.warehouse_path, 2022)
     # 2022 from the whole-cluster rows: employment 10000 + 8000; 2021: 9500 + 8200
     assert (kpi["employment"], kpi["employment_prev"]) == (18000.0, 17700.0)
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [
+        ("regions", "industries"),
+        ("regions", "industries", "regional-industry"),
+        ("regions", "industries", "clusters", "cluster-indicators"),
+        ("regions", "industries", "clusters", "firms"),
+        ("regions", "industries", "clusters", "cluster-industries", "firms"),
+    ],
+    ids=["dictionaries", "records-only", "indicators-only", "firms-only", "no-records"],
+)
+def test_a_build_works_with_any_subset_of_kinds(settings, tiny_files, kinds):
+    from conftest import land_all
+
+    land_all(settings, [(k, p) for k, p in tiny_files if k in kinds])
+    result = recompute(settings)
+    assert queries.build_info(settings.warehouse_path)["build_id"] == result.build_id
+    counts = queries.table_counts(settings.warehouse_path)
+    assert (counts["mart_location_quotient"] > 0) == ("regional-industry" in kinds)
+    assert (counts["mart_cluster_score"] > 0) == ("cluster-indicators" in kinds)
+    assert (counts["mart_cluster_firm_concentration"] > 0) == ("firms" in kinds)

@@ -1,39 +1,115 @@
-"""Methodology files: the indicators, options and bands a composite score is built from.
+"""Methodology files: the framework, options and bands a composite score is built from.
 
-A methodology is a TOML file; its SHA-256 is its version and every score row records it, so scores computed under
-an older file stay identifiable. :meth:`Methodology.from_toml` validates the file and names the field (and, for TOML
-syntax errors, the line) of every problem.
+A methodology is a TOML file (format: ``default_methodology.toml``, documented in its comments). Its SHA-256 is its
+version and every score row records it, so scores computed under an older file stay identifiable.
+:meth:`Methodology.from_toml` validates the file and names the line and the field of every problem.
+
+The framework is a hierarchy: indicators -> aggregates of the next level (pillars) -> ... -> one root (the index).
+The ``[[level]]`` tables list the levels leaves first; each says how its values are imputed, treated for outliers
+and normalised (all levels; aggregate levels pass their scores through unchanged by default), and, for aggregate
+levels, how the members are computed from their children: the weights, the aggregation and the share of the
+children's weight a unit must have for a score (``min_coverage``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from pipeline.errors import MethodologyInvalid
-
-NORMALISATIONS = ("minmax",)
-AGGREGATIONS = ("arithmetic",)
+IMPUTATIONS = ("none", "mean", "median", "group_mean", "group_median", "locf", "knn", "iterative")
+OUTLIERS = ("none", "coinr", "winsorise", "log")
+NORMALISATIONS = ("none", "minmax", "zscore", "rank", "percentile", "goalposts", "distance_to_target",
+                  "distance_to_best", "ratio_to_mean")
+WEIGHTINGS = ("manual", "equal", "pca", "fa")
+AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "generalised", "mazziotta_pareto")
+GROWTHS = ("yoy", "cagr")
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator: a ratio of reported values, optionally its year-on-year growth, with a direction."""
+    """One indicator: ``scale * source / denominator`` (or its growth), with a direction, parent and weight."""
 
     code: str
     name: str
     name_zh: str
-    pillar: str
+    parent: str
     direction: int
     unit: str
-    numerator: str
+    source: str
     denominator: str | None = None
     scale: float = 1.0
-    growth: bool = False
+    growth: str | None = None  # None | "yoy" (percent change on the previous year) | "cagr" (over growth_years)
+    growth_years: int = 1
     weight: float = 1.0
+    target: float | None = None
+    goalposts: tuple[float, float] | None = None
+    description: str = ""
+
+    @property
+    def pillar(self) -> str:
+        return self.parent
+
+    @property
+    def numerator(self) -> str:
+        return self.source
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A pillar, sub-index or the index: a named node of the hierarchy above the indicators."""
+
+    code: str
+    name: str
+    name_zh: str
+    level: str
+    parent: str | None
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Level:
+    """Options of one level of the hierarchy (see the module docstring for which apply where)."""
+
+    name: str
+    imputation: str = "none"
+    imputation_group: str | None = None  # column of the ``groups`` frame for group_mean / group_median
+    neighbours: int = 5  # k of k-NN imputation
+    outliers: str = "none"
+    winsor_max: int = 5
+    skew_threshold: float = 2.0
+    kurtosis_threshold: float = 3.5
+    normalisation: str = "none"
+    low: float = 0.0  # min-max range
+    high: float = 100.0
+    scale: float = 100.0  # multiplier of the ratio normalisations (percentile, goalposts, distances, ratio)
+    weights: str = "manual"  # how this level's members weight their children
+    aggregation: str = "arithmetic"
+    power: float = 1.0  # exponent of the generalised mean
+    min_coverage: float = 0.0  # share of the children's weight needed for a score
+
+
+@dataclass(frozen=True)
+class UncertaintyOptions:
+    """The Monte Carlo over methodological choices (``[uncertainty]``)."""
+
+    samples: int = 200
+    seed: int = 20240601
+    weight_spread: float = 0.25  # each weight times U(1 - spread, 1 + spread)
+    imputations: tuple[str, ...] = ("none",)
+    normalisations: tuple[str, ...] = ("minmax",)
+    aggregations: tuple[str, ...] = ("arithmetic",)
+
+
+@dataclass(frozen=True)
+class ExplanationOptions:
+    """Strengths and weaknesses, peer groups (``[explanation]``)."""
+
+    strength_margin: float = 0.25  # indicator position this far (share of the ranking) above/below the overall one
+    max_items: int = 3
+    peer_groups: int = 5
+    seed: int = 20240601
 
 
 @dataclass(frozen=True)
@@ -58,49 +134,30 @@ INDEX_CHOICES = {
 }
 
 
-def _index_options(table: dict, problems: list[str]) -> IndexOptions:
-    defaults = IndexOptions()
-    values: dict[str, object] = {}
-    for key, choices in INDEX_CHOICES.items():
-        value = table.get(key, getattr(defaults, key))
-        if value not in choices:
-            problems.append(f"[indices] {key}: {value!r} is not one of {', '.join(choices)}")
-        values[key] = value
-    for key in ("lq_threshold", "strong_lq_percentile", "strong_size_percentile"):
-        value = table.get(key, getattr(defaults, key))
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            problems.append(f"[indices] {key}: expected a number >= 0, found {value!r}")
-            value = getattr(defaults, key)
-        values[key] = float(value)
-    for key in ("strong_lq_percentile", "strong_size_percentile"):
-        if not 0 <= float(values[key]) <= 100:  # type: ignore[arg-type]
-            problems.append(f"[indices] {key}: a percentile between 0 and 100, found {values[key]}")
-    zones = table.get("zones", [])
-    if not isinstance(zones, list) or not all(isinstance(z, str) for z in zones):
-        problems.append(f"[indices] zones: expected a list of region codes, found {zones!r}")
-        zones = []
-    unknown = set(table) - set(INDEX_CHOICES) - {"lq_threshold", "strong_lq_percentile", "strong_size_percentile",
-                                                  "zones"}
-    for key in sorted(unknown):
-        problems.append(f"[indices] {key}: unknown option")
-    return IndexOptions(zones=tuple(zones), **values)  # type: ignore[arg-type]
-
-
 @dataclass(frozen=True)
 class Methodology:
-    """A parsed methodology file."""
+    """A parsed, validated methodology file. Build it with :meth:`from_toml`, :meth:`from_text` or :meth:`default`.
+
+    >>> m = Methodology.default()
+    >>> [lv.name for lv in m.levels], len(m.indicators), m.root
+    (['indicator', 'pillar', 'index'], 19, 'index')
+    >>> sorted({i.parent for i in m.indicators}) == sorted(m.children("index"))
+    True
+    """
 
     name: str
     name_zh: str
-    normalisation: str
-    aggregation: str
-    min_coverage: float
+    min_coverage: float  # screening: share of the indicators a unit must have (after imputation) to be scored
+    levels: tuple[Level, ...]
+    indicators: tuple[Indicator, ...]
+    aggregates: tuple[Aggregate, ...]
     indices: IndexOptions
     size_small: float
     size_large: float
-    indicators: tuple[Indicator, ...]
     hash: str
     source: str
+    uncertainty: UncertaintyOptions = field(default_factory=UncertaintyOptions)
+    explanation: ExplanationOptions = field(default_factory=ExplanationOptions)
 
     @property
     def reference(self) -> str:
@@ -110,98 +167,67 @@ class Methodology:
     def lq_threshold(self) -> float:
         return self.indices.lq_threshold
 
+    @property
+    def normalisation(self) -> str:
+        return self.levels[0].normalisation
+
+    @property
+    def aggregation(self) -> str:
+        return self.levels[1].aggregation
+
+    @property
+    def root(self) -> str:
+        return next(a.code for a in self.aggregates if a.parent is None)
+
+    def children(self, code: str) -> list[str]:
+        """Codes of the direct children of an aggregate, in file order."""
+        kids = [i.code for i in self.indicators if i.parent == code]
+        return kids + [a.code for a in self.aggregates if a.parent == code]
+
+    def members(self, level: int) -> list[str]:
+        """Codes at a level (0 = indicators), in file order."""
+        if level == 0:
+            return [i.code for i in self.indicators]
+        name = self.levels[level].name
+        return [a.code for a in self.aggregates if a.level == name]
+
+    def node(self, code: str) -> Indicator | Aggregate:
+        for item in (*self.indicators, *self.aggregates):
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
     @classmethod
     def default(cls) -> Methodology:
+        """The packaged default Liaoning methodology."""
         text = resources.files("pipeline.scoring").joinpath("default_methodology.toml").read_text("utf-8")
         return cls.from_text(text, source="default_methodology.toml")
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Methodology:
+        """Read and validate a methodology file.
+
+        Parameters
+        ----------
+        path
+            A TOML file in the format of ``default_methodology.toml``.
+
+        Returns
+        -------
+        Methodology
+            With ``hash`` the first 16 hex digits of the file's SHA-256 (its version).
+
+        Raises
+        ------
+        MethodologyInvalid
+            Naming each problem's line and field (``m.toml: line 42: [[indicator]] x direction: ...``).
+        """
         path = Path(path)
         return cls.from_text(path.read_text(encoding="utf-8"), source=str(path))
 
     @classmethod
     def from_text(cls, text: str, *, source: str = "<methodology>") -> Methodology:
-        try:
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise MethodologyInvalid(f"{source}: not valid TOML: {exc}") from None
-        problems: list[str] = []
-        meta = _table(doc, "methodology", problems)
-        index_options = _index_options(_table(doc, "indices", problems), problems)
-        bands = _table(doc, "size_bands", problems)
+        from pipeline.scoring._parse import parse
 
-        def get(table: dict, section: str, key: str, kind: type | tuple[type, ...], default: object = None):
-            value = table.get(key, default)
-            if value is None:
-                problems.append(f"[{section}] {key}: missing")
-            elif not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-                problems.append(f"[{section}] {key}: expected {_kind_name(kind)}, found {value!r}")
-            return value
-
-        normalisation = get(meta, "methodology", "normalisation", str, "minmax")
-        if isinstance(normalisation, str) and normalisation not in NORMALISATIONS:
-            problems.append(f"[methodology] normalisation: {normalisation!r} is not one of {NORMALISATIONS}")
-        aggregation = get(meta, "methodology", "aggregation", str, "arithmetic")
-        if isinstance(aggregation, str) and aggregation not in AGGREGATIONS:
-            problems.append(f"[methodology] aggregation: {aggregation!r} is not one of {AGGREGATIONS}")
-        min_coverage = get(meta, "methodology", "min_coverage", (int, float), 0.5)
-        if isinstance(min_coverage, int | float) and not 0 <= min_coverage <= 1:
-            problems.append(f"[methodology] min_coverage: must be between 0 and 1, found {min_coverage}")
-
-        indicators: list[Indicator] = []
-        seen: set[str] = set()
-        for i, item in enumerate(doc.get("indicator", []), start=1):
-            where = f"[[indicator]] #{i}"
-            code = item.get("code")
-            if not isinstance(code, str) or not code:
-                problems.append(f"{where} code: missing")
-                continue
-            where = f"[[indicator]] {code}"
-            if code in seen:
-                problems.append(f"{where}: the code is used twice")
-            seen.add(code)
-            direction = item.get("direction", 1)
-            if direction not in (1, -1):
-                problems.append(f"{where} direction: must be 1 or -1, found {direction!r}")
-            numerator = item.get("numerator")
-            if not isinstance(numerator, str):
-                problems.append(f"{where} numerator: missing (the reported indicator to use)")
-                continue
-            weight = item.get("weight", 1.0)
-            if not isinstance(weight, int | float) or weight < 0:
-                problems.append(f"{where} weight: must be a number >= 0, found {weight!r}")
-                weight = 1.0
-            indicators.append(Indicator(
-                code=code, name=str(item.get("name", code)), name_zh=str(item.get("name_zh", code)),
-                pillar=str(item.get("pillar", "other")), direction=int(direction) if direction in (1, -1) else 1,
-                unit=str(item.get("unit", "")), numerator=numerator, denominator=item.get("denominator"),
-                scale=float(item.get("scale", 1.0)), growth=bool(item.get("growth", False)), weight=float(weight),
-            ))
-        if not indicators and not problems:
-            problems.append("[[indicator]]: the methodology lists no indicators")
-        if problems:
-            raise MethodologyInvalid(f"{source}: " + "; ".join(problems))
-        return cls(
-            name=str(meta.get("name", "")), name_zh=str(meta.get("name_zh", "")),
-            normalisation=normalisation, aggregation=aggregation, min_coverage=float(min_coverage),
-            indices=index_options,
-            size_small=float(bands.get("small", 1e9)), size_large=float(bands.get("large", 1e10)),
-            indicators=tuple(indicators),
-            hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
-            source=source,
-        )
-
-
-def _table(doc: dict, name: str, problems: list[str]) -> dict:
-    value = doc.get(name, {})
-    if not isinstance(value, dict):
-        problems.append(f"[{name}]: expected a table")
-        return {}
-    return value
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join({"str": "text", "int": "a number", "float": "a number"}.get(k.__name__, k.__name__)
-                       for k in kinds)
+        parts = parse(text, source)
+        return cls(**parts, hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], source=source)

@@ -4,7 +4,10 @@ with all_hhi as (
     select 'mart_industry_concentration' as mart, industry_code as code, year, measure, hhi, n_units, note
     from mart_industry_concentration
     union all
-    select 'mart_region_diversity', region_code, year, measure, hhi, n_units, note from mart_region_diversity
+    select 'mart_region_profile', region_code, year, measure, hhi, n_units, note from mart_region_profile
+    union all
+    select 'mart_cluster_concentration', cluster_code, year, measure, hhi, n_units, note
+    from mart_cluster_concentration
     union all
     select 'mart_cluster_firm_concentration', cluster_code, year, measure, hhi, n_units, note
     from mart_cluster_firm_concentration

@@ -1,10 +1,13 @@
--- Firm records of firms that belong to a cluster, one row per measure.
+-- Firm records, one row per measure, with the level of the firm's region.
 -- grain: firm_id, year, measure
 with firms as (
-    select * from fact_firm where cluster_code is not null
+    select f.*, r.level as region_level
+    from fact_firm f
+    join dim_region r on r.code = f.region_code
 ),
 final as (
-    unpivot (select firm_id, year, cluster_code, employment, output_value from firms)
+    unpivot (select firm_id, year, region_code, region_level, industry_code, cluster_code, employment, output_value
+             from firms)
     on employment, output_value
     into name measure value value
 )
