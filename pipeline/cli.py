@@ -126,13 +126,20 @@ def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: 
         else:
             click.echo(exc.report.format_table(), err=False)
         ctx.exit(1)
+    queued = None
+    if result.status == "landed":  # a running worker (`clusterstats serve`) rebuilds; uploads coalesce into one job
+        from pipeline.worker import enqueue_upload
+
+        queued = enqueue_upload(settings, result.upload).job_id
     if as_json:
         u = result.upload
-        _echo_json({"status": result.status, "upload_id": u.upload_id, "kind": u.kind, "vintage": u.vintage,
-                    "rows": u.rows, "file": u.file_name, "sha256": u.sha256, "units": u.units,
+        _echo_json({"status": result.status, "job": queued, "upload_id": u.upload_id, "kind": u.kind,
+                    "vintage": u.vintage, "rows": u.rows, "file": u.file_name, "sha256": u.sha256, "units": u.units,
                     "who": u.who, "landed_at": u.landed_at, "message": result.message})
     else:
         click.echo(result.message)
+        if queued is not None:
+            click.echo(f"Queued rebuild job {queued} for a running worker (`clusterstats jobs` shows it).")
 
 
 @cli.command()
@@ -249,8 +256,10 @@ def kinds(kind: str | None) -> None:
             click.echo(f"  {'':<18} headers: {', '.join(col.aliases)}")
 
 
-def _serve(settings: Settings, port: int, host: str) -> None:
-    """Replace this process with the Streamlit server (rebuilding first a warehouse of an older layout)."""
+def _serve(settings: Settings, port: int, host: str, *, worker: bool = True) -> None:
+    """Replace this process with the Streamlit server (rebuilding first a warehouse of an older layout), with a
+    job worker beside it: it runs schedules, "run now" requests and the rebuild after each upload, and exits
+    when the app does."""
     from pipeline.jobs import recompute
     from warehouse.queries import build_info, is_current
 
@@ -265,6 +274,10 @@ def _serve(settings: Settings, port: int, host: str) -> None:
     click.echo(f"Serving clusterstats on http://{'localhost' if host == '127.0.0.1' else host}:{port}  "
                "(Ctrl+C to stop)")
     sys.stdout.flush()
+    if worker:
+        from pipeline.worker import start_worker_process
+
+        start_worker_process(settings)
     os.execve(sys.executable, args, env)
 
 
@@ -272,15 +285,17 @@ def _serve(settings: Settings, port: int, host: str) -> None:
 @click.option("--port", type=int, default=8501, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default serves this machine only.")
+@click.option("--no-worker", is_flag=True,
+              help="Do not start a job worker beside the app (when `clusterstats worker` runs as its own service).")
 @click.pass_context
-def serve(ctx: click.Context, port: int, host: str) -> None:
-    """Start the web app on the live warehouse.
+def serve(ctx: click.Context, port: int, host: str, no_worker: bool) -> None:
+    """Start the web app on the live warehouse, with a job worker for schedules and rebuilds after uploads.
 
     \b
     Example:
       clusterstats serve --port 8502
     """
-    _serve(_settings(ctx), port, host)
+    _serve(_settings(ctx), port, host, worker=not no_worker)
 
 
 @cli.command()
@@ -303,6 +318,11 @@ def demo(ctx: click.Context, no_serve: bool, port: int) -> None:
         click.echo(line)
     if not no_serve:
         _serve(settings, port, "127.0.0.1")
+
+
+from pipeline.cli_jobs import register as _register_job_commands  # noqa: E402  (schedules, jobs, worker)
+
+_register_job_commands(cli)
 
 
 def main() -> None:

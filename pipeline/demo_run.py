@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipeline.changes import demo_second_build
 from pipeline.demo import write_demo_files
 from pipeline.ingest import ingest_file
 from pipeline.jobs import recompute
@@ -20,3 +21,4 @@ def run_demo(settings: Settings) -> Iterator[str]:
         yield f"  {f.kind:<20} {result.status:<15} {result.upload.rows:>7} rows  {f.path.name}"
     result = recompute(settings, trigger="demo", who="demo")
     yield result.message
+    yield from demo_second_build(settings)

@@ -2,7 +2,8 @@
 
 ``recompute`` takes the build lock, builds ``warehouse.next.duckdb`` from the landing zone (staging -> dimensions
 and facts -> marts: indices and scores), runs the audits, records ``_build`` and swaps the file in. Every attempt
-is recorded in ``ops.sqlite`` (``builds``), succeeded or failed, with the step that failed.
+is recorded in ``ops.sqlite`` (``builds``), succeeded or failed, with the step that failed. The live file is kept
+under ``data/builds/`` and each build gets a change report against the previous one (:mod:`pipeline.changes`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pipeline
+from pipeline.changes import after_build, keep_live_build
 from pipeline.marts import build_marts
 from pipeline.ops import OpsStore
 from pipeline.scoring import Methodology
@@ -111,12 +113,14 @@ def recompute(
                 "who": who,
             })
             _pause("swap")
+            previous_build = keep_live_build(settings)  # the change report compares with it
             builder.swap()
         except BaseException as exc:
             builder.abort()
             store.finish_build(build_id, status="failed", message=f"step {step}: {exc}"[:4000])
             raise
         store.finish_build(build_id, status="succeeded", uploads=len(uploads))
+        after_build(settings, build_id, previous_build, say=say)  # keep the file, change report; never raises
     result = BuildResult(build_id, len(uploads), rows, time.monotonic() - started, methodology.hash)
     say(result.message)
     return result

@@ -1,0 +1,625 @@
+"""Change reports: what a build changed against the build before it, kept in ``ops.sqlite`` per build.
+
+    >>> report = load_report(settings, "20250301T020000Z-1a2b3c")          # doctest: +SKIP
+    >>> print(format_report(report))                                        # doctest: +SKIP
+
+To compare two builds both warehouse files must exist, so every build is kept under ``data/builds/<build_id>.duckdb``
+(a hard link to the live file: no copy, no extra disk until the next swap replaces the live name). ``recompute``
+calls :func:`keep_live_build` just before its swap and :func:`after_build` just after it, still holding the build
+lock; the newest ``keep_builds`` files are kept (``Settings.extra["keep_builds"]``, default 3, at least 2), the
+rest deleted.
+
+The report compares: every table but ``_build`` (content hashes: equal everywhere is "no change"), the uploads each
+build read (new uploads, revised vintages, the years they cover, cells added/revised/removed in the facts),
+methodology and code versions, cluster scores and ranks (with an explanation per move), and threshold crossings
+(``specialised``/``strong`` flags of the LQ marts, size bands). A report never fails a build: an error becomes a
+line in the build's output and the audit log.
+
+The explanation of a score move comes from :func:`score_change_explanations` (the change in each indicator's
+weighted contribution), unless :mod:`pipeline.scoring` provides ``explain_score_changes`` with the same signature:
+that hook is the scoring engine's place to say why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipeline.ops import OpsStore
+from pipeline.settings import Settings
+from warehouse.db import query, quote_ident, read_only
+
+KEEP_BUILDS = 3
+MAX_ITEMS = 200  # per list in a report; the totals are always complete
+SCORE_TOLERANCE = 0.005  # score moves smaller than this (display precision) are not changes
+
+#: mart -> (key columns, name lookups) for threshold crossings of boolean flags
+FLAG_TABLES = {
+    "mart_cluster_lq": ("year", "measure", "region_level", "industry_level", "region_code", "cluster_code"),
+    "mart_location_quotient": ("year", "measure", "region_level", "industry_level", "region_code", "industry_code"),
+    "mart_cluster_score": ("year", "cluster_code"),
+}
+FLAG_COLUMNS = ("specialised", "strong")
+#: fact table -> (its upload kind, key columns)
+FACTS = {
+    "fact_cluster_indicator": ("cluster-indicators", ("cluster_code", "region_code", "year", "indicator")),
+    "fact_regional_industry": ("regional-industry", ("region_code", "industry_code", "year", "measure")),
+}
+
+
+# -- kept builds -----------------------------------------------------------------------------------------------
+def builds_dir(settings: Settings) -> Path:
+    return settings.data_dir / "builds"
+
+
+def kept_build_path(settings: Settings, build_id: str) -> Path:
+    return builds_dir(settings) / f"{build_id}.duckdb"
+
+
+def _keep(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        return
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)
+
+
+def keep_live_build(settings: Settings) -> str | None:
+    """Keep the live build's file under ``data/builds/`` (before a swap replaces it); returns its build id."""
+    from warehouse.queries import build_info
+
+    try:
+        info = build_info(settings.warehouse_path)
+        if info is None:
+            return None
+        _keep(settings.warehouse_path, kept_build_path(settings, info["build_id"]))
+        return str(info["build_id"])
+    except Exception:  # an unreadable old warehouse is not this build's problem
+        return None
+
+
+def prune_kept_builds(settings: Settings, *, keep: int, protect: set[str]) -> list[str]:
+    """Delete kept builds but the newest ``keep`` and those in ``protect``; returns the build ids deleted."""
+    files = sorted(builds_dir(settings).glob("*.duckdb"), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+    deleted = []
+    for path in files[keep:]:
+        if path.stem not in protect:
+            path.unlink(missing_ok=True)
+            deleted.append(path.stem)
+    return deleted
+
+
+def after_build(settings: Settings, build_id: str, previous_build_id: str | None, *,
+                say: Callable[[str], None] | None = None) -> dict[str, Any] | None:
+    """Keep the new live build, write its change report against ``previous_build_id``, prune old files."""
+    say = say or (lambda _msg: None)
+    try:
+        current = kept_build_path(settings, build_id)
+        _keep(settings.warehouse_path, current)
+        previous = kept_build_path(settings, previous_build_id) if previous_build_id else None
+        report = change_report(current, previous if previous and previous.exists() else None,
+                               previous_build_id=previous_build_id)
+        save_report(settings, report)
+        keep = max(2, int(settings.extra.get("keep_builds", KEEP_BUILDS)))
+        prune_kept_builds(settings, keep=keep, protect={build_id, previous_build_id or ""})
+        say(f"Changes: {report['summary']}")
+        return report
+    except Exception as exc:
+        say(f"The change report could not be made ({type(exc).__name__}: {exc}); the build itself is live.")
+        with contextlib.suppress(Exception):
+            OpsStore(settings.ops_path).audit("system", "change_report_failed", {"build_id": build_id,
+                                                                                "error": str(exc)[:500]})
+        return None
+
+
+# -- reading a build -------------------------------------------------------------------------------------------
+class Snapshot:
+    """What a report needs from one kept build file, read on demand through one read-only connection (a kept
+    file is never written, so holding it open blocks nobody)."""
+
+    def __init__(self, path: Path, stack: contextlib.ExitStack) -> None:
+        self.path = Path(path)
+        self._con = stack.enter_context(read_only(self.path))
+        self._cache: dict[str, pl.DataFrame] = {}
+
+    def sql(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+        return query(self._con, sql, params)
+
+    def table(self, name: str) -> pl.DataFrame:
+        if name not in self._cache:
+            self._cache[name] = self.sql(f"select * from {quote_ident(name)}") if name in self.tables() else (
+                pl.DataFrame())
+        return self._cache[name]
+
+    def tables(self) -> list[str]:
+        if "__tables" not in self._cache:
+            self._cache["__tables"] = self.sql("select table_name from duckdb_tables() where schema_name = 'main'")
+        return self._cache["__tables"].get_column("table_name").to_list()
+
+    def build(self) -> dict[str, Any]:
+        return self.table("_build").row(0, named=True)
+
+    def content_hashes(self) -> dict[str, tuple[int, str]]:
+        """Rows and an order-independent hash of the rows, per table (all but ``_build``)."""
+        out = {}
+        for name in self.tables():
+            if name == "_build":
+                continue
+            row = self.sql(f"select count(*) as n, coalesce(sum(hash(t)::hugeint), 0)::varchar as h "
+                           f"from {quote_ident(name)} t").row(0)
+            out[name] = (int(row[0]), str(row[1]))
+        return out
+
+    def names(self, dim: str) -> dict[str, str]:
+        frame = self.table(dim)
+        return dict(zip(frame["code"].to_list(), frame["name"].to_list(), strict=True)) if frame.height else {}
+
+    def upload_years(self, upload_ids: list[str]) -> dict[str, list[int]]:
+        from warehouse.build import STAGING_TABLES
+
+        out: dict[str, list[int]] = {}
+        for table in STAGING_TABLES.values():
+            if table not in self.tables() or "year" not in self.table_columns(table):
+                continue
+            for uid in upload_ids:
+                years = self.sql(f"select distinct year from {quote_ident(table)} where upload_id = ? order by year",
+                                 [uid]).get_column("year").to_list()
+                if years:
+                    out[uid] = [int(y) for y in years]
+        return out
+
+    def table_columns(self, name: str) -> list[str]:
+        return self.sql("select column_name from duckdb_columns() where table_name = ? order by column_index",
+                        [name]).get_column("column_name").to_list()
+
+
+# -- the report --------------------------------------------------------------------------------------------------
+def change_report(current_path: Path, previous_path: Path | None, *, previous_build_id: str | None = None
+                  ) -> dict[str, Any]:
+    """Compare the build at ``current_path`` with the one at ``previous_path`` (None: nothing to compare)."""
+    with contextlib.ExitStack() as stack:
+        cur = Snapshot(current_path, stack)
+        prev = Snapshot(previous_path, stack) if previous_path is not None else None
+        return _report(cur, prev, previous_build_id)
+
+
+def _report(cur: Snapshot, prev: Snapshot | None, previous_build_id: str | None) -> dict[str, Any]:
+    build = cur.build()
+    report: dict[str, Any] = {
+        "build_id": build["build_id"], "previous_build_id": previous_build_id,
+        "current": _build_meta(build), "previous": None, "compared": prev is not None,
+        "no_change": False,
+    }
+    if prev is None:
+        uploads = cur.table("stg_uploads")
+        report["data"] = {"new_uploads": _uploads(uploads, cur, set()), "facts": {}}
+        report["summary"] = (f"First build kept for comparison ({uploads.height} uploads); nothing to compare with."
+                             if previous_build_id is None else
+                             f"The previous build {previous_build_id} was not kept, so nothing to compare with; this "
+                             f"build read {uploads.height} uploads.")
+        return report
+    pbuild = prev.build()
+    report["previous"] = _build_meta(pbuild)
+    report["methodology"] = {"previous": pbuild["methodology_hash"], "current": build["methodology_hash"],
+                             "changed": pbuild["methodology_hash"] != build["methodology_hash"]}
+    report["code"] = {"previous": pbuild["code_version"], "current": build["code_version"],
+                      "changed": (pbuild["code_version"], pbuild["schema_version"])
+                      != (build["code_version"], build["schema_version"])}
+    hashes, phashes = cur.content_hashes(), prev.content_hashes()
+    changed_tables = sorted(t for t in set(hashes) | set(phashes) if hashes.get(t) != phashes.get(t))
+    report["tables_changed"] = changed_tables
+    report["no_change"] = not changed_tables
+    report["data"] = _data_changes(cur, prev)
+    report["scores"] = _score_moves(cur, prev)
+    report["thresholds"] = _threshold_crossings(cur, prev)
+    report["summary"] = _summary(report)
+    return report
+
+
+def _build_meta(build: dict[str, Any]) -> dict[str, Any]:
+    keys = ("build_id", "built_at", "code_version", "methodology_hash", "landing_seq", "uploads", "trigger", "who")
+    return {k: (str(build[k]) if k == "built_at" else build[k]) for k in keys}
+
+
+def _uploads(frame: pl.DataFrame, snap: Snapshot, previous_kinds: set[str]) -> list[dict[str, Any]]:
+    if frame.is_empty():
+        return []
+    years = snap.upload_years(frame.get_column("upload_id").to_list())
+    return [{"upload_id": u["upload_id"], "kind": u["kind"], "vintage": u["vintage"], "file": u["file_name"],
+             "who": u["who"], "landed_at": u["landed_at"], "rows": u["rows"],
+             "revision": u["kind"] in previous_kinds, "years": years.get(u["upload_id"], [])}
+            for u in frame.sort("seq").iter_rows(named=True)]
+
+
+def _data_changes(cur: Snapshot, prev: Snapshot) -> dict[str, Any]:
+    now, before = cur.table("stg_uploads"), prev.table("stg_uploads")
+    old_ids = set(before.get_column("upload_id").to_list()) if before.height else set()
+    new = now.filter(~pl.col("upload_id").is_in(list(old_ids))) if now.height else now
+    kinds = set(before.get_column("kind").to_list()) if before.height else set()
+    gone = sorted(old_ids - set(now.get_column("upload_id").to_list())) if now.height else sorted(old_ids)
+    touched = set(new.get_column("kind").to_list()) if new.height else set()
+    facts = {t: _fact_changes(cur.table(t), prev.table(t), keys)
+             for t, (kind, keys) in FACTS.items() if kind in touched or gone}
+    return {"landing_seq": [prev.build()["landing_seq"], cur.build()["landing_seq"]],
+            "new_uploads": _uploads(new, cur, kinds), "uploads_no_longer_read": gone, "facts": facts}
+
+
+def _fact_changes(now: pl.DataFrame, before: pl.DataFrame, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Cells added, revised (value differs) and removed between two fact tables, with the years touched."""
+    if now.is_empty() and before.is_empty():
+        return {"added": 0, "revised": 0, "removed": 0, "years": []}
+    cols = [*keys, "value"]
+    a = now.select(cols) if now.height else pl.DataFrame(schema=before.select(cols).schema)
+    b = before.select(cols) if before.height else pl.DataFrame(schema=a.schema)
+    joined = a.join(b, on=list(keys), how="full", suffix="_before", nulls_equal=True, coalesce=True)
+    added = joined.filter(pl.col("value_before").is_null() & pl.col("value").is_not_null())
+    removed = joined.filter(pl.col("value").is_null() & pl.col("value_before").is_not_null())
+    revised = joined.filter(pl.col("value").is_not_null() & pl.col("value_before").is_not_null()
+                            & (pl.col("value") != pl.col("value_before")))
+    years = sorted({int(y) for f in (added, removed, revised) for y in f.get_column("year").to_list()})
+    return {"added": added.height, "revised": revised.height, "removed": removed.height, "years": years}
+
+
+def score_change_explanations(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
+    """Why scores moved: the three largest changes in indicator contributions (points of the score).
+
+    ``before``/``after`` are ``mart_cluster_indicator`` frames of the two builds; the contribution of an
+    indicator is ``normalised * weight / (sum of the weights of the indicators present)``, so the contributions
+    of a cluster-year add up to its score. Returns cluster_code, year, explanation.
+    """
+
+    needed = {"cluster_code", "year", "indicator", "indicator_name", "normalised", "weight"}
+
+    def contributions(frame: pl.DataFrame) -> pl.DataFrame:
+        if frame.is_empty() or not needed <= set(frame.columns):
+            return pl.DataFrame(schema={"cluster_code": pl.String, "year": pl.Int64, "indicator": pl.String,
+                                        "indicator_name": pl.String, "part": pl.Float64})
+        present = pl.col("weight").filter(pl.col("normalised").is_not_null()).sum().over("cluster_code", "year")
+        return frame.select("cluster_code", pl.col("year").cast(pl.Int64), "indicator", "indicator_name",
+                            (pl.col("normalised").fill_null(0) * pl.col("weight") / present).alias("part"))
+
+    keys = ["cluster_code", "year", "indicator"]
+    joined = contributions(after).join(contributions(before), on=keys, how="full", suffix="_before",
+                                       coalesce=True)
+    deltas = joined.with_columns(
+        (pl.col("part").fill_null(0) - pl.col("part_before").fill_null(0)).alias("delta"),
+        pl.coalesce("indicator_name", "indicator_name_before", "indicator").alias("label"),
+    ).filter(pl.col("delta").abs() >= 0.01)
+    top = deltas.sort(pl.col("delta").abs(), descending=True).group_by("cluster_code", "year", maintain_order=True
+                                                                       ).head(3)
+    return top.group_by("cluster_code", "year", maintain_order=True).agg(
+        pl.format("{} {}", pl.col("label"), pl.col("delta").round(2).map_elements(
+            lambda d: f"{d:+.2f}", return_dtype=pl.String)).str.join(", ").alias("explanation")
+    ).with_columns(pl.format("{} points", pl.col("explanation")).alias("explanation"))
+
+
+def _explainer() -> Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]:
+    scoring = importlib.import_module("pipeline.scoring")
+    return getattr(scoring, "explain_score_changes", score_change_explanations)
+
+
+SCORE_COLUMNS = ["cluster_code", "year", "score", "rank", "n_ranked"]
+
+
+def score_moves(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
+    """Clusters whose score or rank moved between two ``mart_cluster_score`` frames.
+
+    A move is a score change of at least :data:`SCORE_TOLERANCE`, another rank, or a cluster-year scored in one
+    build only. ``rank_change`` is positive when the cluster moved up. Sorted by year (newest first), then by the
+    size of the score change.
+
+    >>> before = pl.DataFrame({"cluster_code": ["A", "B"], "year": [2022, 2022], "score": [60.0, 40.0],
+    ...                        "rank": [1, 2], "n_ranked": [2, 2]})
+    >>> after = before.with_columns(score=pl.Series([30.0, 40.0]), rank=pl.Series([2, 1]))
+    >>> score_moves(before, after).select("cluster_code", "score_change", "rank_before", "rank", "rank_change").rows()
+    [('A', -30.0, 1, 2, -1), ('B', 0.0, 2, 1, 1)]
+    """
+    empty = pl.DataFrame(schema={"cluster_code": pl.String, "year": pl.Int64, "score": pl.Float64,
+                                 "rank": pl.Int64, "n_ranked": pl.Int64})
+    a = after.select(SCORE_COLUMNS) if after.height else empty
+    b = before.select(SCORE_COLUMNS) if before.height else empty
+    a, b = (f.with_columns(pl.col("year").cast(pl.Int64), pl.col("rank").cast(pl.Int64)) for f in (a, b))
+    j = a.join(b, on=["cluster_code", "year"], how="full", suffix="_before", coalesce=True)
+    j = j.with_columns((pl.col("score") - pl.col("score_before")).alias("score_change"),
+                       (pl.col("rank_before") - pl.col("rank")).alias("rank_change"))
+    moved = j.filter(
+        (pl.col("score_change").abs() >= SCORE_TOLERANCE)
+        | pl.col("rank").ne_missing(pl.col("rank_before"))
+        | (pl.col("score").is_null() != pl.col("score_before").is_null())
+    )
+    return moved.sort([pl.col("year"), pl.col("score_change").abs()], descending=True, nulls_last=True)
+
+
+def _score_moves(cur: Snapshot, prev: Snapshot) -> dict[str, Any]:
+    now, before = cur.table("mart_cluster_score"), prev.table("mart_cluster_score")
+    if (now.is_empty() and before.is_empty()) or not (set(SCORE_COLUMNS) <= set(now.columns) & set(before.columns)):
+        return {"moved": [], "total": 0, "moved_in_latest_year": 0, "latest_year": None}
+    moved = score_moves(before, now)
+    try:
+        explained = _explainer()(prev.table("mart_cluster_indicator"), cur.table("mart_cluster_indicator"))
+    except Exception as exc:  # an explanation is a nicety; the moves are reported regardless
+        explained = pl.DataFrame()
+        moved = moved.with_columns(pl.lit(f"no explanation ({type(exc).__name__}: {exc})"[:200]).alias("note"))
+    if explained.height:
+        moved = moved.join(explained.with_columns(pl.col("year").cast(pl.Int64)), on=["cluster_code", "year"],
+                           how="left", maintain_order="left")
+    else:
+        moved = moved.with_columns(pl.lit(None, dtype=pl.String).alias("explanation"))
+    names = cur.names("dim_cluster") or prev.names("dim_cluster")
+    moved = moved.with_columns(pl.col("cluster_code").replace_strict(names, default=None, return_dtype=pl.String)
+                               .alias("cluster_name"))
+    latest = now.get_column("year").max() if now.height else None
+    return {"latest_year": latest, "total": moved.height,
+            "moved_in_latest_year": moved.filter(pl.col("year") == latest).height if latest is not None else 0,
+            "moved": [_round(r) for r in moved.head(MAX_ITEMS).iter_rows(named=True)]}
+
+
+def _round(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+
+
+def _threshold_crossings(cur: Snapshot, prev: Snapshot) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    regions = cur.names("dim_region") or prev.names("dim_region")
+    industries = cur.names("dim_industry") or prev.names("dim_industry")
+    clusters = cur.names("dim_cluster") or prev.names("dim_cluster")
+    for table, keys in FLAG_TABLES.items():
+        now, before = cur.table(table), prev.table(table)
+        for flag in FLAG_COLUMNS:
+            if flag not in now.columns or flag not in before.columns:
+                continue
+            extra = ["lq"] if "lq" in now.columns and "lq" in before.columns else []
+            j = now.select(*keys, flag, *extra).join(before.select(*keys, flag, *extra), on=list(keys),
+                                                     how="inner", suffix="_before", nulls_equal=True)
+            crossed = j.filter(pl.col(flag).is_not_null() & pl.col(f"{flag}_before").is_not_null()
+                               & (pl.col(flag) != pl.col(f"{flag}_before")))
+            items = []
+            for r in crossed.sort("year", descending=True).head(MAX_ITEMS).iter_rows(named=True):
+                item = {k: r[k] for k in keys} | {"change": "gained" if r[flag] else "lost"}
+                if extra:
+                    item |= {"lq_before": _r(r["lq_before"]), "lq": _r(r["lq"])}
+                for code, lookup in (("region_code", regions), ("industry_code", industries),
+                                     ("cluster_code", clusters)):
+                    if code in item:
+                        item[code.replace("_code", "_name")] = lookup.get(item[code])
+                items.append(item)
+            out[f"{table}.{flag}"] = {"gained": crossed.filter(pl.col(flag)).height,
+                                      "lost": crossed.filter(~pl.col(flag)).height, "items": items}
+    now, before = cur.table("mart_cluster_score"), prev.table("mart_cluster_score")
+    if "size_band" in now.columns and "size_band" in before.columns:
+        j = now.select("cluster_code", "year", "size_band").join(
+            before.select("cluster_code", "year", "size_band"), on=["cluster_code", "year"], suffix="_before")
+        bands = j.filter(pl.col("size_band").is_not_null() & pl.col("size_band_before").is_not_null()
+                         & (pl.col("size_band") != pl.col("size_band_before")))
+        out["mart_cluster_score.size_band"] = {
+            "changed": bands.height,
+            "items": [r | {"cluster_name": clusters.get(r["cluster_code"])}
+                      for r in bands.sort("year", descending=True).head(MAX_ITEMS).iter_rows(named=True)]}
+    return out
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _summary(report: dict[str, Any]) -> str:
+    prev = report["previous"]["build_id"]
+    if report["no_change"]:
+        return (f"No change: every table is identical to build {prev} (no new data, methodology "
+                f"{report['current']['methodology_hash']} unchanged).")
+    parts = []
+    data = report["data"]
+    if data["new_uploads"]:
+        ups = "; ".join(f"{u['kind']} vintage {u['vintage']}{' (revision)' if u['revision'] else ''}"
+                        f"{' for ' + ', '.join(map(str, u['years'])) if u['years'] else ''}"
+                        for u in data["new_uploads"][:5])
+        more = f" and {len(data['new_uploads']) - 5} more" if len(data["new_uploads"]) > 5 else ""
+        parts.append(f"{len(data['new_uploads'])} new upload(s): {ups}{more}")
+    for table, f in data["facts"].items():
+        if f["added"] or f["revised"] or f["removed"]:
+            parts.append(f"{table}: {f['revised']} value(s) revised, {f['added']} added, {f['removed']} removed")
+    if report["methodology"]["changed"]:
+        parts.append(f"methodology {report['methodology']['previous']} -> {report['methodology']['current']}")
+    if report["code"]["changed"]:
+        parts.append(f"code {report['code']['previous']} -> {report['code']['current']}")
+    scores = report["scores"]
+    if scores["total"]:
+        top = scores["moved"][0]
+        change = top["score_change"]
+        parts.append(
+            f"{scores['moved_in_latest_year']} cluster score(s) moved in {scores['latest_year']} "
+            f"({scores['total']} in all years); largest: {top['cluster_name'] or top['cluster_code']} {top['year']} "
+            + (f"{change:+.2f} points" if change is not None else "scored or unscored")
+            + (f", rank {top['rank_before']} -> {top['rank']}" if top["rank"] != top["rank_before"] else ""))
+    for key, t in report["thresholds"].items():
+        if t.get("gained") or t.get("lost"):
+            parts.append(f"{key}: {t['gained']} gained, {t['lost']} lost")
+        elif t.get("changed"):
+            parts.append(f"{key}: {t['changed']} changed")
+    if not parts:
+        parts.append(f"tables changed: {', '.join(report['tables_changed'])}")
+    return f"Against build {prev}: " + "; ".join(parts) + "."
+
+
+# -- storage ------------------------------------------------------------------------------------------------------
+def save_report(settings: Settings, report: dict[str, Any]) -> None:
+    store = OpsStore(settings.ops_path)
+    store.migrate()
+    with store.transaction() as con:
+        con.execute(
+            "insert or replace into change_reports (build_id, previous_build_id, created_at, no_change, summary, "
+            "report_json) values (?, ?, ?, ?, ?, ?)",
+            (report["build_id"], report["previous_build_id"], datetime.now(UTC).isoformat(timespec="seconds"),
+             int(report["no_change"]), report["summary"], json.dumps(report, ensure_ascii=False, default=str)),
+        )
+
+
+def load_report(settings: Settings, build_id: str) -> dict[str, Any] | None:
+    """The change report of a build (None when it has none)."""
+    if not settings.ops_path.exists():
+        return None
+    store = OpsStore(settings.ops_path)
+    store.migrate()
+    with store.connect() as con:
+        row = con.execute("select report_json from change_reports where build_id = ?", (build_id,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def latest_report(settings: Settings) -> dict[str, Any] | None:
+    """The newest build's change report (for the scorecards: "what changed since the last build")."""
+    if not settings.ops_path.exists():
+        return None
+    store = OpsStore(settings.ops_path)
+    store.migrate()
+    with store.connect() as con:
+        row = con.execute("select report_json from change_reports order by created_at desc, rowid desc limit 1"
+                          ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def changes_for_cluster(report: dict[str, Any], cluster_code: str) -> dict[str, Any]:
+    """One cluster's part of a report, for its scorecard: its score moves and threshold crossings."""
+    if not report.get("compared"):
+        return {"build_id": report["build_id"], "previous_build_id": report.get("previous_build_id"),
+                "moves": [], "crossings": []}
+    return {
+        "build_id": report["build_id"], "previous_build_id": report["previous_build_id"],
+        "moves": [m for m in report["scores"]["moved"] if m["cluster_code"] == cluster_code],
+        "crossings": [dict(i, flag=key) for key, t in report["thresholds"].items() for i in t["items"]
+                      if i.get("cluster_code") == cluster_code],
+    }
+
+
+def _num(value: float | int | None) -> str:
+    return "-" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The report as text (CLI, printable export)."""
+    lines = [f"Build {report['build_id']}" + (f" against {report['previous_build_id']}"
+                                               if report.get("previous_build_id") else ""), report["summary"]]
+    if not report.get("compared"):
+        return "\n".join(lines)
+    for u in report["data"]["new_uploads"]:
+        years = f" years {', '.join(map(str, u['years']))}" if u["years"] else ""
+        lines.append(f"  upload  {u['kind']:<20} v{u['vintage']:<3} {u['rows']:>7} rows{years}  {u['file']} "
+                     f"({u['who']}, {u['landed_at']}){'  revision' if u['revision'] else ''}")
+    for m in report["scores"]["moved"][:20]:
+        change = "n/a" if m["score_change"] is None else f"{m['score_change']:+.2f}"
+        lines.append(f"  score   {m['year']} {m['cluster_code']:<12} {_num(m['score_before']):>6} -> "
+                     f"{_num(m['score']):>6} ({change}), rank {_num(m['rank_before'])} -> {_num(m['rank'])}"
+                     f"{'  ' + m['explanation'] if m.get('explanation') else ''}")
+    for key, t in report["thresholds"].items():
+        for item in t["items"][:20]:
+            where = " ".join(str(item.get(k)) for k in ("year", "region_code", "industry_code", "cluster_code",
+                                                         "measure") if item.get(k) is not None)
+            what = item.get("change") or f"{item.get('size_band_before')} -> {item.get('size_band')}"
+            lines.append(f"  {key:<34} {where}: {what}")
+    return "\n".join(lines)
+
+
+# -- the demo's second build -------------------------------------------------------------------------------------
+DEMO_CORRECTION_PREFIX = "synthetic-demo-correction-"
+
+
+def demo_correction_files(settings: Settings, folder: Path) -> list[tuple[str, Path]]:
+    """Write the corrections a bureau sends after its annual audit, as new vintages of landed data (synthetic):
+
+    - cluster-indicators: the newest year of five clusters, audited (output +12%, R&D +35%, patents +25%,
+      exports -10%);
+    - regional-industry: the newest year's employment of one city-industry just below LQ 1 raised and one just
+      above lowered, so that one city gains a specialisation and one loses it.
+
+    Computed from the first vintage of each kind, so running it again writes the same files (landed once).
+    Returns (kind, path) for each file written.
+    """
+    from pipeline.landing import landed_frame
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files: list[tuple[str, Path]] = []
+    ind = landed_frame(settings, "cluster-indicators")
+    if ind is not None and ind.height:
+        first = ind.filter(pl.col("vintage") == 1)
+        year = first.get_column("year").max()
+        codes = sorted(first.filter(pl.col("year") == year).get_column("cluster_code").unique().to_list())
+        picked = codes[2::max(1, len(codes) // 5)][:5] or codes[:1]
+        money = [c for c in ("output_value", "rd_spending", "exports") if c in first.columns]
+        rev = first.filter((pl.col("year") == year) & pl.col("cluster_code").is_in(picked)).select(
+            "cluster_code", "region_code", "year",
+            *[(pl.col(c) * f).round(0).alias(c) for c, f in (("output_value", 1.12), ("rd_spending", 1.35),
+                                                              ("exports", 0.9)) if c in money],
+            *([(pl.col("patents") * 1.25).round(0).alias("patents")] if "patents" in first.columns else []),
+        )
+        path = folder / f"{DEMO_CORRECTION_PREFIX}cluster-indicators.csv"
+        rev.write_csv(path)
+        files.append(("cluster-indicators", path))
+    regional = landed_frame(settings, "regional-industry")
+    regions = landed_frame(settings, "regions")
+    if regional is not None and regions is not None and "employment" in regional.columns:
+        cities = regions.filter(pl.col("level") == "city").get_column("code").unique().to_list()
+        first = regional.filter((pl.col("vintage") == 1) & pl.col("region_code").is_in(cities)
+                                & pl.col("employment").is_not_null())
+        year = first.get_column("year").max()
+        cells = first.filter(pl.col("year") == year).with_columns(
+            ((pl.col("employment") / pl.col("employment").sum().over("region_code"))
+             / (pl.col("employment").sum().over("industry_code") / pl.col("employment").sum())).alias("lq"))
+        below = cells.filter(pl.col("lq").is_between(0.8, 0.98)).sort("lq", descending=True).head(1)
+        above = cells.filter(pl.col("lq").is_between(1.02, 1.2)).sort("lq").head(1)
+        rev = pl.concat([below.with_columns((pl.col("employment") * 1.25 / pl.col("lq")).round(0)),
+                         above.with_columns((pl.col("employment") * 0.75 / pl.col("lq")).round(0))])
+        if rev.height:
+            path = folder / f"{DEMO_CORRECTION_PREFIX}regional-industry.csv"
+            rev.select("region_code", "industry_code", "year", "employment").write_csv(path)
+            files.append(("regional-industry", path))
+    return files
+
+
+def demo_second_build(settings: Settings) -> Iterator[str]:
+    """The demo's second build: land the corrections, let the worker build (upload trigger), show the change report.
+
+    For ``clusterstats demo`` after its first build; yields lines to print. Run again, it lands nothing new and
+    the worker records "no change" without building.
+    """
+    from pipeline.ingest import ingest_file
+    from pipeline.worker import Worker, WorkerConfig, WorkerRunning, enqueue, enqueue_upload, wait_for_job
+
+    job_id = None
+    for kind, path in demo_correction_files(settings, settings.demo_dir):
+        result = ingest_file(settings, path, kind, who="demo")
+        yield f"  correction {kind:<20} {result.status:<15} {result.upload.rows:>7} rows  {path.name}"
+        if result.status == "landed":
+            job_id = enqueue_upload(settings, result.upload).job_id
+    if job_id is None:
+        job_id = enqueue(settings, trigger="manual", who="demo", detail={"note": "demo: corrections landed before"}
+                         ).job_id
+    try:
+        Worker(settings, config=WorkerConfig(retries=0)).tick()
+    except WorkerRunning:  # `clusterstats serve` runs one: it will take the job
+        wait_for_job(settings, job_id, timeout=600)
+    from pipeline.worker import get_job
+
+    job = get_job(settings, job_id)
+    report = load_report(settings, job["build_id"]) if job["status"] == "succeeded" and job["build_id"] else None
+    if report is None:
+        yield f"Job {job_id} ({job['trigger']}): {job['status']}. {job['message']}"
+    else:
+        yield f"Job {job_id} ({job['trigger']}): {job['status']}, {job['rows_read']} rows read."
+        yield format_report(report)
+
+
+__all__ = [
+    "after_build", "builds_dir", "change_report", "changes_for_cluster", "demo_correction_files",
+    "demo_second_build", "format_report", "keep_live_build", "kept_build_path", "latest_report", "load_report",
+    "prune_kept_builds", "save_report", "score_change_explanations", "score_moves",
+]
