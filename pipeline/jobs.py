@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 import pipeline
 from pipeline.changes import after_build, keep_live_build
 from pipeline.marts import build_marts
+from pipeline.methodologies import active_methodology, archive, archived, methodology_text
 from pipeline.ops import OpsStore
-from pipeline.scoring import Methodology
+from pipeline.scoring import Methodology  # noqa: TC001 (used at run time in signatures)
 from pipeline.settings import Settings
 from warehouse.build import Builder
 from warehouse.db import schema_version
@@ -74,7 +75,9 @@ def recompute(
     store = OpsStore(settings.ops_path)
     store.migrate()
     who = who or _user()
-    methodology = methodology or Methodology.default()
+    if methodology is None:
+        methodology = active_methodology(settings)
+        archive(settings, methodology, methodology_text(settings))
     say = progress or (lambda _msg: None)
     started = time.monotonic()
     with BuildLock(settings.lock_path, wait_seconds=wait_seconds):
@@ -93,7 +96,7 @@ def recompute(
             _pause("staging")
             step = "marts"
             say("computing indices and scores")
-            build_marts(builder, methodology)
+            build_marts(builder, methodology, archived(settings))
             _pause("marts")
             step = "audits"
             say("auditing")

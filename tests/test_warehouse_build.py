@@ -121,8 +121,9 @@ def test_a_failing_audit_stops_the_build_and_keeps_the_previous_warehouse(built,
     original = marts_scores.scores
 
     def broken(reported, extra, methodology):  # a bug that would publish a score of 120
-        scores, indicators = original(reported, extra, methodology)
-        return scores.with_columns(pl.lit(120.0).alias("score")), indicators
+        marts = original(reported, extra, methodology)
+        marts["mart_cluster_score"] = marts["mart_cluster_score"].with_columns(pl.lit(120.0).alias("score"))
+        return marts
 
     monkeypatch.setattr(marts_scores, "scores", broken)
     with pytest.raises(AuditFailed) as info:

@@ -14,8 +14,9 @@ from pipeline.scoring import Methodology
 from warehouse.build import Builder
 
 
-def build_marts(builder: Builder, m: Methodology) -> dict[str, int]:
-    """Compute and write every Python-computed mart; returns rows written per mart."""
+def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | None = None) -> dict[str, int]:
+    """Compute and write every Python-computed mart; returns rows written per mart. ``earlier``: methodology
+    versions used before, whose scores are kept readable in ``mart_cluster_score_history``."""
     facts = builder.query_file("queries/build_regional_facts.sql")
     written: dict[str, int] = {}
 
@@ -50,7 +51,9 @@ def build_marts(builder: Builder, m: Methodology) -> dict[str, int]:
     province = builder.query_file("queries/build_province_output.sql")
     dims = builder.query("select code, lead_region from dim_cluster")
     extra = scores.agglomeration_variables(dims, cluster_lq, firm, reported, province)
-    score, indicators = scores.scores(reported, extra, m)
-    write("mart_cluster_indicator", indicators)
-    write("mart_cluster_score", score)
+    score_marts = scores.scores(reported, extra, m)
+    for table, frame in score_marts.items():
+        write(table, frame)
+    current = score_marts.get("mart_cluster_score", pl.DataFrame())
+    write("mart_cluster_score_history", scores.score_history(reported, extra, current, m, earlier or []))
     return written

@@ -1,0 +1,68 @@
+"""Which methodology a data directory uses, and every version it has used.
+
+The active methodology is ``<data dir>/methodology.toml`` when an administrator has put one there, else the built-in
+default. Every methodology a build uses is archived as ``<data dir>/methodologies/<hash>.toml`` (its content hash is
+its version), so the warehouse can show scores under earlier versions beside the current ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from pathlib import Path
+
+from pipeline.scoring import Methodology
+from pipeline.settings import Settings
+
+
+def methodology_path(settings: Settings) -> Path:
+    return settings.data_dir / "methodology.toml"
+
+
+def archive_dir(settings: Settings) -> Path:
+    return settings.data_dir / "methodologies"
+
+
+def active_methodology(settings: Settings) -> Methodology:
+    """The data directory's methodology file, validated, or the built-in default when there is none."""
+    path = methodology_path(settings)
+    return Methodology.from_toml(path) if path.exists() else Methodology.default()
+
+
+def archive(settings: Settings, m: Methodology, text: str) -> Path:
+    """Keep the methodology's text under its version (idempotent; written atomically)."""
+    folder = archive_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{m.hash}.toml"
+    if not target.exists():
+        tmp = folder / f".{target.name}.{uuid.uuid4().hex}.tmp"
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+    return target
+
+
+def methodology_text(settings: Settings) -> str:
+    """The text of the active methodology (the file's, or the built-in default's)."""
+    from importlib import resources
+
+    path = methodology_path(settings)
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    return resources.files("pipeline.scoring").joinpath("default_methodology.toml").read_text("utf-8")
+
+
+def archived(settings: Settings) -> list[Methodology]:
+    """Every archived methodology version that still loads (oldest first by file time)."""
+    folder = archive_dir(settings)
+    if not folder.exists():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.toml"), key=lambda p: p.stat().st_mtime):
+        with contextlib.suppress(Exception):  # a version this code can no longer read is skipped
+            out.append(Methodology.from_toml(path))
+    return out
