@@ -5,7 +5,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+SCALE  ?= province
+
+.PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("clusterstats needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -18,8 +20,11 @@ demo: $(STAMP)
 	$(BIN)/clusterstats demo
 
 test: $(STAMP)
-	$(BIN)/ruff check pipeline schemas warehouse ui tests trials
+	$(BIN)/ruff check pipeline schemas warehouse ui tests trials benchmarks
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run --scale $(SCALE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline schemas warehouse ui tests trials

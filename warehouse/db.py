@@ -26,6 +26,11 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def quote_literal(value: str) -> str:
+    """Quote a string literal, for the statements that cannot take bound parameters (views)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 @cache
 def sql_text(relative: str) -> str:
     """The text of ``warehouse/sql/<relative>``."""

@@ -24,5 +24,6 @@ create table if not exists stg_uploads (
     who           varchar not null,
     landed_at     varchar not null,
     rows          bigint not null,
-    units_json    varchar not null
+    units_json    varchar not null,
+    abs_path      varchar not null      -- the landed Parquet file the staging views read
 );

@@ -1,5 +1,8 @@
 -- Staging: every landed vintage of every kind, as landed (canonical units), with its upload and vintage.
 -- Older vintages stay readable here; the dimensions and facts keep only the newest.
+-- A kind with landed files is replaced at build time by a view of the same name over its Parquet files
+-- (staging/00_load_landed.sql), so a census-size upload is read once, where the facts are built, not copied;
+-- the tables below are what a kind without uploads looks like.
 
 -- grain: upload_id, code
 create table if not exists stg_regions (

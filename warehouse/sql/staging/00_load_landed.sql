@@ -1,12 +1,13 @@
--- Load one kind's landed Parquet files into its staging table, tagging each row with its upload.
--- {table} is filled by warehouse.db.quote_ident; ? is the list of Parquet paths (bound).
+-- The staging view of one kind: its landed Parquet files, each row tagged with its upload, vintage and landing
+-- order. {view} is filled by warehouse.db.quote_ident and {paths} by warehouse.db.quote_literal (the files of
+-- this data directory's manifest); views cannot take bound parameters.
 -- grain: upload_id, the kind's key
-insert into {table} by name
+create or replace view {view} as
 with landed as (
-    select * from read_parquet(?, filename = true, union_by_name = true)
+    select * from read_parquet([{paths}], filename = true, union_by_name = true)
 ),
 manifest as (
-    select upload_id, vintage, seq, abs_path from _manifest
+    select upload_id, vintage, seq, abs_path from stg_uploads
 ),
 final as (
     select landed.* exclude (filename), manifest.upload_id, manifest.vintage, manifest.seq

@@ -1,4 +1,5 @@
 -- Cluster indicators in long form; the newest vintage reporting an indicator wins.
+-- newest_only: qualify row_number() over (partition by cluster_code, region_code, year, indicator order by seq desc, source_row desc) = 1
 -- grain: cluster_code, region_code, year, indicator
 insert into fact_cluster_indicator
 with stg as (
@@ -12,8 +13,6 @@ long as (
 final as (
     select cluster_code, region_code, year, indicator, value, upload_id, vintage, source_row
     from long
-    qualify row_number() over (
-        partition by cluster_code, region_code, year, indicator order by seq desc, source_row desc
-    ) = 1
+    {newest_only}
 )
 select * from final

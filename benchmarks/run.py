@@ -1,0 +1,100 @@
+"""`make bench`: time and peak memory of each step on the same synthetic files, with baselines in the same run.
+
+    python -m benchmarks.run [--scale province|national|census] [--out FILE.json] [--keep DIR]
+
+Steps (each in its own process, so its peak memory is its own): write the synthetic upload files; DuckDB's bare
+read of the regional-industry and firm CSVs (the ingest floor); `ingest` of the same files (read, validate,
+land); a full `recompute`; LQ and HHI through the project's index functions, as one hand-written DuckDB query
+(the floor) and the way an analyst writes them in pandas; every query the app's pages run. Prints a table with
+the ratios the targets are stated in and writes everything to a JSON file. Times are never asserted by tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DICTIONARIES = ("regions", "industries", "clusters", "cluster-industries")
+
+
+def _step(step: str, data: Path, files: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.steps", step, str(data), str(files)], cwd=REPO,
+                         capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark step {step} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(scale: str, work: Path) -> dict:
+    from pipeline.ingest import ingest_file
+    from pipeline.settings import Settings
+    from pipeline.synth import write_synthetic
+
+    files, data = work / "files", work / "data"
+    start = time.perf_counter()
+    write_synthetic(files, scale)
+    results: dict = {"scale": scale, "synth_seconds": time.perf_counter() - start}
+    settings = Settings.from_env(data)
+    for kind in DICTIONARIES:
+        ingest_file(settings, files / f"{kind}.csv", kind, who="bench")
+    for kind in ("regional-industry", "firms"):
+        results[f"duckdb_read:{kind}"] = _step(f"duckdb_read:{kind}.csv", data, files)
+        results[f"ingest:{kind}"] = _step(f"ingest:{kind}", data, files)
+    ingest_file(settings, files / "cluster-indicators.csv", "cluster-indicators", who="bench")
+    for step in ("recompute", "index_code", "sql_floor", "pandas_way", "ui_loaders"):
+        results[step] = _step(step, data, files)
+    return results
+
+
+def ratios(r: dict) -> dict[str, float]:
+    return {
+        "ingest regional-industry / DuckDB read": r["ingest:regional-industry"]["seconds"]
+        / r["duckdb_read:regional-industry"]["seconds"],
+        "ingest firms / DuckDB read": r["ingest:firms"]["seconds"] / r["duckdb_read:firms"]["seconds"],
+        "LQ+HHI index code / SQL floor": r["index_code"]["seconds"] / r["sql_floor"]["seconds"],
+        "pandas / LQ+HHI index code": r["pandas_way"]["seconds"] / r["index_code"]["seconds"],
+    }
+
+
+def table(r: dict) -> str:
+    lines = [f"clusterstats benchmark, scale {r['scale']}, {r['machine']}", "",
+             f"{'step':<32} {'seconds':>9} {'peak MiB':>9} {'rows':>11}"]
+    for key, value in r.items():
+        if isinstance(value, dict) and "seconds" in value:
+            rows = value.get("rows", "")
+            lines.append(f"{key:<32} {value['seconds']:>9.2f} {value['peak_mib']:>9.0f} {rows!s:>11}")
+    lines.append(f"{'slowest UI loader':<32} {r['ui_loaders']['slowest']}")
+    lines += ["", "ratios (targets: ingest <= 2.5, index/SQL <= 1.5, pandas/index >= 5):"]
+    lines += [f"  {name:<40} {value:6.2f}" for name, value in r["ratios"].items()]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=["province", "national", "census"], default="province")
+    parser.add_argument("--out", type=Path, default=None, help="JSON file (default benchmarks/results/...)")
+    parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="clusterstats-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        results = run(args.scale, work)
+    results["ratios"] = ratios(results)
+    results["machine"] = f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
+    results["when"] = datetime.now(UTC).isoformat(timespec="seconds")
+    out = args.out or REPO / "benchmarks" / "results" / f"{args.scale}-{results['when'][:10]}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(table(results))
+    print(f"\nwritten to {out}")
+
+
+if __name__ == "__main__":
+    main()

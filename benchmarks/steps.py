@@ -1,0 +1,147 @@
+"""One measured step of the benchmark, run in its own process so its peak memory is its own.
+
+    python -m benchmarks.steps STEP DATA_DIR FILES_DIR   -> prints one JSON line {"seconds": ..., ...}
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def duckdb_read(files: Path, name: str) -> dict[str, float]:
+    """The floor for ingest: DuckDB reading the same CSV into a table, no checks."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    start = time.perf_counter()
+    con.sql(f"create table t as select * from read_csv('{files / name}', header = true)")
+    rows = con.sql("select count(*) from t").fetchall()[0][0]
+    return {"seconds": time.perf_counter() - start, "rows": rows}
+
+
+def ingest(data: Path, files: Path, kind: str) -> dict[str, float]:
+    """clusterstats ingest (read, validate, land) of one file, dictionaries already landed."""
+    from pipeline.ingest import ingest_file
+    from pipeline.settings import Settings
+
+    start = time.perf_counter()
+    result = ingest_file(Settings.from_env(data), files / f"{kind}.csv", kind, who="bench")
+    return {"seconds": time.perf_counter() - start, "rows": result.upload.rows}
+
+
+def recompute(data: Path) -> dict[str, float]:
+    from pipeline.jobs import recompute as run
+    from pipeline.settings import Settings
+
+    start = time.perf_counter()
+    result = run(Settings.from_env(data), trigger="bench", who="bench")
+    return {"seconds": time.perf_counter() - start, "uploads": result.uploads}
+
+
+def _facts(data: Path):
+    """The landed regional-industry records in long form (what the index step reads)."""
+    import polars as pl
+
+    files = sorted((data / "landing" / "regional-industry").glob("*.parquet"))
+    wide = pl.read_parquet(files)
+    return wide.unpivot(index=["region_code", "industry_code", "year"], on=["employment", "output_value"],
+                        variable_name="measure").drop_nulls("value")
+
+
+def index_code(data: Path) -> dict[str, float]:
+    """LQ and geographic HHI through the project's own index functions."""
+    from pipeline.indices import herfindahl, location_quotient
+
+    facts = _facts(data)
+    start = time.perf_counter()
+    lq = location_quotient(facts, by=("year", "measure"))
+    hhi = herfindahl(facts, unit="region_code", group="industry_code", by=("year", "measure"))
+    return {"seconds": time.perf_counter() - start, "rows": lq.height + hhi.height}
+
+
+def sql_floor(data: Path) -> dict[str, float]:
+    """The same LQ and HHI as one hand-written DuckDB query over the same in-memory records (the floor)."""
+    import duckdb
+
+    facts = _facts(data)
+    con = duckdb.connect(":memory:")
+    con.register("facts", facts)
+    start = time.perf_counter()
+    lq = con.sql("""
+        select region_code, industry_code, year, measure,
+               (value / sum(value) over (partition by year, measure, region_code))
+             / (sum(value) over (partition by year, measure, industry_code)
+                / sum(value) over (partition by year, measure)) as lq
+        from facts""").pl()
+    hhi = con.sql("""
+        with s as (select year, measure, industry_code,
+                          value / sum(value) over (partition by year, measure, industry_code) as share from facts)
+        select year, measure, industry_code, sum(share * share) as hhi from s group by all""").pl()
+    return {"seconds": time.perf_counter() - start, "rows": lq.height + hhi.height}
+
+
+def pandas_way(data: Path) -> dict[str, float]:
+    """LQ and HHI the way an analyst writes them in pandas (groupby-transform)."""
+    facts = _facts(data).to_pandas()
+    start = time.perf_counter()
+    df = facts.copy()
+    df["e_r"] = df.groupby(["year", "measure", "region_code"])["value"].transform("sum")
+    df["e_i"] = df.groupby(["year", "measure", "industry_code"])["value"].transform("sum")
+    df["e"] = df.groupby(["year", "measure"])["value"].transform("sum")
+    df["lq"] = (df["value"] / df["e_r"]) / (df["e_i"] / df["e"])
+    df["share"] = df["value"] / df["e_i"]
+    hhi = (df["share"] ** 2).groupby([df["year"], df["measure"], df["industry_code"]]).sum()
+    return {"seconds": time.perf_counter() - start, "rows": len(df) + len(hhi)}
+
+
+def ui_loaders(data: Path) -> dict[str, float]:
+    """Every warehouse query the app's pages run, each timed; the slowest is reported."""
+    from warehouse import queries
+
+    path = data / "warehouse.duckdb"
+    year = queries.score_years(path)[0]
+    code = queries.cluster_list(path, year).get_column("cluster_code")[0]
+    calls = {
+        "overview_kpis": lambda: queries.overview_kpis(path, year),
+        "size_bands": lambda: queries.size_bands(path, year),
+        "cluster_list": lambda: queries.cluster_list(path, year),
+        "cluster_header": lambda: queries.cluster_header(path, code, year),
+        "cluster_indicators": lambda: queries.cluster_indicators(path, code, year),
+        "cluster_lq_by_region": lambda: queries.cluster_lq_by_region(path, code, year, "employment"),
+        "cluster_trend": lambda: queries.cluster_trend(path, code),
+        "cluster_firm_concentration": lambda: queries.cluster_firm_concentration(path, code),
+    }
+    times = {}
+    for name, call in calls.items():
+        start = time.perf_counter()
+        call()
+        times[name] = time.perf_counter() - start
+    slowest = max(times, key=times.__getitem__)
+    return {"seconds": times[slowest], "slowest": slowest, "loaders": times}
+
+
+def main() -> None:
+    step, data, files = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    if step.startswith("duckdb_read:"):
+        out = duckdb_read(files, step.split(":", 1)[1])
+    elif step.startswith("ingest:"):
+        out = ingest(data, files, step.split(":", 1)[1])
+    else:
+        out = {"recompute": lambda: recompute(data), "index_code": lambda: index_code(data),
+               "sql_floor": lambda: sql_floor(data), "pandas_way": lambda: pandas_way(data),
+               "ui_loaders": lambda: ui_loaders(data)}[step]()
+    out["peak_mib"] = _peak_mib()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
