@@ -169,8 +169,11 @@ class Snapshot:
         from warehouse.build import STAGING_TABLES
 
         out: dict[str, list[int]] = {}
+        # a kind with uploads is a view over its landed Parquet files (warehouse/sql/staging/00_load_landed.sql)
+        views = self.sql("select view_name from duckdb_views() where schema_name = 'main'").get_column("view_name")
+        relations = set(self.tables()) | set(views.to_list())
         for table in STAGING_TABLES.values():
-            if table not in self.tables() or "year" not in self.table_columns(table):
+            if table not in relations or "year" not in self.table_columns(table):
                 continue
             for uid in upload_ids:
                 years = self.sql(f"select distinct year from {quote_ident(table)} where upload_id = ? order by year",

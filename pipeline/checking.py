@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import re
@@ -9,8 +10,9 @@ import re
 import pandera.polars as pa
 import polars as pl
 
-from pipeline.normalise import Prepared
+from pipeline.normalise import Prepared, is_share_column
 from pipeline.reading import SOURCE_ROW
+from pipeline.safety import looks_like_formula
 from pipeline.validation import Failure
 from schemas import Kind
 from schemas.base import MAX_YEAR, MIN_YEAR
@@ -36,7 +38,9 @@ def validate(
     # Columns missing from the file are reported once by the header check; do not report them per row too.
     missing = [n for n, c in kind.columns.items() if c.required and n not in prepared.headers]
     if missing:
-        schema = schema.remove_columns(missing)
+        schema = copy.deepcopy(schema.remove_columns(missing))
+        if schema.unique and set(schema.unique) & set(missing):  # a key column is missing: no key to compare
+            schema.unique = None
     frame = prepared.frame.drop(SOURCE_ROW, *missing)
     try:
         schema.validate(frame, lazy=True)
@@ -50,8 +54,9 @@ def _translate(
     kind: Kind, prepared: Prepared, cases: pl.DataFrame, known: dict[str, dict[str, str]], this_year: int
 ) -> list[Failure]:
     rows = prepared.frame.get_column(SOURCE_ROW).to_list()
-    already = {(f.row, f.field) for f in prepared.failures}
-    measure_rows = {f.row for f in prepared.failures if f.field in kind.measures}
+    already = {(f.row, f.field) for f in prepared.failures if f.severity == "error"} | prepared.reported
+    measure_rows = {f.row for f in prepared.failures if f.field in kind.measures and f.severity == "error"}
+    measure_rows |= {row for row, field in prepared.reported if field in kind.measures}
     headers = prepared.headers
     out: list[Failure] = []
     duplicates = _duplicate_groups(kind, prepared)
@@ -86,6 +91,12 @@ def _column_failure(
     if check == "not_nullable":
         return failure("empty_cell", f"Fill in {shown} ({col.description.rstrip('.')}); it is required on every row.")
     if check.startswith("str_matches"):
+        if text and looks_like_formula(text):
+            return failure("code_format", f"'{text}' looks like a spreadsheet formula, not a code (it is not "
+                           f"calculated): type the code itself, e.g. {col.example}.")
+        if text and len(text) > 32:
+            return failure("code_format", f"A code has at most 32 characters; this one has {len(text):,}. Put the "
+                           f"code itself here, e.g. {col.example}.")
         return failure("code_format", f"Codes are letters and digits without spaces or symbols, e.g. {col.example}.")
     if check == KNOWN_CODE:
         return failure("unknown_code", _unknown_code_fix(col.references or "", text or "", known))
@@ -104,7 +115,12 @@ def _column_failure(
         allowed = _allowed_values(kind, column)
         return failure("not_in_list", f"Use one of: {', '.join(allowed)}.")
     if check.startswith("str_length"):
-        return failure("too_long", "Shorten the text to at most 2,000 characters.")
+        size = f" (it has {len(str(value)):,})" if value is not None else ""
+        return failure("too_long", f"Shorten the text to at most 2,000 characters{size}.")
+    if is_share_column(kind, column) and check.startswith(("greater_than", "less_than", "in_range")):
+        return failure("not_a_share", f"{shown} is a share of the industry, more than 0 and at most 1 (100%): "
+                       f"{text} is impossible. Write e.g. 0.5 or 50%; if {text} is a percentage, write it with the "
+                       f"sign: {text}%.")
     if check.startswith(("greater_than", "less_than", "in_range")):
         return failure("out_of_range", f"{shown}: {col.description}")
     return failure("check_failed", f"{shown} failed the check {check}: {col.description}")

@@ -96,30 +96,44 @@ def _parse_units(values: tuple[str, ...]) -> dict[str, str]:
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", required=True, type=click.Choice(list(KINDS)), help="What the file holds.")
-@click.option("--sheet", default=None, help="Excel sheet name or number (1 = first; default the first sheet).")
+@click.option("--sheet", default=None,
+              help="Excel sheet name or number (1 = first; default: the sheet whose header matches KIND).")
 @click.option("--unit", "units", multiple=True, metavar="COLUMN=UNIT",
               help="Declare a column's unit when the header does not, e.g. --unit output_value=万元.")
+@click.option("--accept-valid-rows", is_flag=True,
+              help="Land the rows without errors and set the others aside, with their reasons, in "
+                   "data/rejected/<upload id>.csv (default: any error lands nothing).")
+@click.option("--max-size", type=float, default=None, metavar="MB",
+              help="Refuse files larger than this many megabytes (default 200, or CLUSTERSTATS_MAX_UPLOAD_MB).")
+@click.option("--jump-factor", type=float, default=None, metavar="X",
+              help="Warn when a value changes more than X times from the year before (default 5).")
 @click.option("--who", default=None, help="Who is uploading (default: the login name).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result or the validation report as JSON.")
 @click.pass_context
-def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: tuple[str, ...], who: str | None,
+def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: tuple[str, ...],
+           accept_valid_rows: bool, max_size: float | None, jump_factor: float | None, who: str | None,
            as_json: bool) -> None:
-    """Validate FILE and land it as a new vintage of KIND; a file with any problem lands nothing.
+    """Validate FILE and land it as a new vintage of KIND; a file with any error lands nothing.
 
     \b
-    Every problem is listed at once: row (as in your file, header = row 1), column, value, rule and fix;
-    the exit status is 1. The same file landed again is recognised and not duplicated.
+    Every problem is listed at once: row (as your spreadsheet shows it), column, value, rule and fix; the exit
+    status is 1. Warnings (a year-on-year jump, values replacing a landed vintage) and notices (a title row
+    skipped, '…' read as suppressed, a name read as its code) never stop the upload and are kept with it.
+    The same file landed again is recognised and not duplicated.
     \b
     Examples:
       clusterstats ingest regions.csv --kind regions
       clusterstats ingest 地区行业.xlsx --kind regional-industry --sheet 2022
       clusterstats ingest output.csv --kind regional-industry --unit output_value=万元 --json
+      clusterstats ingest 企业.csv --kind firms --accept-valid-rows --max-size 500
     """
     from pipeline.ingest import ingest_file
 
     settings = _settings(ctx)
+    max_bytes = None if max_size is None else max(1, int(max_size * 1024 * 1024))
     try:
-        result = ingest_file(settings, file, kind, sheet=sheet, units=_parse_units(units), who=who)
+        result = ingest_file(settings, file, kind, sheet=sheet, units=_parse_units(units), who=who,
+                             accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor)
     except UploadInvalid as exc:
         if as_json:
             _echo_json(exc.report.to_dict())
@@ -131,13 +145,21 @@ def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: 
         from pipeline.worker import enqueue_upload
 
         queued = enqueue_upload(settings, result.upload).job_id
+    rejected = None if result.rejected_path is None else str(result.rejected_path)
     if as_json:
         u = result.upload
         _echo_json({"status": result.status, "job": queued, "upload_id": u.upload_id, "kind": u.kind,
                     "vintage": u.vintage, "rows": u.rows, "file": u.file_name, "sha256": u.sha256, "units": u.units,
-                    "who": u.who, "landed_at": u.landed_at, "message": result.message})
+                    "who": u.who, "landed_at": u.landed_at, "message": result.message,
+                    "rejected_rows": result.rejected, "rejected_file": rejected,
+                    "failures": [f | {"severity": "error"} for f in result.report.to_dict()["failures"]],
+                    "warnings": result.report.to_dict()["warnings"]})
     else:
         click.echo(result.message)
+        if result.report.warnings:
+            click.echo(result.report.format_warnings())
+        if result.rejected:
+            click.echo(result.report.format_table())
         if queued is not None:
             click.echo(f"Queued rebuild job {queued} for a running worker (`clusterstats jobs` shows it).")
 
@@ -180,12 +202,17 @@ def status(ctx: click.Context, as_json: bool) -> None:
     Example:
       clusterstats status --json
     """
+    from pipeline.recovery import startup_check
     from pipeline.status import system_status
 
-    info = system_status(_settings(ctx))
+    settings = _settings(ctx)
+    recovered = startup_check(settings)  # a crash's leftovers, a damaged warehouse: fixed, and said
+    info = system_status(settings)
     if as_json:
-        _echo_json(info)
+        _echo_json({**info, "recovered": recovered})
         return
+    for line in recovered:
+        click.echo(f"Start-up check: {line}")
     click.echo(f"Data directory: {info['data_dir']}")
     build = info["build"]
     if build is None:
@@ -261,8 +288,11 @@ def _serve(settings: Settings, port: int, host: str, *, worker: bool = True) -> 
     job worker beside it: it runs schedules, "run now" requests and the rebuild after each upload, and exits
     when the app does."""
     from pipeline.jobs import recompute
+    from pipeline.recovery import startup_check
     from warehouse.queries import build_info, is_current
 
+    for line in startup_check(settings, thorough=True):  # a crash's leftovers, a damaged warehouse
+        click.echo(f"Start-up check: {line}")
     build = build_info(settings.warehouse_path)
     if build is not None and not is_current(build):
         click.echo("The warehouse was built by another version of clusterstats; rebuilding it from the landing zone.")
@@ -270,7 +300,7 @@ def _serve(settings: Settings, port: int, host: str, *, worker: bool = True) -> 
     app = str(resources.files("ui").joinpath("app.py"))
     env = {**os.environ, ENV_DATA_DIR: str(settings.data_dir)}
     args = [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.address", host,
-            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+            "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     click.echo(f"Serving clusterstats on http://{'localhost' if host == '127.0.0.1' else host}:{port}  "
                "(Ctrl+C to stop)")
     sys.stdout.flush()
@@ -287,22 +317,37 @@ def _serve(settings: Settings, port: int, host: str, *, worker: bool = True) -> 
               help="Address to listen on; the default serves this machine only.")
 @click.option("--no-worker", is_flag=True,
               help="Do not start a job worker beside the app (when `clusterstats worker` runs as its own service).")
+@click.option("--boundaries", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A GeoJSON of the regions (features keyed by region code) for the maps; copied into the data "
+                   "directory's boundaries/ folder.")
 @click.pass_context
-def serve(ctx: click.Context, port: int, host: str, no_worker: bool) -> None:
+def serve(ctx: click.Context, port: int, host: str, no_worker: bool, boundaries: Path | None) -> None:
     """Start the web app on the live warehouse, with a job worker for schedules and rebuilds after uploads.
 
     \b
     Example:
       clusterstats serve --port 8502
+      clusterstats serve --boundaries liaoning_cities.geojson
     """
-    _serve(_settings(ctx), port, host, worker=not no_worker)
+    settings = _settings(ctx)
+    _install_boundaries(settings, boundaries)
+    _serve(settings, port, host, worker=not no_worker)
+
+
+def _install_boundaries(settings: Settings, boundaries: Path | None) -> None:
+    if boundaries is not None:
+        from ui.geo import install_boundaries
+
+        click.echo(f"Boundaries for the maps: {install_boundaries(settings.data_dir, boundaries)}")
 
 
 @cli.command()
 @click.option("--no-serve", is_flag=True, help="Prepare the demo data and warehouse, but do not start the app.")
 @click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--boundaries", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A GeoJSON of the cities (keyed by region code) for the maps, copied into the data directory.")
 @click.pass_context
-def demo(ctx: click.Context, no_serve: bool, port: int) -> None:
+def demo(ctx: click.Context, no_serve: bool, port: int, boundaries: Path | None) -> None:
     """Generate the synthetic Liaoning demo data, land it through the normal ingest path, build, and serve.
 
     \b
@@ -316,13 +361,16 @@ def demo(ctx: click.Context, no_serve: bool, port: int) -> None:
     settings = _settings(ctx)
     for line in run_demo(settings):
         click.echo(line)
+    _install_boundaries(settings, boundaries)
     if not no_serve:
         _serve(settings, port, "127.0.0.1")
 
 
 from pipeline.cli_jobs import register as _register_job_commands  # noqa: E402  (schedules, jobs, worker)
+from pipeline.cli_synth import register as _register_synth  # noqa: E402  (synthetic files at scale)
 
 _register_job_commands(cli)
+_register_synth(cli)
 
 
 def main() -> None:

@@ -25,6 +25,14 @@ class UploadInvalid(ClusterstatsError):
         self.report = report
 
 
+class UploadTooLarge(UploadUnreadable):
+    """The file is larger than the upload limit; split it (e.g. by year) or raise the limit."""
+
+
+class StorageFull(ClusterstatsError):
+    """The disk is full: nothing was written and the previous state is kept. Free some space and try again."""
+
+
 class UnknownKind(ClusterstatsError):
     """Unknown upload kind."""
 

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 
 import pipeline
 from pipeline.changes import after_build, keep_live_build
+from pipeline.errors import StorageFull
+from pipeline.landing import disk_full
 from pipeline.marts import build_marts
 from pipeline.methodologies import active_methodology, archive, archived, methodology_text
 from pipeline.ops import OpsStore
@@ -28,7 +30,8 @@ from warehouse.db import schema_version
 from warehouse.lock import BuildLock
 
 #: Test hook for fault tests: with CLUSTERSTATS_PAUSE_AT=<step>, the build sleeps at that step (seconds from
-#: CLUSTERSTATS_PAUSE_SECONDS, default 30) so a test can kill it there. Steps: staging, marts, audits, swap.
+#: CLUSTERSTATS_PAUSE_SECONDS, default 30) so a test can kill it there. Steps: staging, marts, audits, swap
+#: (the new file is complete, not yet swapped in), swapped (live, not yet recorded).
 PAUSE_ENV = "CLUSTERSTATS_PAUSE_AT"
 
 DEMO_PREFIX = "synthetic-demo-"
@@ -81,7 +84,8 @@ def recompute(
     say = progress or (lambda _msg: None)
     started = time.monotonic()
     with BuildLock(settings.lock_path, wait_seconds=wait_seconds):
-        store.mark_interrupted()  # we hold the lock, so any build still 'running' died
+        # we hold the lock, so any build still 'running' died: before its swap (failed) or just after (succeeded)
+        store.reconcile_builds(_live_build_id(settings))
         build_id = new_build_id()
         store.start_build(build_id, trigger=trigger, who=who)
         builder = Builder(settings.next_warehouse_path, settings.warehouse_path)
@@ -118,15 +122,31 @@ def recompute(
             _pause("swap")
             previous_build = keep_live_build(settings)  # the change report compares with it
             builder.swap()
+            _pause("swapped")
         except BaseException as exc:
             builder.abort()
             store.finish_build(build_id, status="failed", message=f"step {step}: {exc}"[:4000])
+            if disk_full(exc, settings.data_dir):
+                raise StorageFull(f"The disk holding {settings.data_dir} is full: the build stopped at step {step} "
+                                  "and the previous warehouse stays live. Free some space, then recompute.") from exc
             raise
         store.finish_build(build_id, status="succeeded", uploads=len(uploads))
         after_build(settings, build_id, previous_build, say=say)  # keep the file, change report; never raises
     result = BuildResult(build_id, len(uploads), rows, time.monotonic() - started, methodology.hash)
     say(result.message)
     return result
+
+
+def _live_build_id(settings: Settings) -> str | None:
+    from warehouse.build import verify_warehouse
+    from warehouse.queries import build_info
+
+    if verify_warehouse(settings.warehouse_path) is not None:
+        return None
+    try:
+        return (build_info(settings.warehouse_path) or {}).get("build_id")
+    except Exception:  # unreadable: this build replaces it
+        return None
 
 
 def _user() -> str:

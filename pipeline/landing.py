@@ -1,21 +1,65 @@
 """The landing zone: every accepted upload as an immutable Parquet file, listed in the manifest.
 
-A file is written to a temporary name, flushed to disk and renamed into place, then recorded in the manifest; a
-crash in between leaves either nothing or an unlisted file that the next landing of the same upload reuses. Readers
-(recompute, dictionary lookups) only see files the manifest lists.
+A file is written to a temporary name, flushed to disk and renamed into place, then recorded in the manifest (with
+its warnings, notices and flagged cells, in one transaction); a crash in between leaves either nothing or an
+unlisted file. Readers (recompute, dictionary lookups) only see files the manifest lists, and the start-up check
+(:mod:`pipeline.recovery`) removes unlisted and temporary files while no ingest runs: landing holds a shared lock
+on ``landing.lock``, the clean-up an exclusive one. A full disk is reported as :class:`StorageFull` and leaves
+nothing behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
+import sqlite3
+import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
+from pipeline.errors import StorageFull
 from pipeline.ops import OpsStore, Upload
 from pipeline.settings import Settings
+
+#: Test hook for fault tests, as in :mod:`pipeline.jobs`: with CLUSTERSTATS_PAUSE_AT=<step> the process sleeps
+#: there (CLUSTERSTATS_PAUSE_SECONDS, default 30) so that a test can kill it. Steps: landing-write (the temporary
+#: file is written, not yet renamed), landing-manifest (the file is in place, not yet in the manifest).
+PAUSE_ENV = "CLUSTERSTATS_PAUSE_AT"
+LOCK_NAME = "landing.lock"
+TMP_SUFFIX = ".tmp"
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+LOW_SPACE = 1 << 20  # below 1 MB free, an I/O error is taken for a full disk
+
+
+def pause_at(step: str) -> None:
+    if os.environ.get(PAUSE_ENV) == step:
+        time.sleep(float(os.environ.get("CLUSTERSTATS_PAUSE_SECONDS", "30")))
+
+
+@contextlib.contextmanager
+def landing_lock(settings: Settings, *, exclusive: bool = False, blocking: bool = True) -> Iterator[bool]:
+    """Shared for landing, exclusive for cleaning up; yields False when ``blocking`` is off and it is busy."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(settings.data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if blocking else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fd, mode)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -27,19 +71,63 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def write_parquet_atomic(frame: pl.DataFrame, target: Path) -> None:
-    """Write ``frame`` to ``target`` so that ``target`` is either absent or complete."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+def free_bytes(path: Path) -> int | None:
+    """Free space for this user on the file system holding ``path`` (None when unknown)."""
     try:
-        frame.write_parquet(tmp, compression="zstd", statistics=True)
+        st = os.statvfs(path)
+    except OSError:
+        return None
+    return st.f_bavail * st.f_frsize
+
+
+def disk_full(exc: BaseException, where: Path | None = None) -> bool:
+    """Whether ``exc`` says the disk (or quota) is full, whichever library raised it; with ``where``, also an I/O
+    error while that file system has (almost) no free space left (SQLite then says only "disk I/O error")."""
+    if isinstance(exc, OSError) and exc.errno in _FULL:
+        return True
+    text = str(exc).lower()
+    if any(s in text for s in ("no space left", "disk is full", "database or disk is full", "quota exceeded")):
+        return True
+    if where is not None and ("i/o error" in text or isinstance(exc, OSError)):
+        free = free_bytes(where)
+        return free is not None and free < LOW_SPACE
+    return False
+
+
+def temp_path(target: Path) -> Path:
+    return target.parent / f".{target.name}.{uuid.uuid4().hex}{TMP_SUFFIX}"
+
+
+def write_atomic(target: Path, write: Any, *, what: str) -> None:
+    """Call ``write(tmp)`` then flush and rename, so that ``target`` is either absent or complete."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(target)
+    try:
+        write(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o444)  # landed files are immutable: read-only for everyone
+        pause_at("landing-write")
         os.replace(tmp, target)
         _fsync_dir(target.parent)
+    except Exception as exc:
+        if disk_full(exc):
+            raise StorageFull(
+                f"The disk holding {target.parent} is full: {what} could not be written, and nothing was changed "
+                "(the partial file was removed). Free some space, then try again."
+            ) from None
+        raise
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_parquet_atomic(frame: pl.DataFrame, target: Path) -> None:
+    """Write ``frame`` to ``target`` so that ``target`` is either absent or complete; landed files are read-only."""
+
+    def write(tmp: Path) -> None:
+        frame.write_parquet(tmp, compression="zstd", statistics=True)
+        os.chmod(tmp, 0o444)
+
+    write_atomic(target, write, what=f"the landed file {target.name}")
 
 
 def landing_path(settings: Settings, kind: str, upload_id: str) -> Path:
@@ -52,22 +140,57 @@ def land(
     *,
     upload_id: str,
     kind: str,
+    notes: list[dict[str, Any]] | None = None,
+    flags: list[tuple[Any, ...]] | None = None,
     **manifest: object,
 ) -> tuple[Upload, bool]:
     """Write the validated frame and record it: (manifest row, True when this call landed it)."""
     store = OpsStore(settings.ops_path)
-    existing = store.find_upload(upload_id)
-    if existing is not None:
-        return existing, False
-    target = landing_path(settings, kind, upload_id)
-    write_parquet_atomic(frame, target)
-    return store.record_upload(
-        upload_id=upload_id,
-        kind=kind,
-        rows=frame.height,
-        path=str(target.relative_to(settings.data_dir)),
-        **manifest,
-    )
+    with landing_lock(settings):
+        existing = store.find_upload(upload_id)
+        if existing is not None:
+            return existing, False
+        target = landing_path(settings, kind, upload_id)
+        write_parquet_atomic(frame, target)
+        pause_at("landing-manifest")
+        try:
+            return store.record_upload(
+                upload_id=upload_id,
+                kind=kind,
+                rows=frame.height,
+                path=str(target.relative_to(settings.data_dir)),
+                notes=notes or [],
+                flags=flags or [],
+                **manifest,
+            )
+        except BaseException as exc:
+            if store.find_upload(upload_id) is None:  # not listed: take the file away again
+                target.unlink(missing_ok=True)
+            if isinstance(exc, sqlite3.Error) and disk_full(exc):
+                raise StorageFull(
+                    f"The disk holding {settings.ops_path.parent} is full: the upload could not be recorded, and "
+                    "nothing was landed. Free some space, then upload again."
+                ) from None
+            raise
+
+
+def rejected_dir(settings: Settings) -> Path:
+    return settings.data_dir / "rejected"
+
+
+def write_rejected_rows(settings: Settings, frame: pl.DataFrame, name: str) -> Path:
+    """Rows set aside, with their reasons, as ``data/rejected/<name>.csv`` (UTF-8 with BOM, so that Excel reads
+    the Chinese; formulas neutralised). Returns the path."""
+    from pipeline.safety import neutralise_frame
+
+    target = rejected_dir(settings) / f"{name}.csv"
+    safe = neutralise_frame(frame)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(b"\xef\xbb\xbf" + safe.write_csv().encode("utf-8"))
+
+    write_atomic(target, write, what=f"the file of rejected rows {target.name}")
+    return target
 
 
 def landed_frame(settings: Settings, kind: str, *, columns: list[str] | None = None) -> pl.DataFrame | None:

@@ -1,28 +1,47 @@
-"""From a raw text table to a typed frame in canonical columns and units, reporting every bad header and cell.
+"""From a raw text grid to a typed frame in canonical columns and units, reporting every bad header and cell.
 
-Steps: match each header to a column of the kind through its aliases (Chinese or English, case, width and spacing
-ignored), take the unit from the header or from ``--unit``, parse cells by the column's type, fill declared
-defaults, convert measures to canonical units. Whatever cannot be parsed becomes a :class:`Failure` and a null in
-the typed frame, so the schema checks still run on everything else and the user gets every problem at once.
+Steps: find the header (:mod:`pipeline.headers`: title rows, two-row headers), match each label to a column of the
+kind through its aliases, take units from the header, the rows above it or ``--unit``; drop blank rows, total rows
+(合计, 总计, 小计 ...) and footnotes (注:, 资料来源 ...) with a notice; read cells by the column's type
+(:mod:`pipeline.cells`); fill declared defaults; convert measures to canonical units. Whatever cannot be read
+becomes a :class:`Failure` and a null in the typed frame, so the schema checks still run on everything else and the
+user gets every problem at once.
+
+Totals and footnotes are dropped, not rejected: they are summaries and annotations of the table, not records (the
+warehouse computes its own totals), and each dropped row is named in a notice so that nothing goes silently.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
 
+from pipeline.cells import is_code_column, is_share_column, read_cells, rows_text
+from pipeline.errors import UploadUnreadable
+from pipeline.headers import (
+    HeaderLocation,
+    alias_index,
+    header_key,
+    locate_header,
+    match_label,
+    name_column_index,
+    stated_unit,
+)
 from pipeline.reading import SOURCE_ROW, RawTable
-from pipeline.units import CANONICAL, known_units, split_header_unit, unit_factor
+from pipeline.units import CANONICAL, known_units, unit_factor
 from pipeline.validation import Failure
 from schemas import Kind
 
+__all__ = ["Prepared", "header_key", "is_code_column", "is_share_column", "prepare"]
 
-def header_key(text: str) -> str:
-    """Normalised header for matching: NFKC, lower case, spaces/hyphens/underscores removed."""
-    return re.sub(r"[\s_\-]", "", unicodedata.normalize("NFKC", text).lower())
+_TOTAL = re.compile(r"^(合计|总计|小计|共计|总合计|全省合计|全市合计|全省|全市|本页合计|累计|合计数|总计数|"
+                    r"total|totals|grandtotal|subtotal|sum|alltotal)[:：]?$", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"^(注|备注|说明|附注|注释|资料来源|数据来源|来源|填报说明|note|notes|source|sources)"
+                       r"\s*\d*\s*[:：.．、]|^注\d|^[*※①②③④⑤]", re.IGNORECASE)
+_CODE_LIKE = re.compile(r"^[\w.\-]{1,32}$")
+NAME_PREFIX = "__name__"
 
 
 @dataclass
@@ -30,64 +49,85 @@ class Prepared:
     """A file's records as a typed frame in canonical columns, with what was learnt on the way."""
 
     frame: pl.DataFrame  # canonical columns (declared types) + SOURCE_ROW
-    raw: pl.DataFrame  # the same rows and columns as typed by the user (text) + SOURCE_ROW
+    raw: pl.DataFrame  # the same rows and columns as typed by the user (text) + SOURCE_ROW (+ name columns)
     headers: dict[str, str]  # canonical column -> header as written
     units: dict[str, dict[str, object]] = field(default_factory=dict)  # column -> {unit, factor, canonical}
-    failures: list[Failure] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)  # errors, warnings and notices
     blank_rows: int = 0
+    header_rows: tuple[int, ...] = (1,)
+    flags: pl.DataFrame = field(default_factory=lambda: _no_flags())  # source_row, field, value, flag
+    names: dict[str, str] = field(default_factory=dict)  # code column -> header of the name column beside it
+    reported: set[tuple[int, str]] = field(default_factory=set)  # (row, field) already reported as errors
+    body: pl.DataFrame | None = None  # every data row as read (positional), for the rejected-rows file
+    labels: list[str] = field(default_factory=list)  # positional column -> header label
+
+    def errors(self) -> list[Failure]:
+        return [f for f in self.failures if f.severity == "error"]
 
 
-def _alias_index(kind: Kind) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for name, col in kind.columns.items():
-        for alias in (name, col.title, col.title_zh, *col.aliases):
-            index.setdefault(header_key(alias), name)
-    return index
+def _no_flags() -> pl.DataFrame:
+    return pl.DataFrame(schema={"source_row": pl.Int64, "field": pl.String, "value": pl.String, "flag": pl.String})
 
 
-def map_headers(
-    table: RawTable, kind: Kind, units: dict[str, str] | None = None
-) -> tuple[dict[str, str], dict[str, str], dict[str, dict[str, object]], list[Failure]]:
-    """Match headers to columns. Returns (positional column -> canonical, canonical -> header, units, failures)."""
-    index = _alias_index(kind)
+# -- headers -------------------------------------------------------------------------------------------------------
+def _map_headers(
+    table: RawTable, loc: HeaderLocation, body: pl.DataFrame, kind: Kind, units: dict[str, str] | None
+) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, dict[str, object]], list[Failure]]:
+    """(positional -> canonical, canonical -> header, positional -> code column for name columns, units, lines)."""
+    index, names_index = alias_index(kind), name_column_index(kind)
+    header_row = loc.rows[-1]
     failures: list[Failure] = []
     mapping: dict[str, str] = {}
     headers: dict[str, str] = {}
+    name_cols: dict[str, str] = {}
     header_units: dict[str, str] = {}
-    for i, header in enumerate(table.headers):
-        pos = f"c{i}"
-        if not header:
-            if table.frame.get_column(pos).drop_nulls().len() == 0:
-                continue  # an empty, unheaded column (common at the right edge of spreadsheets)
+    positional = [c for c in body.columns if c != SOURCE_ROW]
+    filled = {c: body.get_column(c).str.strip_chars().replace("", None).drop_nulls().len() for c in positional}
+    last_labelled = max((i for i, label in enumerate(loc.labels) if label), default=-1)
+    for i, pos in enumerate(positional):
+        label = loc.labels[i] if i < len(loc.labels) else ""
+        letter = table.letter(i)
+        if not label:
+            if filled[pos] == 0 or i > last_labelled:
+                continue  # empty, unheaded columns are common at the edges; cells right of the header: ragged rows
             failures.append(Failure(
-                row=1, column=f"(column {i + 1})", value=None, rule="unknown_column",
-                fix=f"Column {i + 1} has values but no header: give it one of this kind's headers or delete it.",
+                row=header_row, column=f"(column {letter})", value=None, rule="unknown_column",
+                fix=f"Column {letter} has values but no header: give it one of this kind's headers or delete it.",
             ))
             continue
-        name, unit = split_header_unit(header)
-        target = index.get(header_key(header)) or index.get(header_key(name))
+        target, unit = match_label(label, index)
         if target is None:
+            code_col = names_index.get(header_key(label))
+            if code_col is not None and code_col not in name_cols.values():
+                name_cols[pos] = code_col
+                continue
+            if filled[pos] == 0:
+                failures.append(Failure(
+                    row=header_row, column=label, value=label, rule="empty_column",
+                    fix=f"Column {letter} ('{label}') is not part of this kind and has no values; it was ignored.",
+                ))
+                continue
             expected = ", ".join(f"{c.title_zh}/{n}" for n, c in kind.columns.items())
             failures.append(Failure(
-                row=1, column=header, value=header, rule="unknown_column",
-                fix=f"Rename it to one of this kind's columns ({expected}) or delete it.",
+                row=header_row, column=label, value=label, rule="unknown_column",
+                fix=f"Column {letter}: rename it to one of this kind's columns ({expected}) or delete it.",
             ))
             continue
         if target in headers:
             failures.append(Failure(
-                row=1, column=header, value=header, rule="repeated_column", field=target,
-                fix=f"Both '{headers[target]}' and '{header}' are read as {target}: keep one of them.",
+                row=header_row, column=label, value=label, rule="repeated_column", field=target,
+                fix=f"Both '{headers[target]}' and '{label}' (column {letter}) are read as {target}: keep one.",
             ))
             continue
         mapping[pos] = target
-        headers[target] = header
-        if unit is not None and index.get(header_key(header)) is None:
+        headers[target] = label
+        if unit is not None:
             header_units[target] = unit
 
     for name, col in kind.columns.items():
-        if col.required and name not in headers:
+        if col.required and name not in headers and name not in name_cols.values():
             failures.append(Failure(
-                row=1, column=col.title_zh + "/" + name, value=None, rule="missing_column", field=name,
+                row=header_row, column=col.title_zh + "/" + name, value=None, rule="missing_column", field=name,
                 fix=f"Add a column headed '{col.title_zh}' or '{name}' ({col.description})",
             ))
 
@@ -101,106 +141,219 @@ def map_headers(
         shown = headers.get(target, target)
         if col is None or target not in headers:
             failures.append(Failure(
-                row=1, column=shown, value=unit, rule="wrong_unit", field=target,
+                row=header_row, column=shown, value=unit, rule="wrong_unit", field=target,
                 fix=f"--unit names column '{target}', which is not in the file; use one of: {', '.join(headers)}.",
             ))
             continue
         if col.dimension is None:
             failures.append(Failure(
-                row=1, column=shown, value=unit, rule="wrong_unit", field=target,
+                row=header_row, column=shown, value=unit, rule="wrong_unit", field=target,
                 fix=f"{target} is not a measure and takes no unit; remove '({unit})' from the header.",
             ))
             continue
         found = unit_factor(unit)
         if found is None:
             failures.append(Failure(
-                row=1, column=shown, value=unit, rule="unknown_unit", field=target,
+                row=header_row, column=shown, value=unit, rule="unknown_unit", field=target,
                 fix=f"Use a unit of {col.dimension}: {', '.join(known_units(col.dimension))}.",
             ))
             continue
         dimension, factor = found
         if dimension != col.dimension:
             failures.append(Failure(
-                row=1, column=shown, value=unit, rule="wrong_unit", field=target,
+                row=header_row, column=shown, value=unit, rule="wrong_unit", field=target,
                 fix=(f"'{unit}' measures {dimension} but {target} is in {col.dimension}: use one of "
                      f"{', '.join(known_units(col.dimension))}."),
             ))
             continue
         resolved[target] = {"unit": unit, "factor": factor, "canonical": CANONICAL[dimension]}
-    return mapping, headers, resolved, failures
+    return mapping, headers, name_cols, resolved, failures
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_YEAR = re.compile(r"^\d{4}(\.0+)?$")
+def _looks_like_data(cells_: list[str]) -> bool:
+    filled = [c for c in cells_ if c]
+    numeric = [c for c in filled if re.fullmatch(r"[+-]?[\d,.]+%?", c)]
+    return bool(filled) and len(numeric) * 2 >= len(filled)
 
 
-def _parse_float(col: pl.Expr) -> pl.Expr:
-    text = col.str.strip_chars()
-    text = pl.when(text.str.contains(_THOUSANDS.pattern)).then(text.str.replace_all(",", "")).otherwise(text)
-    return pl.when(text.str.contains(_NUMBER.pattern)).then(text.cast(pl.Float64, strict=False))
+# -- rows that are not records ------------------------------------------------------------------------------------
+#: words that can start a total or a footnote: rows containing none of them are records (a fast first pass)
+_ROLE_WORDS = ["合", "总", "小计", "共计", "全省", "全市", "累计", "本页", "total", "sum", "注", "备注", "说明",
+               "来源", "note", "source", "*", "※", "①", "②", "③", "④", "⑤"]
 
 
-def _parse_year(col: pl.Expr) -> pl.Expr:
-    text = col.str.strip_chars()
-    return pl.when(text.str.contains(_YEAR.pattern)).then(text.str.slice(0, 4).cast(pl.Int64, strict=False))
-
-
-_UNIT_EXAMPLE = {"money": "万元", "persons": "万人", "energy": "万吨标准煤"}
-
-
-def _unit_hint(title_zh: str, dimension: str | None) -> str:
-    unit = _UNIT_EXAMPLE.get(dimension or "")
-    if unit is None:
-        return ", without text or units in the cell."
-    return f"; put a unit in the header, e.g. '{title_zh}({unit})', not in the cell."
+def _row_roles(body: pl.DataFrame, key_positions: list[str]) -> pl.DataFrame:
+    """Per data row: blank, total, footnote (continuation lines included), and its first cell."""
+    positional = [c for c in body.columns if c != SOURCE_ROW]
+    stripped = [pl.col(c).str.strip_chars().replace("", None) for c in positional]
+    first = pl.coalesce(stripped)
+    suspect = pl.any_horizontal([pl.col(c).str.contains_any(_ROLE_WORDS, ascii_case_insensitive=True)
+                                 .fill_null(False) for c in key_positions]
+                                + [first.str.contains_any(_ROLE_WORDS, ascii_case_insensitive=True).fill_null(False)])
+    base = body.select(SOURCE_ROW, first.alias("first"), suspect.alias("suspect"))
+    blank = base.filter(pl.col("first").is_null()).get_column(SOURCE_ROW)
+    squeezed = [pl.col(c).str.replace_all(r"\s", "") for c in key_positions]  # \s: full-width spaces too
+    first_key = first.str.replace_all(r"\s", "").fill_null("")
+    total = pl.any_horizontal([t.fill_null("").str.contains(f"(?i){_TOTAL.pattern}") for t in squeezed]
+                              + [first_key.str.contains(f"(?i){_TOTAL.pattern}")])
+    filled = pl.sum_horizontal([c.is_not_null().cast(pl.Int32) for c in stripped])
+    same = pl.all_horizontal([c.is_null() | (c == first) for c in stripped])  # one text, merged across
+    note = ((filled <= 2) | same) & first_key.str.contains(f"(?i){_FOOTNOTE.pattern}")
+    suspects = body.filter(pl.col(SOURCE_ROW).is_in(base.filter(pl.col("suspect")).get_column(SOURCE_ROW)
+                                                     .implode()))
+    roles = suspects.select(SOURCE_ROW, first.alias("first"), total.alias("total"), (note & ~total).alias("note"))
+    first_note = roles.filter(pl.col("note")).get_column(SOURCE_ROW).min()
+    if first_note is not None:  # a footnote's continuation lines: single text cells after the first footnote
+        single = same & ~first_key.str.contains(_CODE_LIKE.pattern) & ~first_key.str.contains(r"^[+-]?[\d,.]+%?$")
+        tail = body.filter((pl.col(SOURCE_ROW) > first_note) & ~pl.col(SOURCE_ROW).is_in(blank.implode())).select(
+            SOURCE_ROW, first.alias("first"), pl.lit(False).alias("total"), single.alias("note"))
+        tail = tail.filter(pl.col("note") & ~pl.col(SOURCE_ROW).is_in(roles.get_column(SOURCE_ROW).implode()))
+        roles = pl.concat([roles, tail])
+    roles = roles.filter(pl.col("total") | pl.col("note"))
+    blank_roles = pl.DataFrame({SOURCE_ROW: blank, "first": pl.Series([None] * len(blank), dtype=pl.String),
+                                "total": False, "note": False})
+    return pl.concat([roles.with_columns(pl.lit(False).alias("blank")),
+                      blank_roles.with_columns(pl.lit(True).alias("blank"))], how="diagonal").sort(SOURCE_ROW)
 
 
 def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) -> Prepared:
-    """Headers matched, cells parsed, units converted; every problem found on the way is a failure."""
-    mapping, headers, resolved, failures = map_headers(table, kind, units)
-    raw = table.frame.select(SOURCE_ROW, *[pl.col(pos).alias(name) for pos, name in mapping.items()])
-    # Cells that are only spaces count as empty; rows with every cell empty are skipped (not errors).
-    raw = raw.with_columns([pl.col(c).str.strip_chars().replace("", None) for c in mapping.values()])
-    if mapping:
-        blank = pl.all_horizontal([pl.col(c).is_null() for c in mapping.values()])
-        blank_rows = raw.filter(blank).height
-        raw = raw.filter(~blank)
-    else:
-        blank_rows = 0
+    """Header found and matched, cells parsed, units converted; every problem found on the way is a line."""
+    failures: list[Failure] = list(table.notes)
+    loc = locate_header(table.grid, kind)
+    if loc is None:
+        raise UploadUnreadable(f"{table.file_name}: every cell is empty. Upload a file with a header row and data "
+                               "rows.")
+    header_row = loc.rows[-1]
+    body = table.grid.filter(pl.col(SOURCE_ROW) > header_row)
+    if loc.matched == 0 and _looks_like_data(loc.labels):
+        expected = ", ".join(f"{c.title_zh}/{n}" for n, c in kind.columns.items() if c.required)
+        failures.append(Failure(
+            row=loc.rows[0], column="(header)", value=" | ".join(loc.labels[:6]), rule="missing_header",
+            fix=f"Row {loc.rows[0]} holds data, not column headers: insert a header row above it naming the columns "
+                f"(required: {expected}).",
+        ))
+        return _empty(kind, failures, loc)
+    if loc.title_rows:
+        rows = [r for r, _ in loc.title_rows]
+        failures.append(Failure(
+            row=rows[0], column="(rows)", value=loc.title_rows[0][1], rule="title_rows",
+            fix=f"Row(s) {rows_text(rows)} above the header (row{'s' if len(loc.rows) > 1 else ''} "
+                f"{'-'.join(map(str, loc.rows))}) were skipped.",
+        ))
+    if len(loc.rows) > 1:
+        failures.append(Failure(
+            row=loc.rows[0], column="(header)", value=" | ".join(label for label in loc.labels if label)[:200],
+            rule="two_row_header",
+            fix=f"The header takes rows {loc.rows[0]}-{loc.rows[-1]}; each column was read as the label shown.",
+        ))
+    mapping, headers, name_cols, resolved, header_failures = _map_headers(table, loc, body, kind, units)
+    failures += header_failures
 
-    exprs: list[pl.Expr] = [pl.col(SOURCE_ROW)]
-    for name, col in kind.columns.items():
-        if name not in raw.columns:
-            dtype = {"int": pl.Int64, "float": pl.Float64}.get(col.dtype, pl.String)
-            default = col.default if col.default is not None else None
-            exprs.append(pl.lit(default, dtype=dtype).alias(name))
-            continue
-        src = pl.col(name)
-        if col.dtype == "float":
-            parsed = _parse_float(src)
-            factor = float(resolved.get(name, {}).get("factor", 1.0))  # type: ignore[arg-type]
-            if factor != 1.0:
-                parsed = (parsed * factor).round(6)
-        elif col.dtype == "int":
-            parsed = _parse_year(src)
-        else:
-            parsed = src
-        if col.default is not None:
-            parsed = pl.when(src.is_null()).then(pl.lit(col.default)).otherwise(parsed)
-        exprs.append(parsed.alias(name))
-    typed = raw.select(exprs)
+    # rows that are not records: blank, totals, footnotes
+    key_positions = [p for p, n in mapping.items() if kind.columns[n].role == "key" or is_code_column(kind, n)]
+    key_positions += list(name_cols)
+    roles = _row_roles(body, key_positions)
+    blank_rows = roles.filter(pl.col("blank")).height
+    if blank_rows:
+        rows = roles.filter(pl.col("blank")).get_column(SOURCE_ROW).to_list()
+        failures.append(Failure(row=None, column="(rows)", value=None, rule="blank_rows",
+                                fix=f"{blank_rows} empty row(s) were skipped: {rows_text(rows)}."))
+    for row, text in roles.filter(pl.col("total")).select(SOURCE_ROW, "first").iter_rows():
+        failures.append(Failure(row=row, column="(row)", value=text, rule="total_row",
+                                fix="A total row was not landed: totals are computed from the records."))
+    notes = roles.filter(pl.col("note") & ~pl.col("total"))
+    for row, text in notes.select(SOURCE_ROW, "first").iter_rows():
+        failures.append(Failure(row=row, column="(row)", value=text, rule="footnote_row",
+                                fix="A footnote was not landed; nothing in it changes how the table is read."))
+    dropped = roles.filter(pl.col("blank") | pl.col("total") | pl.col("note")).get_column(SOURCE_ROW)
+    body = body.filter(~pl.col(SOURCE_ROW).is_in(dropped.implode()))
 
-    for name, col in kind.columns.items():
-        if col.dtype == "str" or name not in raw.columns:
+    # a unit stated above the table or in a footnote, for measures whose header has none
+    statements = [(r, t) for r, t in loc.title_rows] + list(notes.select(SOURCE_ROW, "first").iter_rows())
+    for row, text in statements:
+        unit = stated_unit(text)
+        found = unit_factor(unit) if unit else None
+        if found is None:
             continue
-        bad = raw.select(SOURCE_ROW, pl.col(name).alias("raw")).with_columns(typed.get_column(name).alias("typed"))
-        bad = bad.filter(pl.col("raw").is_not_null() & pl.col("typed").is_null())
-        rule, fix = (
-            ("not_a_year", "Write the year as four digits, e.g. 2022.")
-            if col.dtype == "int"
-            else ("not_a_number", "Write a plain number (e.g. 1234.5)" + _unit_hint(col.title_zh, col.dimension))
-        )
-        for row, value in bad.select(SOURCE_ROW, "raw").iter_rows():
-            failures.append(Failure(row=row, column=headers[name], value=value, rule=rule, fix=fix, field=name))
-    return Prepared(frame=typed, raw=raw, headers=headers, units=resolved, failures=failures, blank_rows=blank_rows)
+        for name, label in headers.items():
+            col = kind.columns[name]
+            if col.dimension == found[0] and name not in resolved:
+                failures.append(Failure(
+                    row=row, column=label, value=text, rule="unit_not_in_header", field=name,
+                    fix=f"Row {row} states the unit {unit}, but the header '{label}' has none, so values would be "
+                        f"read as {CANONICAL[found[0]]}: write '{label}({unit})' in the header, or pass "
+                        f"--unit {name}={unit}.",
+                ))
+
+    failures += _ragged(table, loc, body)
+    raw = body.select(
+        SOURCE_ROW,
+        *[pl.col(pos).alias(name) for pos, name in mapping.items()],
+        *[pl.col(pos).alias(NAME_PREFIX + code) for pos, code in name_cols.items()],
+    )
+    name_headers = {code: loc.labels[int(pos[1:])] for pos, code in name_cols.items()}
+    for code, label in name_headers.items():
+        used = "to check the codes" if code in headers else "to look up the codes (there is no code column)"
+        failures.append(Failure(row=header_row, column=label, value=None, rule="extra_column", field=code,
+                                fix=f"Column '{label}' holds names; it was used {used} and is not landed."))
+        if code not in headers:
+            headers[code] = label
+            raw = raw.with_columns(pl.col(NAME_PREFIX + code).alias(code))
+    decimal_comma = _decimal_comma(table, kind, raw)
+    if decimal_comma:
+        failures.append(Failure(row=None, column="(file)", value=";", rule="decimal_comma",
+                                fix="Columns are separated by ';' and numbers use ',' as the decimal mark, as European "
+                                    "Excel writes them: 1.234,5 is read as 1234.5."))
+    read = read_cells(kind, raw, headers, resolved, decimal_comma=decimal_comma)
+    failures += read.failures
+    prepared = Prepared(frame=read.frame, raw=raw.filter(pl.col(SOURCE_ROW).is_in(read.frame[SOURCE_ROW].implode())),
+                        headers=headers, units=resolved, failures=failures, flags=read.flags, reported=read.reported)
+    prepared.blank_rows = blank_rows
+    prepared.header_rows = loc.rows
+    prepared.names = name_headers
+    prepared.body = body
+    prepared.labels = loc.labels
+    return prepared
+
+
+def _decimal_comma(table: RawTable, kind: Kind, raw: pl.DataFrame) -> bool:
+    """A ';'-separated file whose numbers have a decimal comma (12,5): European Excel."""
+    if table.delimiter != ";":
+        return False
+    measures = [n for n in raw.columns if n in kind.columns and kind.columns[n].dtype == "float"]
+    return any(raw.select(pl.col(n).str.strip_chars().str.contains(r"^[+-]?\d+,\d+$").any()).item()
+               for n in measures)
+
+
+def _empty(kind: Kind, failures: list[Failure], loc: HeaderLocation) -> Prepared:
+    dtypes = {n: {"int": pl.Int64, "float": pl.Float64}.get(c.dtype, pl.String) for n, c in kind.columns.items()}
+    frame = pl.DataFrame(schema={SOURCE_ROW: pl.Int64, **dtypes})
+    raw = pl.DataFrame(schema={SOURCE_ROW: pl.Int64})
+    return Prepared(frame=frame, raw=raw, headers={}, failures=failures, header_rows=loc.rows, labels=loc.labels)
+
+
+def _ragged(table: RawTable, loc: HeaderLocation, body: pl.DataFrame) -> list[Failure]:
+    """Rows with cells to the right of the header: a comma inside a value, or a note beside the table."""
+    last = max((i for i, label in enumerate(loc.labels) if label), default=-1)
+    extra = [c for c in body.columns if c != SOURCE_ROW and int(c[1:]) > last]
+    if not extra or body.height == 0:
+        return []
+    cells_ = [pl.col(c).str.strip_chars().replace("", None) for c in extra]
+    found = body.select(SOURCE_ROW, pl.concat_str(cells_, separator=" | ", ignore_nulls=True).alias("extra"),
+                        pl.any_horizontal([c.is_not_null() for c in cells_]).alias("any"))
+    found = found.filter(pl.col("any"))
+    if found.height == 0:
+        return []
+    width = last + 1
+    letter = table.letter(last + 1)
+    if found.height * 2 > body.height and found.height > 3:  # most rows: a column without a header
+        return [Failure(row=loc.rows[-1], column=f"(column {letter})", value=None, rule="unknown_column",
+                        fix=f"Column {letter} and right of it have values but no header: give them headers or "
+                            "delete them.")]
+    sep = {"\t": "tab", ";": "';'"}.get(table.delimiter or ",", "','")
+    hint = (f"a {sep} inside a value (e.g. 1,234 or a name) splits it in two: put such values in double quotes, or "
+            "remove the extra cells") if table.file_format == "csv" else "delete the cells right of the table, or "\
+        "give the column a header"
+    return [Failure(row=row, column=f"(column {letter}+)", value=value, rule="ragged_row",
+                    fix=f"Row {row} has cells beyond the {width} columns of the header: {hint}.")
+            for row, value in found.select(SOURCE_ROW, "extra").head(200).iter_rows()]

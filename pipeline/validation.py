@@ -1,118 +1,225 @@
-"""Validation reports: every failure of an upload, by the row and column the user sees, with a fix.
+"""Validation reports: every problem of an upload, by the row and column the user sees, with a fix.
 
-A :class:`ValidationReport` collects failures from three places: the header (unknown, missing or repeated columns,
-unknown units), the cell parser (text where a number belongs) and pandera (``lazy=True``: every failing check of
-every row at once). Row numbers are those of the user's file, header = row 1; ``row`` is None for a failure of the
-whole file or of a column.
+A :class:`ValidationReport` collects :class:`Failure` lines from the reader (encoding, shape, sheets), the header
+(unknown, missing or repeated columns, units), the cell parser (text where a number belongs), the code lookup
+(names and damaged codes read through the landed dictionaries), pandera (``lazy=True``: every failing check of
+every row at once) and the plausibility checks against landed data. Row numbers are those of the user's file as a
+spreadsheet shows them (row 1 = the first row of the file or sheet); ``row`` is None for the whole file or a column.
+
+Each line has a severity:
+
+- ``error``: the upload cannot land as it is (``report.ok`` is False); with ``accept_valid_rows`` the rows with
+  errors are set aside and the others land;
+- ``warning``: something looks wrong but may be right (a year-on-year jump, values replacing a landed vintage); it
+  does not block landing and is kept with the upload;
+- ``notice``: what the reader did on the user's behalf (a title row skipped, a total row dropped, '…' read as a
+  suppressed value, a name read as its code), so that nothing is changed silently.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import polars as pl
 
-#: rule id -> what it means, in one line (the fix is specific to each failure).
-RULES: dict[str, str] = {
-    "unknown_column": "column is not part of this upload kind",
-    "missing_column": "a required column is missing",
-    "repeated_column": "two columns hold the same field",
-    "unknown_unit": "the unit is not recognised",
-    "wrong_unit": "the unit does not fit the column",
-    "not_a_number": "a number was expected",
-    "not_a_year": "a four-digit year was expected",
-    "empty_cell": "a required cell is empty",
-    "code_format": "the code is not well-formed",
-    "unknown_code": "the code is in no landed dictionary",
-    "negative_value": "measures cannot be negative",
-    "year_out_of_range": "the year is outside the accepted range",
-    "future_year": "the year has not ended yet",
-    "out_of_range": "the value is outside its allowed range",
-    "not_in_list": "the value is not one of the allowed values",
-    "too_long": "the text is too long",
-    "duplicate_key": "the same key appears on more than one row",
-    "no_measure": "the row reports no measure",
-    "invalid_period": "valid_from is later than valid_to",
-    "check_failed": "a check failed",
+SEVERITIES = ("error", "warning", "notice")
+
+#: rule id -> (severity, what it means in one line); the fix is specific to each failure.
+RULE_INFO: dict[str, tuple[str, str]] = {
+    # file and shape
+    "no_rows": ("error", "the file has no data rows"),
+    "missing_header": ("error", "the file has no header row"),
+    "ragged_row": ("error", "the row has more cells than the header"),
+    "control_character": ("error", "the cell holds control characters (e.g. NUL bytes)"),
+    "formula_error": ("error", "a formula's saved value is an Excel error"),
+    "hidden_sheet": ("error", "the matching sheet is hidden"),
+    # headers and units
+    "unknown_column": ("error", "column is not part of this upload kind"),
+    "missing_column": ("error", "a required column is missing"),
+    "repeated_column": ("error", "two columns hold the same field"),
+    "unknown_unit": ("error", "the unit is not recognised"),
+    "wrong_unit": ("error", "the unit does not fit the column"),
+    "unit_not_in_header": ("error", "a unit is stated above the table but not in the header"),
+    # cells
+    "not_a_number": ("error", "a number was expected"),
+    "percent_not_allowed": ("error", "a percentage where an amount belongs"),
+    "ambiguous_number": ("error", "the number can be read two ways"),
+    "not_a_year": ("error", "a four-digit year was expected"),
+    "date_serial": ("error", "an Excel date serial number where a year belongs"),
+    "scientific_code": ("error", "a code shortened by Excel into scientific notation"),
+    "empty_cell": ("error", "a required cell is empty"),
+    "code_format": ("error", "the code is not well-formed"),
+    "unknown_code": ("error", "the code is in no landed dictionary"),
+    "ambiguous_name": ("error", "the name matches several codes"),
+    "negative_value": ("error", "measures cannot be negative"),
+    "year_out_of_range": ("error", "the year is outside the accepted range"),
+    "future_year": ("error", "the year has not ended yet"),
+    "out_of_range": ("error", "the value is outside its allowed range"),
+    "not_a_share": ("error", "a share must lie in (0, 1]"),
+    "not_in_list": ("error", "the value is not one of the allowed values"),
+    "too_long": ("error", "the text is too long"),
+    "duplicate_key": ("error", "the same key appears on more than one row"),
+    "no_measure": ("error", "the row reports no measure"),
+    "invalid_period": ("error", "valid_from is later than valid_to"),
+    "check_failed": ("error", "a check failed"),
+    # warnings: may be right, do not block landing
+    "replaces_landed": ("warning", "keys already landed: this upload becomes a new vintage that replaces them"),
+    "year_on_year_jump": ("warning", "the value changes more than the allowed factor from the year before"),
+    "exceeds_industries": ("warning", "a cluster's value is larger than its industries' total"),
+    "formula_text": ("warning", "text starting with =, +, - or @ (kept as text, never calculated)"),
+    "markup_text": ("warning", "text containing HTML markup (kept as text, escaped when shown)"),
+    "name_mismatch": ("warning", "the name column does not match the code's landed name"),
+    "needs_recalculation": ("warning", "the workbook's formulas may have no saved values"),
+    "hidden_sheet_used": ("warning", "the sheet read is hidden in the workbook"),
+    # notices: what the reader did on the user's behalf
+    "sheet_chosen": ("notice", "which sheet of the workbook was read"),
+    "encoding": ("notice", "the text encoding the file was read in"),
+    "delimiter": ("notice", "the column separator the file was read with"),
+    "file_type": ("notice", "the file is not what its name says; it was read as what it is"),
+    "decimal_comma": ("notice", "',' read as the decimal mark"),
+    "file_name_cleaned": ("notice", "folder parts or control characters removed from the file name"),
+    "title_rows": ("notice", "rows above the header were skipped"),
+    "two_row_header": ("notice", "the header takes two rows (names and units, or a group label above the names)"),
+    "blank_rows": ("notice", "empty rows were skipped"),
+    "total_row": ("notice", "a total row was dropped (totals are computed, not uploaded)"),
+    "footnote_row": ("notice", "a footnote row was dropped"),
+    "merged_cells": ("notice", "merged cells were read as their value on every row and column they span"),
+    "empty_column": ("notice", "an empty column that is not part of this kind was ignored"),
+    "extra_column": ("notice", "a name column was used to check the codes and not landed"),
+    "missing_marker": ("notice", "cells marked missing ('-', 'NA' ...) were kept empty and flagged, never zero"),
+    "suppressed_marker": ("notice", "cells marked suppressed ('…', 'x' ...) were kept empty and flagged, never zero"),
+    "all_measures_missing": ("notice", "rows whose every measure is marked missing were not landed"),
+    "number_format": ("notice", "numbers written with separators, full-width digits or percent signs were read"),
+    "year_format": ("notice", "years written as '2019年', '2019.0' or a date were read as the year"),
+    "code_repaired": ("notice", "codes stored as numbers (210100.0, a lost leading zero, =\"...\") were restored"),
+    "name_as_code": ("notice", "names were read as their code through the landed dictionary"),
+    "rows_rejected": ("notice", "rows with errors were set aside; the other rows landed"),
 }
+
+#: rule id -> what it means, in one line (kept for callers that only need the meaning).
+RULES: dict[str, str] = {rule: meaning for rule, (_, meaning) in RULE_INFO.items()}
+
+MAX_VALUE_CHARS = 200
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def shown_value(value: object) -> str | None:
+    """A cell as it goes into a report: control characters made visible (\\x00), long text clipped."""
+    if value is None:
+        return None
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+    if len(text) > MAX_VALUE_CHARS:
+        text = f"{text[:MAX_VALUE_CHARS - 1]}… ({len(str(value)):,} characters)"
+    return text
 
 
 @dataclass(frozen=True)
 class Failure:
-    """One problem in an upload."""
+    """One line of a report: an error, a warning or a notice."""
 
-    row: int | None  # row number in the user's file (header = 1); None: the whole file or column
+    row: int | None  # row number in the user's file (as a spreadsheet shows it); None: the whole file or column
     column: str  # the header as the user wrote it (or the expected header when missing)
-    value: str | None  # the cell as typed
+    value: str | None  # the cell as typed (control characters made visible, clipped)
     rule: str  # key of RULES
-    fix: str  # one line: what to do
+    fix: str  # one line: what to do (for notices: what was done)
     field: str | None = None  # the canonical column name
+    severity: str = ""  # error, warning or notice; empty: the rule's own severity
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", shown_value(self.value))
+        if not self.severity:
+            object.__setattr__(self, "severity", RULE_INFO.get(self.rule, ("error", ""))[0])
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}, not {self.severity!r}")
 
     @property
     def message(self) -> str:
         return RULES.get(self.rule, self.rule)
 
 
+def _order(f: Failure) -> tuple[int, str, str]:
+    return (f.row if f.row is not None else 0, f.column, f.rule)
+
+
 @dataclass
 class ValidationReport:
-    """Everything wrong with one upload; ``ok`` when nothing is."""
+    """Everything found in one upload; ``ok`` when there is no error (warnings and notices do not block)."""
 
     file_name: str
     kind: str
     rows: int = 0
-    failures: list[Failure] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)  # errors
+    warnings: list[Failure] = field(default_factory=list)  # warnings and notices
+    header_row: int = 1  # the (last) row of the header: rows after it are records
 
     def add(self, failure: Failure) -> None:
-        self.failures.append(failure)
+        (self.failures if failure.severity == "error" else self.warnings).append(failure)
 
     def extend(self, failures: list[Failure]) -> None:
-        self.failures.extend(failures)
+        for f in failures:
+            self.add(f)
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
     def sorted_failures(self) -> list[Failure]:
-        return sorted(self.failures, key=lambda f: (f.row if f.row is not None else 0, f.column, f.rule))
+        return sorted(self.failures, key=_order)
+
+    def sorted_warnings(self) -> list[Failure]:
+        """Warnings first, then notices, each by row."""
+        return sorted(self.warnings, key=lambda f: (SEVERITIES.index(f.severity), *_order(f)))
 
     def counts(self) -> dict[str, int]:
-        """Failures per rule, most frequent first."""
+        """Errors per rule, most frequent first."""
         return dict(Counter(f.rule for f in self.failures).most_common())
+
+    def warning_counts(self) -> dict[str, int]:
+        """Warnings and notices per rule, most frequent first."""
+        return dict(Counter(f.rule for f in self.warnings).most_common())
+
+    def notes(self, severity: str) -> list[Failure]:
+        return [f for f in self.sorted_warnings() if f.severity == severity]
 
     @property
     def bad_rows(self) -> list[int]:
-        return sorted({f.row for f in self.failures if f.row is not None and f.row > 1})
+        return sorted({f.row for f in self.failures if f.row is not None and f.row > self.header_row})
 
     def summary(self) -> str:
+        n_warn, n_note = len(self.notes("warning")), len(self.notes("notice"))
+        extra = ""
+        if n_warn or n_note:
+            extra = f" {n_warn} warning(s) and {n_note} notice(s): read them before relying on the data."
         if self.ok:
-            return f"{self.file_name}: {self.rows} rows of {self.kind}, all valid."
+            return f"{self.file_name}: {self.rows} rows of {self.kind}, all valid.{extra}"
         per_rule = ", ".join(f"{n} {rule}" for rule, n in self.counts().items())
         return (
             f"{self.file_name}: {len(self.failures)} problem(s) in {len(self.bad_rows)} row(s) of {self.rows} "
-            f"({per_rule}); nothing was landed. Fix them and upload the file again."
+            f"({per_rule}); nothing was landed. Fix them and upload the file again.{extra}"
         )
 
-    def to_frame(self) -> pl.DataFrame:
-        """One row per failure: row, column, value, rule, message, fix."""
+    def to_frame(self, *, include_warnings: bool = False) -> pl.DataFrame:
+        """One row per error (and, with ``include_warnings``, per warning and notice)."""
+        lines = self.sorted_failures() + (self.sorted_warnings() if include_warnings else [])
         rows = [
-            {
-                "row": f.row,
-                "column": f.column,
-                "value": f.value,
-                "rule": f.rule,
-                "message": f.message,
-                "fix": f.fix,
-            }
-            for f in self.sorted_failures()
+            {"row": f.row, "column": f.column, "value": f.value, "rule": f.rule, "message": f.message,
+             "fix": f.fix, "severity": f.severity}
+            for f in lines
         ]
         schema = {
-            "row": pl.Int64, "column": pl.String, "value": pl.String,
-            "rule": pl.String, "message": pl.String, "fix": pl.String,
+            "row": pl.Int64, "column": pl.String, "value": pl.String, "rule": pl.String,
+            "message": pl.String, "fix": pl.String, "severity": pl.String,
         }
-        return pl.DataFrame(rows, schema=schema)
+        frame = pl.DataFrame(rows, schema=schema)
+        return frame if include_warnings else frame.drop("severity")
+
+    def warnings_frame(self) -> pl.DataFrame:
+        """One row per warning and notice: severity, row, column, value, rule, message, fix."""
+        return self.to_frame(include_warnings=True).filter(pl.col("severity") != "error")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,43 +229,59 @@ class ValidationReport:
             "valid": self.ok,
             "counts": self.counts(),
             "failures": [asdict(f) | {"message": f.message} for f in self.sorted_failures()],
+            "warning_counts": self.warning_counts(),
+            "warnings": [asdict(f) | {"message": f.message} for f in self.sorted_warnings()],
         }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
     def format_table(self, limit: int | None = 200) -> str:
-        """A plain-text table for the terminal: the failures, then the counts per rule."""
+        """A plain-text table for the terminal: the errors, their counts per rule, then warnings and notices."""
         lines = [self.summary()]
-        if self.ok:
-            return lines[0]
-        shown = self.sorted_failures()[: limit or None]
-        head = ("row", "column", "value", "rule", "fix")
-        body = [
-            (
-                "-" if f.row is None else str(f.row),
-                f.column,
-                "" if f.value is None else _clip(f.value, 30),
-                f.rule,
-                f.fix,
-            )
-            for f in shown
-        ]
-        widths = [max(_width(r[i]) for r in [head, *body]) for i in range(4)]
-        lines.append("")
-        for r in [head, *body]:
-            cells = [_pad(r[i], widths[i]) for i in range(4)] + [r[4]]
-            lines.append("  ".join(cells).rstrip())
-        if limit and len(self.failures) > limit:
-            lines.append(f"... and {len(self.failures) - limit} more (use --json for all of them)")
-        lines.append("")
-        lines.append("Counts per rule:")
-        for rule, n in self.counts().items():
-            lines.append(f"  {rule:<20} {n:>6}  {RULES.get(rule, '')}")
+        if not self.ok:
+            lines += [""] + _table(self.sorted_failures(), limit)
+            lines.append("")
+            lines.append("Counts per rule:")
+            for rule, n in self.counts().items():
+                lines.append(f"  {rule:<20} {n:>6}  {RULES.get(rule, '')}")
+        if self.warnings:
+            lines += ["", "Warnings and notices (they do not stop the upload):"]
+            lines += _table(self.sorted_warnings(), limit, severity=True)
         return "\n".join(lines)
+
+    def format_warnings(self, limit: int | None = 50) -> str:
+        """Only the warnings and notices, for a landed upload."""
+        if not self.warnings:
+            return ""
+        return "\n".join(["Warnings and notices:", *_table(self.sorted_warnings(), limit, severity=True)])
+
+
+def _table(lines: list[Failure], limit: int | None, *, severity: bool = False) -> list[str]:
+    shown = lines[: limit or None]
+    head = ("row", "column", "value", "rule", "fix")
+    body = [
+        (
+            "-" if f.row is None else str(f.row),
+            f.column,
+            "" if f.value is None else _clip(f.value, 30),
+            (f"{f.severity}: " if severity else "") + f.rule,
+            f.fix,
+        )
+        for f in shown
+    ]
+    widths = [max(_width(r[i]) for r in [head, *body]) for i in range(4)]
+    out = []
+    for r in [head, *body]:
+        cells = [_pad(r[i], widths[i]) for i in range(4)] + [r[4]]
+        out.append("  ".join(cells).rstrip())
+    if limit and len(lines) > limit:
+        out.append(f"... and {len(lines) - limit} more (use --json for all of them)")
+    return out
 
 
 def _clip(text: str, n: int) -> str:
+    text = text.replace("\n", "⏎").replace("\r", "")
     return text if len(text) <= n else text[: n - 1] + "…"
 
 

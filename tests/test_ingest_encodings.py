@@ -77,20 +77,23 @@ def _xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
     return buf.getvalue()
 
 
-def test_xlsx_first_sheet_and_named_sheet(dictionaries):
+def test_xlsx_sheet_chosen_by_its_header_or_named(dictionaries):
     data = _xlsx({
         "说明": [["本表为测试"]],
         "2022": [["地区代码", "行业代码", "年份", "从业人员"], [210100, 37, 2022, 300], ["210200", "13", 2022, 200]],
     })
-    # The first sheet is a note, not the data: landing it fails on the headers, naming what is missing.
     from pipeline.errors import UploadInvalid
 
+    # Named, the note sheet is read, and fails on its headers, naming what is missing.
     with pytest.raises(UploadInvalid) as info:
-        ingest_bytes(dictionaries, data, "book.xlsx", "regional-industry")
-    assert {f.rule for f in info.value.report.failures} == {"unknown_column", "missing_column"}
+        ingest_bytes(dictionaries, data, "book.xlsx", "regional-industry", sheet="说明")
+    assert {f.rule for f in info.value.report.failures} >= {"missing_column"}
 
-    result = ingest_bytes(dictionaries, data, "book.xlsx", "regional-industry", sheet="2022")
+    # Not named, the sheet whose header matches the kind is read, and the report says so.
+    result = ingest_bytes(dictionaries, data, "book.xlsx", "regional-industry")
     assert result.upload.sheet == "2022"
+    chosen = [f for f in result.report.warnings if f.rule == "sheet_chosen"]
+    assert chosen and "'2022'" in chosen[0].fix and "说明" in chosen[0].fix
     landed = read_landed(dictionaries, "regional-industry").sort("region_code")
     # numeric cells 210100 and 37 read back as the codes "210100" and "37", not "210100.0"
     assert landed.select("region_code", "industry_code", "employment").rows() == [

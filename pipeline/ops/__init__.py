@@ -129,9 +129,21 @@ class OpsStore:
                 "units_json": json.dumps(fields["units"], ensure_ascii=False),
                 "landed_at": utc_now(),
             }
+            notes = values.pop("notes", None) or []
+            flags = values.pop("flags", None) or []
             cols = ", ".join(values)
             marks = ", ".join("?" for _ in values)
             con.execute(f"insert into uploads ({cols}) values ({marks})", tuple(values.values()))
+            con.executemany(
+                "insert into upload_notes (upload_id, severity, source_row, column_label, value, rule, fix) "
+                "values (?, ?, ?, ?, ?, ?, ?)",
+                [(fields["upload_id"], n["severity"], n["row"], n["column"], n["value"], n["rule"], n["fix"])
+                 for n in notes],
+            )
+            con.executemany(
+                "insert into upload_cell_flags (upload_id, source_row, field, value, flag) values (?, ?, ?, ?, ?)",
+                [(fields["upload_id"], *f) for f in flags],
+            )
             self._audit(con, fields["who"], "upload", {"upload_id": fields["upload_id"], "kind": fields["kind"],
                                                        "file": fields["file_name"], "rows": fields["rows"]})
             row = con.execute("select * from uploads where upload_id = ?", (fields["upload_id"],)).fetchone()
@@ -148,16 +160,42 @@ class OpsStore:
                 rows = con.execute("select * from uploads where kind = ? order by seq", (kind,)).fetchall()
         return [Upload.from_row(r) for r in rows]
 
-    def record_rejection(self, *, kind: str, file_name: str, sha256: str, report: dict[str, Any], who: str) -> None:
+    def record_rejection(self, *, kind: str, file_name: str, sha256: str, report: dict[str, Any], who: str,
+                         rows_path: str | None = None, upload_id: str | None = None) -> int:
+        """Record a rejected upload (or the rows set aside from a landed one: ``upload_id``); returns its id."""
         with self.transaction() as con:
-            con.execute(
-                "insert into rejections (kind, file_name, sha256, failures, report_json, who, at) "
-                "values (?, ?, ?, ?, ?, ?, ?)",
+            cur = con.execute(
+                "insert into rejections (kind, file_name, sha256, failures, report_json, who, at, rows_path, "
+                "upload_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (kind, file_name, sha256, len(report["failures"]), json.dumps(report, ensure_ascii=False), who,
-                 utc_now()),
+                 utc_now(), rows_path, upload_id),
             )
-            self._audit(con, who, "upload_rejected", {"kind": kind, "file": file_name,
-                                                      "failures": len(report["failures"])})
+            self._audit(con, who, "upload_rejected" if upload_id is None else "upload_rows_rejected",
+                        {"kind": kind, "file": file_name, "failures": len(report["failures"]),
+                         "upload_id": upload_id, "rows_path": rows_path})
+            return int(cur.lastrowid or 0)
+
+    def rejections(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest rejections (whole uploads, and rows set aside from landed ones), report JSON included."""
+        if not self.path.exists():
+            return []
+        with self.connect() as con:
+            rows = con.execute("select * from rejections order by id desc limit ?", (limit,)).fetchall()
+        return [dict(r) for r in rows]
+
+    def upload_notes(self, upload_id: str) -> list[dict[str, Any]]:
+        """Warnings and notices kept with a landed upload."""
+        with self.connect() as con:
+            rows = con.execute("select severity, source_row as row, column_label as column, value, rule, fix "
+                               "from upload_notes where upload_id = ? order by rowid", (upload_id,)).fetchall()
+        return [dict(r) for r in rows]
+
+    def cell_flags(self, upload_id: str) -> list[dict[str, Any]]:
+        """Cells of a landed upload marked missing or suppressed (landed empty, never zero)."""
+        with self.connect() as con:
+            rows = con.execute("select source_row, field, value, flag from upload_cell_flags where upload_id = ? "
+                               "order by source_row, field", (upload_id,)).fetchall()
+        return [dict(r) for r in rows]
 
     # -- builds -------------------------------------------------------------------------------------------
     def start_build(self, build_id: str, *, trigger: str, who: str) -> None:
@@ -177,6 +215,25 @@ class OpsStore:
                     (utc_now(), f"interrupted: the build process (pid {pid}) ended before finishing", build_id),
                 )
         return len(rows)
+
+    def reconcile_builds(self, live_build_id: str | None) -> dict[str, list[str]]:
+        """Builds still 'running' while no build holds the lock ended without recording it: the live one finished
+        (killed after its swap) and is recorded as succeeded, the others as interrupted. Call under the lock."""
+        done: dict[str, list[str]] = {"succeeded": [], "failed": []}
+        with self.transaction() as con:
+            rows = con.execute("select build_id, pid from builds where status = 'running'").fetchall()
+            for build_id, pid in rows:
+                if build_id == live_build_id:
+                    message = (f"recovered: the build process (pid {pid}) ended after making this build live, "
+                               "before recording it")
+                    status = "succeeded"
+                else:
+                    message = f"interrupted: the build process (pid {pid}) ended before finishing"
+                    status = "failed"
+                con.execute("update builds set status = ?, finished_at = ?, message = ? where build_id = ?",
+                            (status, utc_now(), message, build_id))
+                done[status].append(build_id)
+        return done
 
     def finish_build(self, build_id: str, *, status: str, uploads: int | None = None, message: str = "") -> None:
         with self.transaction() as con:

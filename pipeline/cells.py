@@ -1,0 +1,402 @@
+"""Reading one cell: numbers, years and codes as officers write them, as polars expressions over text columns.
+
+Accepted (and counted in a notice, so that nothing changes silently):
+
+- numbers with thousands separators (``1,234,567.8``, ``1 234 567``), full-width digits (``１２３``), a Unicode
+  minus, accounting negatives ``(123)``; ``12%`` only in share columns; with ``;``-separated files the European
+  decimal comma (``1.234,5``);
+- years as ``2019``, ``2019.0``, ``2019年``, ``2019年度``, a date cell (its year), or a year typed into a
+  date-formatted cell (Excel then shows 1905-07-11: the serial number is the year);
+- codes stored as numbers (``210100.0``), wrapped to keep zeros (``="0101"``, ``'0101``), full-width.
+
+Marked cells are missing, never zero: ``-``, ``—``, ``NA``, ``无`` ... (not reported) and ``…``, ``x``, ``*``,
+``(D)`` ... (suppressed or confidential) become empty cells and are flagged. Excel error values (``#DIV/0!``) and
+control characters (NUL bytes) are errors of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from pipeline.validation import Failure
+from schemas import Kind
+
+MISSING_MARKERS = frozenset({
+    "-", "--", "---", "—", "——", "–", "－", "NA", "N/A", "n/a", "na", "N.A.", "n.a.", "null", "NULL", "None",
+    "nan", "NaN", "无", "空", "不详", "缺", "暂无",
+})
+SUPPRESSED_MARKERS = frozenset({"…", "……", "...", "..", "*", "**", "x", "X", "(D)", "(S)", "(X)", ":", "保密", "涉密"})
+EXCEL_ERROR_TEXTS = frozenset({"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
+                               "#GETTING_DATA", "#SPILL!", "#CALC!", "#ERROR"})
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+_SPACED = r"^[+-]?\d{1,3}( \d{3})+(\.\d+)?$"
+_EURO_THOUSANDS = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
+_EURO_DECIMAL = r"^[+-]?\d+,\d+$"
+_ACCOUNTING = r"^\(\s*(\d[\d,. ]*)\s*\)$"
+_YEAR = r"^\d{4}(\.0+)?$"
+_YEAR_CJK = r"^(\d{4})\s*年度?$"
+_DATE = r"^(\d{4})-(\d{2})-(\d{2})([ T]00:00:00(\.0+)?)?$"
+_SERIAL = r"^\d{5}(\.0+)?$"
+_WRAPPED = r'^="(.*)"$'
+_APOSTROPHE = r"^'(.+)$"
+_FLOAT_CODE = r"^(\d+)\.0+$"
+_SCIENTIFIC = r"^\d\.\d+[eE]\+?\d+$"
+
+#: Excel's day 0 (1899-12-30, the 1900 leap-year bug included) and the serials of 1949-01-01 and 2100-12-31.
+SERIAL_EPOCH = pl.date(1899, 12, 30)
+MIN_YEAR_SERIAL, MAX_YEAR_SERIAL = 17899, 73415
+
+
+def canonical_text(col: pl.Expr) -> pl.Expr:
+    """NFKC (full-width digits, letters and brackets to ASCII), Unicode minus, zero-width characters, spaces."""
+    return (
+        col.str.normalize("NFKC").str.replace_all("\u2212", "-").str.replace_all("[\u200b\u200c\u200d\ufeff]", "")
+        .str.strip_chars()
+    )
+
+
+def number_text(col: pl.Expr, *, decimal_comma: bool) -> pl.Expr:
+    """A number's text with separators removed, sign and percent kept (still text)."""
+    t = canonical_text(col)
+    t = pl.when(t.str.contains(_ACCOUNTING)).then(pl.lit("-") + t.str.extract(_ACCOUNTING, 1)).otherwise(t)
+    body = t.str.strip_suffix("%").str.strip_chars()
+    if decimal_comma:
+        body = (
+            pl.when(body.str.contains(_EURO_THOUSANDS)).then(body.str.replace_all(".", "", literal=True)
+                                                              .str.replace(",", ".", literal=True))
+            .when(body.str.contains(_EURO_DECIMAL)).then(body.str.replace(",", ".", literal=True))
+            .otherwise(body)
+        )
+    else:
+        body = pl.when(body.str.contains(_THOUSANDS)).then(body.str.replace_all(",", "")).otherwise(body)
+    return pl.when(body.str.contains(_SPACED)).then(body.str.replace_all(" ", "")).otherwise(body)
+
+
+def parse_number(col: pl.Expr, *, decimal_comma: bool = False, percent: bool = False) -> pl.Expr:
+    """The cell as a float, or null when it is not a number (``percent``: ``12%`` -> 0.12 is allowed)."""
+    body = number_text(col, decimal_comma=decimal_comma)
+    value = pl.when(body.str.contains(NUMBER)).then(body.cast(pl.Float64, strict=False))
+    has_percent = canonical_text(col).str.ends_with("%")
+    if percent:
+        return pl.when(has_percent).then(value / 100).otherwise(value)
+    return pl.when(has_percent).then(None).otherwise(value)
+
+
+def is_percent(col: pl.Expr) -> pl.Expr:
+    """Whether the cell is a percentage such as ``12%`` (a number followed by %)."""
+    body = canonical_text(col)
+    return body.str.ends_with("%") & body.str.strip_suffix("%").str.strip_chars().str.replace_all(",", "")\
+        .str.contains(NUMBER)
+
+
+def number_was_reformatted(col: pl.Expr, *, decimal_comma: bool) -> pl.Expr:
+    """Whether reading the number needed more than a plain cast (separators, full width, percent ...)."""
+    return number_text(col, decimal_comma=decimal_comma) != col.str.strip_chars()
+
+
+def parse_year(col: pl.Expr) -> pl.Expr:
+    """The cell as a year: 2019, 2019.0, 2019年(度), a date (its year; a year typed into a date cell: the serial)."""
+    t = canonical_text(col)
+    date = t.str.extract(_DATE, 0).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    serial = (date - SERIAL_EPOCH).dt.total_days()
+    from_date = (
+        pl.when((date.dt.year() < 1910) & serial.is_between(1949, 2100)).then(serial).otherwise(date.dt.year())
+    )
+    return (
+        pl.when(t.str.contains(_YEAR)).then(t.str.slice(0, 4).cast(pl.Int64, strict=False))
+        .when(t.str.contains(_YEAR_CJK)).then(t.str.extract(_YEAR_CJK, 1).cast(pl.Int64, strict=False))
+        .when(t.str.contains(_DATE)).then(from_date.cast(pl.Int64))
+    )
+
+
+def year_was_reformatted(col: pl.Expr) -> pl.Expr:
+    t = canonical_text(col)
+    return t.str.contains(_YEAR_CJK) | t.str.contains(_DATE) | t.str.contains(r"^\d{4}\.0+$")
+
+
+def is_date_serial(col: pl.Expr) -> pl.Expr:
+    """A five-digit number in the range of Excel date serials of the accepted years (43466 = 2019-01-01)."""
+    t = canonical_text(col)
+    return t.str.contains(_SERIAL) & t.cast(pl.Float64, strict=False).is_between(MIN_YEAR_SERIAL, MAX_YEAR_SERIAL)
+
+
+def serial_date(col: pl.Expr) -> pl.Expr:
+    """The date an Excel serial stands for, as text (for the fix)."""
+    days = canonical_text(col).cast(pl.Float64, strict=False).cast(pl.Int64, strict=False)
+    return (SERIAL_EPOCH + pl.duration(days=days)).dt.strftime("%Y-%m-%d")
+
+
+def clean_code(col: pl.Expr) -> pl.Expr:
+    """A code as meant: full-width to ASCII, ``="0101"`` and ``'0101`` unwrapped, ``210100.0`` -> ``210100``."""
+    t = canonical_text(col)
+    t = pl.when(t.str.contains(_WRAPPED)).then(t.str.extract(_WRAPPED, 1).str.strip_chars()).otherwise(t)
+    t = pl.when(t.str.contains(_APOSTROPHE)).then(t.str.extract(_APOSTROPHE, 1)).otherwise(t)
+    return pl.when(t.str.contains(_FLOAT_CODE)).then(t.str.extract(_FLOAT_CODE, 1)).otherwise(t)
+
+
+def is_scientific(col: pl.Expr) -> pl.Expr:
+    """A code Excel turned into scientific notation (9.12101E+14): its digits may be lost."""
+    return canonical_text(col).str.contains(_SCIENTIFIC)
+
+
+def marker_flag(col: pl.Expr, *, suppressed: bool = True) -> pl.Expr:
+    """'missing' or 'suppressed' for a marked cell, else null."""
+    t = col.str.strip_chars()
+    flag = pl.when(t.is_in(list(MISSING_MARKERS))).then(pl.lit("missing"))
+    if suppressed:
+        flag = flag.when(t.is_in(list(SUPPRESSED_MARKERS))).then(pl.lit("suppressed"))
+    return flag.otherwise(pl.lit(None, dtype=pl.String))
+
+
+# -- a whole table ---------------------------------------------------------------------------------------------
+def _checks(kind: Kind, name: str) -> list[str]:
+    return [str(c.name) for c in kind.schema.columns[name].checks]
+
+
+def is_code_column(kind: Kind, name: str) -> bool:
+    """A column of codes (its schema checks the code pattern)."""
+    return any(c.startswith("str_matches") for c in _checks(kind, name))
+
+
+def is_share_column(kind: Kind, name: str) -> bool:
+    """A share (at most 1): percentages are allowed in it."""
+    for check in kind.schema.columns[name].checks:
+        stats = check.statistics or {}
+        if str(check.name).startswith("less_than_or_equal_to") and stats.get("max_value") == 1:
+            return True
+    return False
+
+
+def rows_text(rows: list[int]) -> str:
+    shown = ", ".join(map(str, rows[:12]))
+    return shown + (f" … ({len(rows)} rows)" if len(rows) > 12 else "")
+
+
+_UNIT_EXAMPLE = {"money": "万元", "persons": "万人", "energy": "万吨标准煤"}
+EXAMPLES = 5
+SOURCE_ROW = "__source_row__"
+_PLAIN_YEAR = r"^\d{4}$"
+_PLAIN_CODE = r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,31}$|^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}[A-Za-z_\-]$"
+
+
+def unit_hint(title_zh: str, dimension: str | None) -> str:
+    unit = _UNIT_EXAMPLE.get(dimension or "")
+    if unit is None:
+        return ", without text or units in the cell."
+    return f"; put a unit in the header, e.g. '{title_zh}({unit})', not in the cell."
+
+
+@dataclass
+class CellsRead:
+    """A table's cells read by column type, with every line of the report they gave."""
+
+    frame: pl.DataFrame  # SOURCE_ROW + the kind's columns, typed
+    failures: list[Failure] = field(default_factory=list)
+    flags: pl.DataFrame | None = None  # source_row, field, value, flag
+    reported: set[tuple[int, str]] = field(default_factory=set)  # (row, field) already reported as errors
+
+
+class _Reader:
+    """Reads one table's cells; most cells take the plain path, only the others the careful one."""
+
+    def __init__(self, kind: Kind, raw: pl.DataFrame, headers: dict[str, str], decimal_comma: bool) -> None:
+        self.kind, self.raw, self.headers, self.decimal_comma = kind, raw, headers, decimal_comma
+        self.rows = raw.get_column(SOURCE_ROW)
+        self.failures: list[Failure] = []
+        self.reported: set[tuple[int, str]] = set()
+        self.flags: list[pl.DataFrame] = []
+
+    # report lines
+    def error(self, rule: str, name: str, cells: pl.DataFrame, fix: Any) -> None:
+        for row, value, *rest in cells.iter_rows():
+            if (row, name) in self.reported:
+                continue
+            self.reported.add((row, name))
+            self.failures.append(Failure(row=row, column=self.headers.get(name, name), value=value, rule=rule,
+                                         field=name, fix=fix(value, *rest) if callable(fix) else fix))
+
+    def note(self, rule: str, name: str, cells: pl.DataFrame, fix: str) -> None:
+        if cells.height == 0:
+            return
+        examples = ", ".join(f"'{v}'" for v in cells.get_column("raw").unique(maintain_order=True).head(EXAMPLES))
+        rows = cells.get_column(SOURCE_ROW).to_list()
+        self.failures.append(Failure(row=rows[0], column=self.headers.get(name, name), value=examples, rule=rule,
+                                     field=name, fix=f"{cells.height} cell(s), rows {rows_text(rows)}: {fix}"))
+
+    # cells that are problems in any column
+    def blocked(self, name: str, text: pl.Series) -> pl.Series:
+        col = self.kind.columns.get(name)
+        required = col is not None and not col.nullable and col.default is None
+        raw = pl.col("raw")
+        frame = pl.DataFrame({SOURCE_ROW: self.rows, "raw": text}).with_columns(
+            raw.str.contains(CONTROL).fill_null(False).alias("control"),
+            (raw.str.contains("#", literal=True) & raw.is_in(list(EXCEL_ERROR_TEXTS))).fill_null(False).alias("err"),
+            (pl.lit(required) & marker_flag(raw).is_not_null()).alias("marked"),
+        )
+        bad = frame.select(pl.col("control") | pl.col("err") | pl.col("marked")).to_series()
+        if not bad.any():
+            return bad
+        self.error("control_character", name, frame.filter("control").select(SOURCE_ROW, "raw"),
+                   "The cell holds control characters (e.g. a NUL byte, shown as \\x00) that are not text: retype the "
+                   "cell, or remove the characters.")
+        self.error("formula_error", name, frame.filter("err").select(SOURCE_ROW, "raw"),
+                   lambda v: f"The cell's formula gives the error {v}: correct the formula, or type the value (leave "
+                             "it empty if it was not reported).")
+        if col is not None and required:
+            label = self.headers.get(name, name)
+            self.error("empty_cell", name, frame.filter("marked").select(SOURCE_ROW, "raw"),
+                       lambda v: f"'{v}' marks a missing value, but {label} is required on every row: fill it in "
+                                 f"({col.description.rstrip('.')}).")
+        return bad
+
+    def read(self, name: str) -> pl.Series:
+        col = self.kind.columns[name]
+        dtype = {"int": pl.Int64, "float": pl.Float64}.get(col.dtype, pl.String)
+        text = self.raw.get_column(name).str.strip_chars().replace("", None)
+        text = pl.select(pl.when(self.blocked(name, text)).then(None).otherwise(text)).to_series()
+        frame = pl.DataFrame({SOURCE_ROW: self.rows, "raw": text}).with_columns(
+            marker_flag(pl.col("raw"), suppressed=col.role == "measure").alias("flag"))
+        flagged = frame.filter(pl.col("flag").is_not_null())
+        if flagged.height:
+            self.flags.append(flagged.select(pl.col(SOURCE_ROW).alias("source_row"), pl.lit(name).alias("field"),
+                                             pl.col("raw").alias("value"), "flag"))
+            for which, meaning in (("missing", "not reported"), ("suppressed", "suppressed or confidential")):
+                self.note(f"{which}_marker", name, flagged.filter(pl.col("flag") == which),
+                          f"kept empty and flagged {meaning}, never read as zero.")
+        value = frame.select(pl.when(pl.col("flag").is_null()).then(pl.col("raw"))).to_series().alias("raw")
+        cells = pl.DataFrame({SOURCE_ROW: self.rows, "raw": value})
+        if col.dtype == "float":
+            out = self.numbers(name, cells)
+        elif col.dtype == "int":
+            out = self.years(name, cells)
+        elif is_code_column(self.kind, name):
+            out = self.codes(name, cells)
+        else:
+            out = self.texts(name, cells)
+        if col.default is not None:
+            out = pl.select(pl.when(value.is_null()).then(pl.lit(col.default, dtype=dtype)).otherwise(out)).to_series()
+        return out.cast(dtype).alias(name)
+
+    @staticmethod
+    def _careful(cells: pl.DataFrame, plain: pl.Series) -> pl.DataFrame:
+        """The cells the plain path could not read (with their positions)."""
+        return cells.with_row_index("i").with_columns(plain.alias("plain")).filter(
+            pl.col("raw").is_not_null() & pl.col("plain").is_null()).drop("plain")
+
+    def numbers(self, name: str, cells: pl.DataFrame) -> pl.Series:
+        col = self.kind.columns[name]
+        share = is_share_column(self.kind, name)
+        plain = cells.select(pl.when(pl.col("raw").str.contains(NUMBER)).then(
+            pl.col("raw").cast(pl.Float64, strict=False))).to_series()
+        rest = self._careful(cells, plain)
+        if rest.height:
+            rest = rest.with_columns(
+                parse_number(pl.col("raw"), decimal_comma=self.decimal_comma, percent=share).alias("value"),
+                is_percent(pl.col("raw")).alias("pct"))
+            good = rest.filter(pl.col("value").is_not_null())
+            plain = plain.scatter(good.get_column("i"), good.get_column("value"))
+            self.note("number_format", name, good.select(SOURCE_ROW, "raw"),
+                      "read as numbers (separators, full-width digits, signs or % removed; 12% = 0.12).")
+            bad = rest.filter(pl.col("value").is_null())
+            self.error("percent_not_allowed", name, bad.filter(pl.col("pct")).select(SOURCE_ROW, "raw"),
+                       f"{self.headers[name]} is an amount, not a share: write the amount itself"
+                       + unit_hint(col.title_zh, col.dimension))
+            self.error("not_a_number", name, bad.filter(~pl.col("pct")).select(SOURCE_ROW, "raw"),
+                       "Write a share between 0 and 1 (e.g. 0.5) or a percentage (50%)." if share else
+                       "Write a plain number (e.g. 1234.5)" + unit_hint(col.title_zh, col.dimension))
+        return plain
+
+    def years(self, name: str, cells: pl.DataFrame) -> pl.Series:
+        plain = cells.select(pl.when(pl.col("raw").str.contains(_PLAIN_YEAR)).then(
+            pl.col("raw").cast(pl.Int64, strict=False))).to_series()
+        rest = self._careful(cells, plain)
+        if rest.height:
+            rest = rest.with_columns(parse_year(pl.col("raw")).alias("value"))
+            good = rest.filter(pl.col("value").is_not_null())
+            plain = plain.scatter(good.get_column("i"), good.get_column("value"))
+            self.note("year_format", name, good.select(SOURCE_ROW, "raw"),
+                      "read as the year (from '2019年', '2019.0' or a date cell; a year typed into a date-formatted "
+                      "cell shows as 1905-07-11 and is read as 2019).")
+            bad = rest.filter(pl.col("value").is_null())
+            serial = bad.filter(is_date_serial(pl.col("raw"))).select(SOURCE_ROW, "raw",
+                                                                      serial_date(pl.col("raw")).alias("date"))
+            self.error("date_serial", name, serial,
+                       lambda v, date: f"{v} is how Excel stores the date {date}: type the year itself (e.g. "
+                                       f"{date[:4]}) and format the cell as a number, not a date.")
+            self.error("not_a_year", name, bad.filter(~is_date_serial(pl.col("raw"))).select(SOURCE_ROW, "raw"),
+                       "Write the year as four digits, e.g. 2022.")
+        return plain
+
+    def codes(self, name: str, cells: pl.DataFrame) -> pl.Series:
+        plain = cells.select(pl.when(pl.col("raw").str.contains(_PLAIN_CODE)).then(pl.col("raw"))).to_series()
+        rest = self._careful(cells, plain)
+        if rest.height:
+            rest = rest.with_columns(clean_code(pl.col("raw")).alias("value"))
+            plain = plain.scatter(rest.get_column("i"), rest.get_column("value"))
+            self.error("scientific_code", name, rest.filter(is_scientific(pl.col("raw"))).select(SOURCE_ROW, "raw"),
+                       "Excel shortened this code into scientific notation and may have lost digits: format the "
+                       "column as Text, type the codes again, and save.")
+            changed = rest.filter(pl.col("value") != canonical_text(pl.col("raw")))
+            self.note("code_repaired", name, changed.select(SOURCE_ROW, "raw"),
+                      "read as the code meant (a number's '.0', or the =\"…\" or ' that keeps leading zeros, "
+                      "removed).")
+        return plain
+
+    def texts(self, name: str, cells: pl.DataFrame) -> pl.Series:
+        from pipeline.safety import FORMULA_START, MARKUP
+
+        formula = cells.filter(pl.col("raw").str.contains(FORMULA_START) & ~pl.col("raw").str.contains(NUMBER))
+        for row, value in formula.head(50).iter_rows():
+            self.failures.append(Failure(row=row, column=self.headers[name], value=value, rule="formula_text",
+                                         field=name, fix="Starts like a spreadsheet formula: stored as text, never "
+                                         "calculated; exports prefix it with ' so that spreadsheets do not run it."))
+        markup = cells.filter(pl.col("raw").str.contains(MARKUP))
+        for row, value in markup.head(50).iter_rows():
+            self.failures.append(Failure(row=row, column=self.headers[name], value=value, rule="markup_text",
+                                         field=name, fix="Contains HTML markup: stored as text and always shown "
+                                         "escaped, never as HTML. Remove it unless it belongs to the name."))
+        return cells.get_column("raw")
+
+
+def read_cells(kind: Kind, raw: pl.DataFrame, headers: dict[str, str], units: dict[str, dict[str, object]], *,
+               decimal_comma: bool = False) -> CellsRead:
+    """Every column of ``kind`` read from the text frame ``raw`` (canonical column names + SOURCE_ROW)."""
+    reader = _Reader(kind, raw, headers, decimal_comma)
+    for name in raw.columns:
+        if name != SOURCE_ROW and name not in kind.columns:  # name columns beside the codes
+            reader.blocked(name, raw.get_column(name).str.strip_chars().replace("", None))
+    columns: dict[str, pl.Series] = {SOURCE_ROW: reader.rows}
+    for name, col in kind.columns.items():
+        dtype = {"int": pl.Int64, "float": pl.Float64}.get(col.dtype, pl.String)
+        if name not in raw.columns:
+            columns[name] = pl.repeat(col.default, raw.height, dtype=dtype, eager=True).alias(name)
+            continue
+        series = reader.read(name)
+        factor = float(units.get(name, {}).get("factor", 1.0))  # type: ignore[arg-type]
+        if factor != 1.0:
+            series = (series * factor).round(6)
+        columns[name] = series
+    frame = pl.DataFrame(columns)
+    flags = pl.concat(reader.flags) if reader.flags else pl.DataFrame(
+        schema={"source_row": pl.Int64, "field": pl.String, "value": pl.String, "flag": pl.String})
+    failures = reader.failures
+    # rows whose every measure is marked missing or suppressed: nothing to land, but not an error
+    measures = [m for m in kind.measures if m in raw.columns]
+    if measures and not kind.is_dictionary:
+        flagged = flags.filter(pl.col("field").is_in(measures)).get_column("source_row").unique()
+        empty = frame.filter(pl.all_horizontal([pl.col(m).is_null() for m in measures])
+                             & pl.col(SOURCE_ROW).is_in(flagged.implode()))
+        rows = [r for r in empty.get_column(SOURCE_ROW).to_list()
+                if not any((r, m) in reader.reported for m in measures)]
+        if rows:
+            failures.append(Failure(row=rows[0], column="(measures)", value=None, rule="all_measures_missing",
+                                    fix=f"Rows {rows_text(rows)} mark every measure missing or suppressed: their "
+                                        "flags are kept, the rows are not landed."))
+            frame = frame.filter(~pl.col(SOURCE_ROW).is_in(rows))
+    return CellsRead(frame=frame, failures=failures, flags=flags, reported=reader.reported)

@@ -1,0 +1,183 @@
+"""Plausibility of values against what has landed: warnings that do not block landing.
+
+- Keys already landed: the upload becomes a new vintage whose values replace the landed ones for those keys
+  (nothing is overwritten: every vintage is kept); the warning says how many and how many values change.
+- Year-on-year jumps: a measure more than ``jump_factor`` times (or less than 1/``jump_factor`` of) the same
+  series' value the year before, from the file itself or the newest landed vintage. A unit mistake (万元 read as
+  元) is a factor of 10,000; real growth rarely passes 5 (the default, ``Settings.extra["jump_factor"]``). Only
+  amounts are checked (money, persons, energy), not counts (a cluster's patents go from 1 to 9) or profits.
+- A cluster larger than its industries: a cluster's output or employment above the total of the industries it is
+  made of (landed cluster-industries and regional-industry data of the same region and year; for a whole
+  cluster, the largest total over regions of one level). Statistical scope can differ (firms above a size
+  threshold, establishments and firms), so it is a warning.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipeline.landing import landed_frame
+from pipeline.normalise import Prepared
+from pipeline.reading import SOURCE_ROW
+from pipeline.settings import Settings
+from pipeline.units import CANONICAL
+from pipeline.validation import Failure
+from schemas import Kind
+
+DEFAULT_JUMP_FACTOR = 5.0
+#: Jumps are checked for amounts (money, persons, energy) that cannot be negative; counts of firms or patents and
+#: profits move by large factors for real.
+JUMP_DIMENSIONS = ("money", "persons", "energy")
+MAX_LINES = 100
+
+
+def jump_factor_of(settings: Settings, jump_factor: float | None = None) -> float:
+    """The factor from the argument, else ``Settings.extra["jump_factor"]``, else 5."""
+    if jump_factor is not None:
+        return float(jump_factor)
+    return float(settings.extra.get("jump_factor", DEFAULT_JUMP_FACTOR))
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
+
+
+def _newest(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    return frame.sort("vintage", descending=True).unique(keys, keep="first", maintain_order=True)
+
+
+def plausibility(settings: Settings, kind: Kind, prepared: Prepared, *, jump_factor: float | None = None
+                 ) -> list[Failure]:
+    """Every plausibility warning of ``prepared`` (a validated upload of ``kind``)."""
+    frame = prepared.frame
+    if frame.height == 0:
+        return []
+    landed = landed_frame(settings, kind.name)
+    lines = replaced_keys(kind, prepared, landed)
+    if "year" in kind.keys and kind.measures:
+        lines += year_on_year_jumps(kind, prepared, landed, factor=jump_factor_of(settings, jump_factor))
+    if kind.name == "cluster-indicators":
+        lines += cluster_exceeds_industries(settings, prepared)
+    return lines
+
+
+def replaced_keys(kind: Kind, prepared: Prepared, landed: pl.DataFrame | None) -> list[Failure]:
+    keys = [k for k in kind.keys if k in prepared.frame.columns]
+    if landed is None or not keys:
+        return []
+    newest = _newest(landed, keys)
+    file = prepared.frame.select(SOURCE_ROW, *kind.columns)
+    both = file.join(newest, on=keys, how="inner", nulls_equal=True, suffix="__landed")
+    if both.height == 0:
+        return []
+    values = [c for c in kind.columns if c not in keys and f"{c}__landed" in both.columns]
+    changed = both.filter(pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__landed")) for c in values])) \
+        if values else both.clear()
+    vintages = sorted(both.get_column("vintage").unique().to_list())
+    rows = both.get_column(SOURCE_ROW).sort().to_list()
+    key_text = "/".join(str(both.row(0, named=True)[k]) for k in keys)
+    return [Failure(
+        row=rows[0], column=" + ".join(prepared.headers.get(k, k) for k in keys), value=key_text,
+        rule="replaces_landed",
+        fix=f"{len(rows)} row(s) (rows {', '.join(map(str, rows[:10]))}{' …' if len(rows) > 10 else ''}) have keys "
+            f"already landed in vintage(s) {', '.join(map(str, vintages))}; this upload becomes a new vintage and "
+            f"replaces their values in the warehouse ({changed.height} of them change a value). The old vintages are "
+            "kept. If that is not what you meant, do not upload this file.",
+    )]
+
+
+def year_on_year_jumps(kind: Kind, prepared: Prepared, landed: pl.DataFrame | None, *, factor: float
+                       ) -> list[Failure]:
+    series = [k for k in kind.keys if k != "year"]
+    measures = [m for m in kind.measures if m in prepared.headers and kind.columns[m].dimension in JUMP_DIMENSIONS
+                and any(str(c.name).startswith("greater_than_or_equal_to") for c in kind.schema.columns[m].checks)]
+    if not measures or factor <= 1:
+        return []
+    file = prepared.frame.select(SOURCE_ROW, *series, "year", *measures).with_columns(pl.lit(None, pl.Int64)
+                                                                                      .alias("vintage"))
+    pool = file
+    if landed is not None:
+        newest = _newest(landed, [*series, "year"]).join(file, on=[*series, "year"], how="anti", nulls_equal=True)
+        pool = pl.concat([file, newest.select(pl.lit(None, pl.Int64).alias(SOURCE_ROW), *series, "year",
+                                              *measures, "vintage")], how="diagonal_relaxed")
+    lines: list[Failure] = []
+    for m in measures:
+        before = pool.select(*series, (pl.col("year") + 1).alias("year"), pl.col(m).alias("before"),
+                             pl.col(SOURCE_ROW).alias("before_row"), pl.col("vintage").alias("before_vintage"))
+        pairs = file.select(SOURCE_ROW, *series, "year", m).join(before, on=[*series, "year"], nulls_equal=True)
+        ratio = pl.col(m) / pl.col("before")
+        jumps = pairs.filter((pl.col(m) > 0) & (pl.col("before") > 0) & ((ratio > factor) | (ratio < 1 / factor)))
+        label = prepared.headers[m]
+        raw = prepared.raw.select(SOURCE_ROW, pl.col(m).alias("raw")) if m in prepared.raw.columns else None
+        if raw is not None:
+            jumps = jumps.join(raw, on=SOURCE_ROW, how="left")
+        for rec in jumps.sort(SOURCE_ROW).head(MAX_LINES).iter_rows(named=True):
+            r = rec[m] / rec["before"]
+            where = (f"row {rec['before_row']}" if rec["before_row"] is not None
+                     else f"landed vintage {rec['before_vintage']}")
+            times = f"{r:,.1f} times" if r > 1 else f"1/{1 / r:,.1f} of"
+            unit = CANONICAL[kind.columns[m].dimension or "count"]
+            lines.append(Failure(
+                row=rec[SOURCE_ROW], column=label, value=rec.get("raw"), rule="year_on_year_jump", field=m,
+                fix=f"{_number(rec[m])} {unit} is {times} the {rec['year'] - 1} value ({_number(rec['before'])} "
+                    f"{unit}, {where}); "
+                    f"more than the factor {factor:g} allowed between years. Check the unit (万元 or 元?) and the "
+                    "figure; if it is right, ignore this warning.",
+            ))
+    return lines
+
+
+def cluster_exceeds_industries(settings: Settings, prepared: Prepared) -> list[Failure]:
+    mapping = landed_frame(settings, "cluster-industries")
+    regional = landed_frame(settings, "regional-industry")
+    if mapping is None or regional is None:
+        return []
+    mapping = _newest(mapping, ["cluster_code", "industry_code", "valid_from"])
+    regional = _newest(regional, ["region_code", "industry_code", "year"])
+    regions = landed_frame(settings, "regions", columns=["code", "level"])
+    levels = _newest(regions, ["code"]).select(pl.col("code").alias("region_code"), "level") \
+        if regions is not None else pl.DataFrame(schema={"region_code": pl.String, "level": pl.String})
+    lines: list[Failure] = []
+    for m in ("output_value", "employment"):
+        if m not in prepared.headers or m not in regional.columns:
+            continue
+        rows = prepared.frame.select(SOURCE_ROW, "cluster_code", "region_code", "year", m).filter(pl.col(m) > 0)
+        industries = rows.join(mapping.select("cluster_code", "industry_code", "valid_from", "valid_to"),
+                               on="cluster_code").filter(
+            (pl.col("valid_from").is_null() | (pl.col("valid_from") <= pl.col("year")))
+            & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("year"))))
+        facts = regional.select("region_code", "industry_code", "year", pl.col(m).alias("industry_value")) \
+            .filter(pl.col("industry_value").is_not_null())
+        part = (
+            industries.filter(pl.col("region_code").is_not_null())
+            .join(facts, on=["region_code", "industry_code", "year"], how="left")
+            .group_by(SOURCE_ROW)
+            .agg(pl.col(m).first(), pl.col("region_code").first(), pl.col("year").first(),
+                 pl.col("industry_value").sum().alias("total"), pl.col("industry_value").is_null().any().alias("gap"),
+                 pl.col("industry_code").unique().sort().alias("industries"))
+            .filter(~pl.col("gap"))
+        )
+        whole = (
+            industries.filter(pl.col("region_code").is_null()).drop("region_code")
+            .join(facts.join(levels, on="region_code", how="left"), on=["industry_code", "year"])
+            .group_by(SOURCE_ROW, "level")
+            .agg(pl.col(m).first(), pl.col("year").first(), pl.col("industry_value").sum().alias("total"),
+                 pl.col("industry_code").unique().sort().alias("industries"))
+            .sort("total", descending=True).unique(SOURCE_ROW, keep="first")
+            .with_columns(pl.lit(None, pl.String).alias("region_code"))
+        )
+        both = pl.concat([part.select(SOURCE_ROW, m, "region_code", "year", "total", "industries"),
+                          whole.select(SOURCE_ROW, m, "region_code", "year", "total", "industries")])
+        over = both.filter(pl.col(m) > pl.col("total") * (1 + 1e-9)).sort(SOURCE_ROW)
+        label = prepared.headers[m]
+        unit = "persons" if m == "employment" else "yuan"
+        for rec in over.head(MAX_LINES).iter_rows(named=True):
+            where = f"in {rec['region_code']}" if rec["region_code"] else "in the regions of one level"
+            inds = ", ".join(rec["industries"][:8])
+            lines.append(Failure(
+                row=rec[SOURCE_ROW], column=label, value=_number(rec[m]), rule="exceeds_industries", field=m,
+                fix=f"{_number(rec[m])} {unit} is more than the {_number(rec['total'])} {unit} of all the cluster's "
+                    f"industries ({inds}) {where} in {rec['year']} (landed regional-industry data), yet a cluster is "
+                    "part of its industries: check the unit (万元 or 元?), the figure, or the cluster's industry list.",
+            ))
+    return lines
