@@ -1,12 +1,11 @@
-"""Render helpers shared by the pages: banners, number formats, charts."""
+"""Render helpers shared by the pages: the page prologue, names, number formats, provenance, downloads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -15,54 +14,108 @@ from ui.i18n import lang, t
 
 
 def banners(build: dict[str, Any] | None) -> None:
-    """Say plainly what the user is looking at: demo data, single-user mode."""
+    """Say plainly what the user is looking at: synthetic demo data."""
     if build is not None and build.get("demo_data"):
         st.warning(t("synthetic_banner"), icon=":material/science:")
-    st.caption(t("local_mode"))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Page:
-    """What a page that reads scores needs: the settings, the live build and the years with scores."""
+    """What a page needs: the settings, the live build, its dictionaries and the years with scores."""
 
     settings: Settings
     build: dict[str, Any]
     path: str
     build_id: str
     years: list[int]
+    dicts: dict[str, pl.DataFrame]
+    _names: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
+
+    @property
+    def levels(self) -> dict[str, str] | None:
+        lv = self.dicts["levels"]
+        return None if lv.is_empty() else {"region_level": lv.item(0, "region_level"),
+                                           "industry_level": lv.item(0, "industry_level")}
+
+    @property
+    def region_years(self) -> list[int]:
+        return self.dicts["region_years"].get_column("year").to_list()
+
+    @property
+    def measures(self) -> list[str]:
+        return self.dicts["measures"].get_column("measure").to_list()
+
+    def names(self, table: str) -> dict[str, str]:
+        """code -> name in the current language, for regions, industries or clusters."""
+        key = f"{table}_{lang()}"
+        if key not in self._names:
+            self._names[key] = code_names(self.dicts[table])  # type: ignore[assignment]
+        return self._names[key]  # type: ignore[return-value]
+
+    def cities(self) -> list[str]:
+        """Codes of the regions at the level the indices were computed for (cities in Liaoning)."""
+        level = (self.levels or {}).get("region_level")
+        regions = self.dicts["regions"]
+        return regions.filter(pl.col("level") == level).get_column("code").to_list() if level else []
+
+    def zones(self) -> list[str]:
+        return self.dicts["zones"].get_column("group_code").unique(maintain_order=True).to_list()
 
 
-def scored_page(title_key: str) -> Page:
-    """Title and banners; stops the page with a plain message when there is no data or no score yet."""
+def code_names(frame: pl.DataFrame) -> dict[str, str]:
+    """code -> name in the current language of a dictionary frame (code, name, name_en)."""
+    col = "name_en" if lang() == "en" else "name"
+    return {c: (n or z or c) for c, n, z in frame.select(
+        "code", pl.col(col).alias("shown"), pl.col("name").alias("fallback")).iter_rows()}
+
+
+def page(title_key: str, *, need_scores: bool = True, caption_key: str | None = None) -> Page:
+    """Title and banners; stops the page with a plain message when there is no data (or no scores) yet."""
     from ui import data
 
     s = data.settings()
     build = data.current_build(s)
     st.title(t(title_key))
+    if caption_key:
+        st.caption(t(caption_key))
     banners(build)
     if build is None or build["uploads"] == 0:
         st.info(t("no_data"))
         st.stop()
     path, build_id = str(s.warehouse_path), build["build_id"]
-    years = data.score_years(path, build_id)
-    if not years:
+    dicts = data.dictionaries(path, build_id)
+    years = dicts["score_years"].get_column("year").to_list()
+    if need_scores and not years:
         st.info(t("no_scores"))
         st.stop()
-    return Page(s, build, path, build_id, years)
+    return Page(s, build, path, build_id, years, dicts)
 
 
-def build_caption(build: dict[str, Any], timezone: str) -> None:
-    built = local_time(build["built_at"].isoformat(), timezone)
-    st.caption(t("build", build_id=build["build_id"], built_at=built) + " · "
-               + t("methodology", hash=build["methodology_hash"]))
+def partition_notes(page_: Page, order: list[str]) -> list[str]:
+    """'Yingkou is counted in the central zone (also in the coastal belt).' for each region in several zones (the
+    balance decomposition counts it in the first zone of the methodology's list)."""
+    names = page_.names("regions")
+    zones = page_.dicts["zones"].filter(pl.col("group_code").is_in(order))
+    out = []
+    for region, groups in zones.group_by("region_code", maintain_order=True).agg("group_code").iter_rows():
+        if len(groups) > 1:
+            ranked = sorted(groups, key=order.index)
+            out.append(t("partition_note", region=names.get(region, region), zone=names.get(ranked[0], ranked[0]),
+                         others=", ".join(names.get(g, g) for g in ranked[1:])))
+    return out
 
 
 def translated(column: str, frame: pl.DataFrame, label: Callable[[str], str]) -> pl.Expr:
     """``column`` with each value replaced by ``label(value)``, computed here in the script's thread (session
     language is not readable from polars' worker threads, so never call ``label`` inside ``map_elements``)."""
     values = [v for v in frame.get_column(column).unique().to_list() if v is not None]
-    return pl.col(column).replace_strict({v: label(v) for v in values}, default=pl.col(column),
+    return pl.col(column).replace_strict({v: label(v) for v in values}, default=pl.col(column).cast(pl.String),
                                          return_dtype=pl.String)
+
+
+def named(column: str, names: dict[str, str]) -> pl.Expr:
+    """Codes in ``column`` replaced by their names (codes without a name stay codes)."""
+    return pl.col(column).replace_strict(names, default=pl.col(column), return_dtype=pl.String)
 
 
 def local_time(iso: str, timezone: str) -> str:
@@ -71,9 +124,9 @@ def local_time(iso: str, timezone: str) -> str:
     from zoneinfo import ZoneInfo
 
     try:
-        return datetime.fromisoformat(iso).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-    except (ValueError, KeyError):
-        return iso
+        return datetime.fromisoformat(str(iso)).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, KeyError, TypeError):
+        return str(iso)
 
 
 def yuan(value: float | None) -> str:
@@ -93,6 +146,35 @@ def persons(value: float | None) -> str:
     return f"{value:,.0f} persons"
 
 
+def amount(measure: str, value: float | None) -> str:
+    """A measure's value in words people use (money in 亿元/bn yuan, persons in 万人/persons, else a count)."""
+    from schemas import KINDS
+
+    col = KINDS["regional-industry"].columns.get(measure)
+    dim = col.dimension if col else None
+    if dim == "money":
+        return yuan(value)
+    if dim == "persons":
+        return persons(value)
+    return number(value, 0)
+
+
+def compact(measure: str, value: float | None) -> str:
+    """A total short enough for a KPI tile: 3,689 亿元 / 368.9 bn; 22.49 万人 / 224.9 k (unit in the help)."""
+    if value is None:
+        return "–"
+    from schemas import KINDS
+
+    col = KINDS["regional-industry"].columns.get(measure)
+    dim = col.dimension if col else None
+    zh = lang() == "zh"
+    if dim == "money":
+        return f"{value / 1e8:,.0f} 亿元" if zh else f"{value / 1e9:,.1f} bn"
+    if dim == "persons":
+        return f"{value / 1e4:,.2f} 万人" if zh else f"{value / 1e3:,.1f} k"
+    return f"{value:,.0f}"
+
+
 def number(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
 
@@ -103,31 +185,74 @@ def pct_change(cur: float | None, prev: float | None) -> str | None:
     return f"{(cur / prev - 1) * 100:+.1f}%"
 
 
-def bar_chart(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, sort: str | None = "-x",
-              rule: float | None = None, color: str | None = None) -> None:
-    """A horizontal bar chart (Altair); ``rule`` draws a reference line at that x (e.g. LQ = 1)."""
-    base = alt.Chart(frame.to_pandas())
-    enc: dict[str, Any] = {
-        "x": alt.X(f"{x}:Q", title=x_title),
-        "y": alt.Y(f"{y}:N", title=y_title, sort=sort),
-        "tooltip": [alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:Q", title=x_title, format=",.2f")],
-    }
-    if color:
-        enc["color"] = alt.Color(f"{color}:N", legend=None)
-    chart = base.mark_bar().encode(**enc)
-    if rule is not None:
-        chart = chart + alt.Chart(pl.DataFrame({"r": [rule]}).to_pandas()).mark_rule(
-            color="#c0392b", strokeDash=[4, 3]
-        ).encode(x="r:Q")
-    st.altair_chart(chart, width="stretch")
+def build_facts(page_: Page) -> list[tuple[str, str]]:
+    """Where every number of the page comes from: the build, the landing vintage, the methodology version."""
+    b = page_.build
+    return [
+        (t("prov_build"), f"{b['build_id']} ({local_time(b['built_at'].isoformat(), page_.settings.timezone)})"),
+        (t("prov_vintage"), t("prov_vintage_value", seq=b["landing_seq"], uploads=b["uploads"])),
+        (t("prov_methodology"), str(b["methodology_hash"])),
+        (t("prov_code"), str(b["code_version"])),
+    ]
 
 
-def line_chart(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, reverse: bool = False,
-               integer: bool = False) -> None:
-    chart = alt.Chart(frame.to_pandas()).mark_line(point=True).encode(
-        x=alt.X(f"{x}:O", title=x_title),
-        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(reverse=reverse, zero=False),
-                axis=alt.Axis(format="d", tickMinStep=1) if integer else alt.Axis()),
-        tooltip=[f"{x}:O", alt.Tooltip(f"{y}:Q", format=",.1f")],
-    )
-    st.altair_chart(chart, width="stretch")
+def provenance(page_: Page, *, uploads: pl.DataFrame | None = None, note: str | None = None) -> None:
+    """An expander saying where the numbers come from: build, landing vintage, methodology, uploads."""
+    with st.expander(t("provenance"), icon=":material/info:"):
+        st.markdown("\n".join(f"- **{k}**: {v}" for k, v in build_facts(page_)))
+        if note:
+            st.caption(note)
+        if uploads is not None and not uploads.is_empty():
+            st.dataframe(uploads_table(uploads, page_.settings.timezone), hide_index=True)
+
+
+def uploads_table(frame: pl.DataFrame, timezone: str) -> pl.DataFrame:
+    """Manifest rows (kind, vintage, file, who, landed_at[, rows/cells, what]) with translated headers."""
+    from schemas import KINDS
+
+    def kind_label(k: str) -> str:
+        spec = KINDS.get(k)
+        return (spec.title_zh if lang() == "zh" else spec.title) if spec else k
+
+    cols = [translated("kind", frame, kind_label).alias(t("kind")), pl.col("vintage").alias(t("vintage")),
+            pl.col("file_name").alias(t("file")), pl.col("who").alias(t("who")),
+            pl.col("landed_at").map_elements(lambda v: local_time(v, timezone), return_dtype=pl.String)
+            .alias(t("when"))]
+    for extra, key in (("rows", "rows"), ("cells", "values"), ("what", "what")):
+        if extra in frame.columns:
+            cols.append(pl.col(extra).alias(t(key)))
+    return frame.select(cols)
+
+
+def download_xlsx(label: str, make: Callable[[], bytes], *, file_name: str, key: str) -> None:
+    """A download button that builds the workbook only when clicked."""
+    st.download_button(label, make, file_name=file_name, key=f"{key}_{lang()}", icon=":material/download:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def download_html(label: str, make: Callable[[], str], *, file_name: str, key: str) -> None:
+    st.download_button(label, lambda: make().encode("utf-8"), file_name=file_name, mime="text/html",
+                       key=f"{key}_{lang()}", icon=":material/print:")
+
+
+def select_code(label: str, codes: Sequence[str], names: dict[str, str], *, key: str,
+                query_param: str | None = None, with_code: bool = False) -> str:
+    """A selectbox of codes shown by name; remembers the choice across a language switch (the widget key carries
+    the language) and, with ``query_param``, follows and sets ``?param=CODE`` so pages can link to each other."""
+    codes = list(codes)
+    wkey = f"{key}_{lang()}"
+    chosen = st.session_state.get(key)
+    if query_param and st.query_params.get(query_param) in codes and st.query_params.get(query_param) != chosen:
+        chosen = st.query_params.get(query_param)  # a link from another page
+        st.session_state[wkey] = chosen
+    if st.session_state.get(wkey) not in codes:
+        st.session_state[wkey] = chosen if chosen in codes else (codes[0] if codes else None)
+
+    def label_of(code: str) -> str:
+        return f"{names.get(code, code)} ({code})" if with_code else names.get(code, code)
+
+    code = st.selectbox(label, codes, format_func=label_of, key=wkey)
+    st.session_state[key] = code
+    if query_param and code is not None and st.query_params.get(query_param) != code:
+        st.query_params[query_param] = code
+    return code

@@ -81,3 +81,146 @@ def cluster_firm_concentration(path: Path, code: str) -> pl.DataFrame:
 
 def lq_measures(path: Path) -> list[str]:
     return run(path, "lq_measures").get_column("measure").to_list()
+
+
+# -- the web app's reads -----------------------------------------------------------------------------------------
+# Each page asks for several small results at once; ``run_many`` answers them through one read-only connection
+# (opening one costs more than the queries, which filter on their mart's grain columns).
+def run_many(path: Path, requests: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, pl.DataFrame]:
+    """Run several ``sql/queries/<name>.sql`` files, ``{key: (name, params)}``, on one connection."""
+    with read_only(path) as con:
+        return {key: query(con, sql_text(f"queries/{name}.sql"), params or None)
+                for key, (name, params) in requests.items()}
+
+
+def levels(path: Path) -> dict[str, str] | None:
+    """The region and industry levels the regional indices were computed at (the most detailed pair), or None."""
+    frame = run(path, "ui_levels")
+    if frame.is_empty():
+        return None
+    row = frame.row(0, named=True)
+    return {"region_level": row["region_level"], "industry_level": row["industry_level"]}
+
+
+def ranking(path: Path, year: int) -> pl.DataFrame:
+    """Every cluster's score, rank, 90% rank interval, size and trend in ``year``."""
+    return run(path, "ui_ranking", year=year)
+
+
+def scorecard(path: Path, code: str, year: int, *, region_level: str | None = None) -> dict[str, pl.DataFrame]:
+    """Everything a cluster's scorecard shows, read through one connection."""
+    one = {"code": code, "year": year}
+    requests: dict[str, tuple[str, dict[str, Any]]] = {
+        "header": ("ui_cluster_header", one),
+        "pillars": ("ui_cluster_pillars", one),
+        "indicators": ("ui_cluster_indicators", one),
+        "strengths": ("ui_cluster_strengths", one),
+        "change": ("ui_cluster_change", one),
+        "provenance": ("ui_cluster_provenance", one),
+        "trend": ("cluster_trend", {"code": code}),
+        "pillar_trend": ("ui_cluster_pillar_trend", {"code": code}),
+        "firms": ("cluster_firm_concentration", {"code": code}),
+        "history": ("ui_cluster_history", {"code": code}),
+    }
+    if region_level is not None:
+        requests["concentration"] = ("ui_cluster_concentration", {**one, "region_level": region_level})
+    return run_many(path, requests)
+
+
+def region_profile(path: Path, region: str, year: int, measure: str, *, region_level: str, industry_level: str,
+                   start_year: int | None, end_year: int | None) -> dict[str, pl.DataFrame]:
+    """Everything a region's profile shows, read through one connection."""
+    lv = {"region_level": region_level, "industry_level": industry_level}
+    requests: dict[str, tuple[str, dict[str, Any]]] = {
+        "cities": ("ui_city_indicators", {"year": year, "measure": measure, **lv}),
+        "lq": ("ui_region_lq", {"region": region, "year": year, "measure": measure,
+                                "industry_level": industry_level}),
+        "clusters": ("ui_region_clusters", {"region": region, "year": year, **lv}),
+    }
+    if start_year is not None and end_year is not None:
+        requests["shift_share"] = ("ui_region_shift_share", {
+            "region": region, "measure": measure, "start_year": start_year, "end_year": end_year,
+            "industry_level": industry_level})
+    return run_many(path, requests)
+
+
+def overview(path: Path, year: int, measure: str, *, region_level: str | None,
+             industry_level: str | None) -> dict[str, pl.DataFrame]:
+    """The overview's KPIs, size bands, ranking, map values and balance, through one connection."""
+    requests: dict[str, tuple[str, dict[str, Any]]] = {
+        "kpis": ("overview_kpis", {"year": year}),
+        "bands": ("size_bands", {"year": year}),
+        "ranking": ("ui_ranking", {"year": year}),
+    }
+    if region_level is not None and industry_level is not None:
+        lv = {"region_level": region_level, "industry_level": industry_level}
+        requests |= {
+            "cities": ("ui_city_indicators", {"year": year, "measure": measure, **lv}),
+            "totals": ("ui_province_totals", {"year": year, **lv}),
+            "balance": ("ui_balance", {"year": year, **lv}),
+        }
+    return run_many(path, requests)
+
+
+def dictionaries(path: Path) -> dict[str, pl.DataFrame]:
+    """Regions (with their zones), industries, clusters, zones, levels, measures and years with indices."""
+    return run_many(path, {
+        "regions": ("ui_regions", {}), "industries": ("ui_industries", {}), "zones": ("ui_zones", {}),
+        "clusters": ("ui_clusters", {}),
+        "levels": ("ui_levels", {}), "measures": ("ui_measures", {}), "region_years": ("ui_region_years", {}),
+        "year_pairs": ("ui_year_pairs", {}), "score_years": ("years", {}), "lq_measures": ("lq_measures", {}),
+    })
+
+
+#: index family of the explorer -> its query and the parameters it takes
+MATRICES = {
+    "lq": "ui_matrix_lq",
+    "cluster_lq": "ui_matrix_cluster_lq",
+    "growth": "ui_matrix_growth",
+    "shift_share": "ui_matrix_shift_share",
+}
+
+
+def index_matrix(path: Path, family: str, *, measure: str, region_level: str, industry_level: str,
+                 year: int | None = None, start_year: int | None = None, end_year: int | None = None
+                 ) -> pl.DataFrame:
+    """Region x industry (or cluster) values of an index family (:data:`MATRICES`)."""
+    params: dict[str, Any] = {"measure": measure, "region_level": region_level, "industry_level": industry_level}
+    if family in ("growth", "shift_share"):
+        params |= {"start_year": start_year, "end_year": end_year}
+    else:
+        params["year"] = year
+    return run(path, MATRICES[family], **params)
+
+
+def city_indicators(path: Path, year: int, measure: str, *, region_level: str, industry_level: str) -> pl.DataFrame:
+    return run(path, "ui_city_indicators", year=year, measure=measure, region_level=region_level,
+               industry_level=industry_level)
+
+
+def industry_concentration(path: Path, year: int, measure: str, *, region_level: str, industry_level: str
+                           ) -> pl.DataFrame:
+    return run(path, "ui_industry_concentration", year=year, measure=measure, region_level=region_level,
+               industry_level=industry_level)
+
+
+def compare_clusters(path: Path, codes: list[str], year: int) -> pl.DataFrame:
+    return run(path, "ui_compare_clusters", codes=list(codes), year=year)
+
+
+def data_quality(path: Path) -> dict[str, pl.DataFrame]:
+    """Coverage of the facts, treated values and the build's notes, through one connection."""
+    return run_many(path, {
+        "regions": ("ui_coverage_regions", {}), "clusters": ("ui_coverage_clusters", {}),
+        "treatments": ("ui_treatments", {}), "notes": ("ui_quality_notes", {}), "uploads": ("ui_build_uploads", {}),
+    })
+
+
+def scoring_inputs(path: Path) -> dict[str, pl.DataFrame]:
+    """What the build scored, to score it again with another methodology in memory: reported cluster indicators,
+    the province's output, each cluster's LQ in its lead region, firm concentration and the lead regions."""
+    return run_many(path, {
+        "reported": ("build_cluster_reported", {}), "province": ("build_province_output", {}),
+        "cluster_lq": ("ui_preview_cluster_lq", {}), "firms": ("ui_preview_firms", {}),
+        "clusters": ("ui_cluster_leads", {}),
+    })

@@ -264,6 +264,16 @@ class OpsStore:
 
 
 def _statements(script: str) -> list[str]:
-    """Split a migration into statements (no semicolons inside string literals in our migrations)."""
-    lines = [ln for ln in script.splitlines() if not ln.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    """Split a migration into statements the way SQLite parses them (``sqlite3.complete_statement``), so a
+    semicolon inside a comment or a string literal does not end a statement."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            body = "\n".join(ln for ln in current.splitlines() if not ln.strip().startswith("--")).strip()
+            if body.rstrip(";").strip():
+                statements.append(body)
+            current = ""
+    if current.strip() and "\n".join(ln for ln in current.splitlines() if not ln.strip().startswith("--")).strip():
+        statements.append(current.strip())
+    return statements

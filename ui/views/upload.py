@@ -1,4 +1,5 @@
-"""Upload: pick a kind, upload, read the validation report or a preview, land, rebuild, see the history."""
+"""Upload: pick a kind, download its template, upload, read the validation report, download the rejected rows,
+confirm, watch the rebuild, see the upload in the history."""
 
 from __future__ import annotations
 
@@ -7,81 +8,114 @@ import streamlit as st
 
 from pipeline.errors import ClusterstatsError, UploadInvalid
 from pipeline.ingest import check_upload, ingest_bytes
-from pipeline.jobs import recompute
+from pipeline.templates import template_columns, template_xlsx
+from pipeline.worker import enqueue_upload
 from schemas import KINDS
 from ui import components as c
+from ui import components_upload as cu
 from ui import data
-from ui.i18n import lang, t
-
-WHO = "local user"
+from ui.access import can_upload, current_user
+from ui.i18n import labels_for, lang, t
 
 s = data.settings()
 build = data.current_build(s, stop_if_stale=False)
 st.title(t("nav_upload"))
+st.caption(t("upload_caption"))
 c.banners(build)
-
-zh = lang() == "zh"
 
 
 def kind_label(k: str) -> str:
-    return f"{KINDS[k].title_zh if zh else KINDS[k].title} ({k})"
+    return f"{KINDS[k].title_zh if lang() == 'zh' else KINDS[k].title} ({k})"
 
 
-kind = st.selectbox(t("upload_kind"), list(KINDS), key=f"upload_kind_{lang()}", format_func=kind_label)
-sheet = st.text_input(t("sheet"), key="upload_sheet") or None
-uploaded = st.file_uploader(t("upload_file"), type=["csv", "txt", "xlsx", "xls", "parquet"], key="upload_file")
+top = st.columns([2, 1, 1])
+kind = top[0].selectbox(t("upload_kind"), list(KINDS), key=f"upload_kind_{lang()}", format_func=labels_for(KINDS,
+                                                                                                           kind_label))
+sheet = top[1].text_input(t("sheet"), key="upload_sheet") or None
+with top[2]:
+    st.write("")
+    language = lang()
+    st.download_button(t("download_template"), lambda: template_xlsx(kind, language), icon=":material/table:",
+                       file_name=f"template-{kind}-{language}.xlsx", key=f"upload_template_{kind}_{language}",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+with st.expander(t("template_columns", kind=kind_label(kind))):
+    cols = template_columns(kind, lang())
+    st.dataframe(pl.DataFrame({
+        t("header"): [x["header"] for x in cols], t("title_other"): [x["title_en" if lang() == "zh" else "title_zh"]
+                                                                   for x in cols],
+        t("required"): [t("yes") if x["required"] else t("no") for x in cols],
+        t("description"): [x["description"] for x in cols], t("example"): [str(x["example"] or "") for x in cols]}),
+        hide_index=True)
+
+if not can_upload():
+    st.info(t("upload_not_allowed"))
+    st.stop()
+uploaded = st.file_uploader(t("upload_file"), type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"], key="upload_file")
+partial = cu.supports_accept_valid_rows() and st.checkbox(t("accept_valid_rows"), key="upload_partial",
+                                                          help=t("accept_valid_rows_help"))
+options = {"accept_valid_rows": True} if partial else {}
 
 if uploaded is not None:
     raw = uploaded.getvalue()
     try:
-        checked = check_upload(s, raw, uploaded.name, kind, sheet=sheet)
+        checked = check_upload(s, raw, uploaded.name, kind, sheet=sheet, **options)
     except ClusterstatsError as exc:
         st.error(str(exc))
         st.stop()
     report = checked.report
+    landable = getattr(checked, "landable", report.ok)
+    (st.success if report.ok else st.warning if landable else st.error)(cu.summary(report))
     if not report.ok:
-        st.error(report.summary())
         st.subheader(t("report_title"))
-        st.dataframe(report.to_frame(), hide_index=True, key="report_table")
-        st.caption(t("counts_per_rule"))
-        st.dataframe(pl.DataFrame({"rule": list(report.counts()), "n": list(report.counts().values())}),
-                     hide_index=True)
-    else:
-        st.success(t("valid_preview", rows=report.rows))
+        m = st.columns(3)
+        m[0].metric(t("rows"), report.rows)
+        m[1].metric(t("problems"), len(report.failures))
+        m[2].metric(t("rows_with_problems"), len(report.bad_rows))
+        st.dataframe(cu.report_frame(report), hide_index=True, key="report_table")
+        st.markdown(f"**{t('counts_per_rule')}**")
+        st.dataframe(cu.counts_frame(report), hide_index=True, key="report_counts")
+        cu.rejected_download(checked, key="upload_rejected")
+    if getattr(report, "warnings", None):
+        with st.expander(t("warnings_title", n=len(report.warnings)), expanded=report.ok):
+            st.dataframe(cu.report_frame(report, warnings=True), hide_index=True, key="report_warnings")
+    if landable:
+        records = checked.records()
+        st.markdown(f"**{t('valid_preview', rows=records.height)}**")
         if checked.prepared.units:
             st.caption(t("units_converted") + ": " + ", ".join(
                 f"{col} {u['unit']} → {u['canonical']}" for col, u in checked.prepared.units.items()))
-        st.dataframe(checked.records().head(50), hide_index=True)
-        rebuild = st.checkbox(t("rebuild_after"), value=True, key="upload_rebuild")
+        titles = {n: (col.title_zh if lang() == "zh" else col.title) for n, col in KINDS[kind].columns.items()}
+        st.dataframe(records.head(50).rename(titles | {"source_row": t("row")}, strict=False), hide_index=True,
+                     key="upload_preview")
         if st.button(t("land"), type="primary", key="upload_land"):
             try:
-                result = ingest_bytes(s, raw, uploaded.name, kind, sheet=sheet, who=WHO)
-                st.success(result.message)
-                if rebuild:
-                    with st.spinner(t("rebuilding")):
-                        built = recompute(s, trigger="upload", who=WHO, wait_seconds=120)
-                    st.success(built.message)
+                result = ingest_bytes(s, raw, uploaded.name, kind, sheet=sheet, who=current_user(), **options)
             except UploadInvalid as exc:  # the dictionaries changed since the check
-                st.error(exc.report.summary())
+                st.error(cu.summary(exc.report))
+                st.stop()
             except ClusterstatsError as exc:
                 st.error(str(exc))
-
-if st.button(t("rebuild"), key="upload_rebuild_now"):
-    try:
-        with st.spinner(t("rebuilding")):
-            st.success(recompute(s, trigger="manual", who=WHO, wait_seconds=120).message)
-    except ClusterstatsError as exc:
-        st.error(str(exc))
+                st.stop()
+            u = result.upload
+            if result.status == "landed":
+                st.success(t("landed_as", file=u.file_name, rows=u.rows, kind=kind_label(u.kind), vintage=u.vintage))
+                job = cu.watch_job(s, enqueue_upload(s, u).job_id)
+                live = data.current_build(s, stop_if_stale=False)
+                if job["status"] == "failed":
+                    st.error(t("rebuild_failed", message=job["message"]))
+                elif live and live["landing_seq"] >= u.seq:
+                    st.success(t("rebuild_live", build=live["build_id"], vintage=u.vintage))
+            else:
+                st.info(t("already_landed", file=u.file_name, vintage=u.vintage, when=c.local_time(
+                    u.landed_at, s.timezone)))
 
 st.subheader(t("history"))
 history = data.uploads(s)
 if history:
-    st.dataframe(
-        pl.DataFrame([
-            {t("landed"): u.seq, t("kind"): kind_label(u.kind), t("vintage"): u.vintage, t("file"): u.file_name,
-             t("rows"): u.rows, t("who"): u.who, t("when"): c.local_time(u.landed_at, s.timezone)}
-            for u in reversed(history)
-        ]),
-        hide_index=True,
-        key="history_table",
-    )
+    frame = pl.DataFrame([{"seq": u.seq, "kind": u.kind, "vintage": u.vintage, "file_name": u.file_name,
+                           "rows": u.rows, "who": u.who, "landed_at": u.landed_at} for u in reversed(history)])
+    table = c.uploads_table(frame, s.timezone)
+    st.dataframe(table.with_columns(frame.get_column("seq").alias(t("landed"))).select(t("landed"), *table.columns),
+                 hide_index=True, key="history_table")
+else:
+    st.caption(t("no_uploads"))

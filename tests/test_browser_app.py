@@ -1,0 +1,202 @@
+"""The app in a real browser: `clusterstats serve` (with its job worker) on the demo data, driven by Playwright with
+Debian's chromium (/usr/bin/chromium; `.ci/run` installs it with fonts-noto-cjk; never `playwright install`).
+
+Each test leaves screenshots at 1366x768 (and a tall one of the whole page) in ``<pytest tmp>/screenshots``; with
+CLUSTERSTATS_SCREENSHOTS=DIR they are copied there too, for a person to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from test_ui_demo import demo_data_dir
+
+from warehouse import queries
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+REPO = Path(__file__).resolve().parents[1]
+GEOJSON = REPO.parent / "shared" / "data" / "geo" / "liaoning_cities.geojson"
+PAGES = {"overview": "Overview", "ranking": "Cluster ranking", "scorecard": "Cluster scorecard",
+         "region": "Region profile", "indices": "Indices explorer", "compare": "Compare", "upload": "Upload data",
+         "data": "Data", "methodology": "Methodology", "jobs": "Jobs"}
+
+if not CHROMIUM.exists():
+    pytest.skip("real-browser tests need Debian's chromium at /usr/bin/chromium (`apt-get install chromium "
+                "fonts-noto-cjk`, as .ci/run does)", allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed "
+                                 "(pip install -e '.[test]')")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    """`clusterstats serve` with its worker on a copy of the demo data; yields (base URL, data dir)."""
+    data = tmp_path_factory.mktemp("browser") / "data"
+    shutil.copytree(demo_data_dir(tmp_path_factory), data, symlinks=True)
+    port = free_port()
+    args = [sys.executable, "-m", "pipeline.cli", "--data-dir", str(data), "serve", "--port", str(port)]
+    if GEOJSON.exists():  # the Liaoning boundaries of ../shared, read in place, copied into the data dir
+        args += ["--boundaries", str(GEOJSON)]
+    log = open(data.parent / "serve.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)  # noqa: S310 - localhost
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((data.parent / "serve.log").read_text(errors="replace")) from None
+                time.sleep(0.3)
+        yield base, data
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp() / "screenshots"
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def settle(pg, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the page and drawn it."""
+    pg.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=timeout)
+    time.sleep(0.3)
+    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    time.sleep(0.4)
+
+
+def shoot(pg, shots: Path, name: str, *, tall: bool = True) -> None:
+    shots.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(shots / f"{name}.png"))
+    if tall:
+        pg.set_viewport_size({"width": 1366, "height": 2400})
+        time.sleep(0.5)
+        pg.screenshot(path=str(shots / f"{name}-full.png"))
+        pg.set_viewport_size({"width": 1366, "height": 768})
+    extra = os.environ.get("CLUSTERSTATS_SCREENSHOTS")
+    if extra:
+        Path(extra).mkdir(parents=True, exist_ok=True)
+        for f in shots.glob(f"{name}*.png"):
+            shutil.copy2(f, Path(extra) / f.name)
+
+
+def test_switch_language_and_every_page_fits_the_screen(server, page, shots):
+    base, _ = server
+    page.goto(base)
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "产业集群统计与绩效评价"  # Chinese by default
+    shoot(page, shots, "overview-zh")
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name="Cluster statistics and performance evaluation").wait_for()
+    settle(page)
+    assert page.get_by_text("Synthetic demo data").count() >= 1
+    for name, link in PAGES.items():  # through the sidebar: one session, the language stays
+        page.get_by_role("link", name=link, exact=True).click()
+        page.get_by_role("heading", name=link if name != "overview" else "Cluster statistics and performance "
+                         "evaluation").first.wait_for()
+        settle(page)
+        assert not page.locator("[data-testid='stException']").count(), name
+        width = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+        assert width <= 1366, f"{name} scrolls sideways at 1366 px"
+        shoot(page, shots, f"{name}-en")
+
+
+def test_open_a_scorecard_read_its_score_and_download_it(server, page, shots):
+    import openpyxl
+
+    base, data = server
+    best = queries.ranking(data / "warehouse.duckdb", 2022).row(0, named=True)
+    page.goto(f"{base}/scorecard?cluster={best['cluster_code']}&lang=en")
+    settle(page)
+    assert page.locator("h2").first.inner_text() == best["name_en"]
+    score = page.locator("[data-testid='stMetric']").filter(has_text="Score")
+    assert score.locator("[data-testid='stMetricValue']").inner_text() == f"{best['score']:.1f}"
+    for i, tab in enumerate(["Indicators", "Change since last year", "Trends", "Location and firms"]):
+        page.get_by_role("tab", name=tab).click()
+        time.sleep(0.8)
+        shoot(page, shots, f"scorecard-tab{i + 1}-en", tall=False)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Excel").click()
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert book.sheetnames[:3] == ["About", "Pillars", "Indicators"]
+    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
+    assert about["Score"] == f"{best['score']:.2f}"
+    assert about["Cluster"] == f"{best['name_en']} ({best['cluster_code']})"
+    assert len(list(book["Indicators"].iter_rows())) == 20  # header + 19 indicators
+
+
+def upload(page, base: str, kind: str, file: Path) -> None:
+    page.goto(f"{base}/upload?lang=en")
+    settle(page)
+    page.get_by_role("combobox", name="What does the file hold?").click()
+    page.get_by_role("option", name=re.compile(re.escape(f"({kind})"))).click()
+    settle(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(file))
+    settle(page)
+
+
+def test_upload_with_errors_then_the_fixed_file_and_see_the_new_vintage(server, page, shots, tmp_path):
+    from pipeline.ops import OpsStore
+
+    base, data = server
+    bad = tmp_path / "city-employment.csv"
+    bad.write_text("地区代码,行业代码,年份,从业人员\n219900,13,2022,5\n210100,13,2022,-1\n", encoding="utf-8")
+    upload(page, base, "regional-industry", bad)
+    page.get_by_text(re.compile(r"city-employment\.csv: 2 problem\(s\) in 2 row\(s\) of 2")).wait_for()
+    problems = page.locator("[data-testid='stMetric']").filter(has=page.get_by_text("Problems", exact=True))
+    assert problems.locator("[data-testid='stMetricValue']").inner_text() == "2"
+    assert page.get_by_role("button", name="Rejected rows (2)").count() == 1
+    shoot(page, shots, "upload-report-en")
+    vintages = len(OpsStore(data / "ops.sqlite").uploads("regional-industry"))
+
+    fixed = tmp_path / "city-employment-fixed.csv"
+    fixed.write_text("地区代码,行业代码,年份,从业人员\n210100,13,2022,52000\n", encoding="utf-8")
+    upload(page, base, "regional-industry", fixed)
+    page.get_by_role("button", name="Land this upload").click()
+    page.get_by_text(re.compile(r"is live and includes your upload \(vintage \d+\)")).wait_for(timeout=180_000)
+    landed = OpsStore(data / "ops.sqlite").uploads("regional-industry")
+    assert len(landed) == vintages + 1 and landed[-1].file_name == "city-employment-fixed.csv"
+    assert page.get_by_text(f"vintage {landed[-1].vintage}").count() >= 1
+    assert queries.build_info(data / "warehouse.duckdb")["landing_seq"] == landed[-1].seq  # the worker rebuilt
+    shoot(page, shots, "upload-landed-en")

@@ -1,0 +1,96 @@
+"""Regional render helpers: city values for maps, the choropleth (or a bar chart without boundaries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from ui import charts, data
+from ui.components import Page
+from ui.geo import fingerprint
+from ui.i18n import lang, t
+
+#: what the overview map can show per city -> label key
+CITY_VIEWS = {
+    "total": "view_total", "change": "view_change", "share": "view_share", "cluster_strength": "view_strength",
+    "hhi": "view_hhi", "entropy": "view_entropy", "krugman": "view_krugman", "diversity": "view_diversity",
+}
+
+
+def scaled_total(measure: str) -> tuple[float, str]:
+    """(divisor, unit label) to show totals of ``measure`` in the units people read (亿元, 万人 ...)."""
+    from schemas import KINDS
+
+    col = KINDS["regional-industry"].columns.get(measure)
+    dim = col.dimension if col else None
+    if dim == "money":
+        return (1e8, "亿元") if lang() == "zh" else (1e9, "bn yuan")
+    if dim == "persons":
+        return (1e4, "万人") if lang() == "zh" else (1e3, "thousand")
+    return 1.0, ""
+
+
+def city_values(cities: pl.DataFrame, view: str, measure: str) -> tuple[dict[str, float | None], str, float | None,
+                                                                          str]:
+    """(region code -> value, d3 number format, diverging midpoint, unit) of one map view."""
+    if cities.is_empty():
+        return {}, ",.2f", None, ""
+    unit = ""
+    if view == "total":
+        div, unit = scaled_total(measure)
+        expr, fmt, mid = pl.col("value_total") / div, ",.1f", None
+    elif view == "change":
+        expr, fmt, mid = pl.col("value_total") / pl.col("value_total_previous") - 1, "+.1%", 0.0
+    elif view == "share":
+        expr, fmt, mid = pl.col("share"), ".1%", None
+    elif view == "cluster_strength":
+        expr, fmt, mid = pl.col("cluster_strength"), ".1%", None
+    elif view == "diversity":
+        expr, fmt, mid = pl.col("diversity").cast(pl.Float64), ",.0f", None
+    else:
+        expr, fmt, mid = pl.col(view), ".3f", None
+    frame = cities.select("region_code", expr.alias("v"))
+    return dict(frame.iter_rows()), fmt, mid, unit
+
+
+def city_map(page: Page, values: dict[str, float | None], *, value_title: str, fmt: str, mid: float | None,
+             name: str) -> None:
+    """A choropleth of the cities from the boundary files, or, without them, a bar chart and a hint."""
+    names = page.names("regions")
+    features = boundary_features(page)
+    if features:
+        charts.show(charts.choropleth(features, values, names, value_title=value_title, fmt=fmt, mid=mid),
+                    name=name)
+        missing = [names.get(code, code) for code in values if code not in {f["properties"]["region_code"]
+                                                                              for f in features}]
+        if missing:
+            st.caption(t("map_missing", regions=", ".join(missing)))
+        return
+    st.caption(t("no_boundaries", folder=str(page.settings.data_dir / "boundaries")))
+    frame = pl.DataFrame({"city": [names.get(k, k) for k in values], "v": list(values.values())},
+                         schema={"city": pl.String, "v": pl.Float64}).drop_nulls()
+    d3 = fmt if fmt else ",.2f"
+    charts.show(charts.hbar(frame, x="v", y="city", x_title=value_title, y_title=t("city"), fmt=d3), name=name)
+
+
+def boundary_features(page: Page) -> list[dict[str, Any]]:
+    codes = tuple(page.dicts["regions"].get_column("code").to_list())
+    data_dir = page.settings.data_dir
+    return data.boundaries(str(data_dir), fingerprint(data_dir), codes)
+
+
+def portfolio(clusters: pl.DataFrame, axis: str, names: dict[str, str]) -> pl.DataFrame:
+    """A region's clusters for the portfolio chart: LQ (x) against ``axis`` (lq_change or employment_growth),
+    size = employment, and the quadrant on the same axes (LQ >= 1, change > 0: Star, and so on)."""
+    from ui.i18n import quadrant
+
+    frame = clusters.filter(pl.col("employment").fill_null(0) > 0).drop_nulls(["lq", axis])
+    high, rising = pl.col("lq") >= 1.0, pl.col(axis) > 0
+    key = (pl.when(high & rising).then(pl.lit("Star")).when(high).then(pl.lit("Mature"))
+           .when(rising).then(pl.lit("Emerging")).otherwise(pl.lit("Transforming")))
+    labels = {k: quadrant(k) for k in ("Star", "Mature", "Emerging", "Transforming")}
+    return frame.with_columns(key.replace_strict(labels, return_dtype=pl.String).alias("quadrant_label"),
+                              pl.col("cluster_code").replace_strict(names, default=pl.col("cluster_code"),
+                                                                    return_dtype=pl.String).alias("cluster"))

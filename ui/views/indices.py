@@ -1,0 +1,83 @@
+"""Indices explorer: pick an index, a measure, a year (or period) and a reference economy; see the region x industry
+heatmap, one industry's map and the table."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from pipeline.exports import xlsx_bytes
+from ui import charts, data
+from ui import components as c
+from ui.catalog import MATRIX
+from ui.components_regional import city_map
+from ui.i18n import labels_for, lang, measure, name_zh_en, t
+
+page = c.page("nav_indices", need_scores=False, caption_key="indices_caption")
+lv = page.levels
+if lv is None:
+    st.info(t("no_regional"))
+    st.stop()
+infos = {i.key: i for i in MATRIX}
+top = st.columns([2, 1.4, 1, 1.2])
+key = top[0].selectbox(t("index"), list(infos), format_func=labels_for(infos, lambda k: name_zh_en(vars(infos[k]))),
+                       key=f"indices_index_{lang()}")
+info = infos[key]
+chosen = top[1].selectbox(t("measure"), page.measures, format_func=labels_for(page.measures, measure),
+                          key=f"indices_measure_{lang()}",
+                          index=page.measures.index("employment") if "employment" in page.measures else 0)
+dynamic = info.family in ("growth", "shift_share")
+if dynamic:
+    pairs = list(page.dicts["year_pairs"].iter_rows())
+    period = top[2].selectbox(t("period"), pairs, format_func=lambda p: f"{p[0]}–{p[1]}", key="indices_period")
+    year, start, end = None, period[0], period[1]
+else:
+    year = top[2].selectbox(t("year"), page.region_years, key="indices_year")
+    start = end = None
+matrix = data.index_matrix(page.path, page.build_id, info.family, chosen, lv["region_level"], lv["industry_level"],
+                           year, start, end)
+references = matrix.get_column("reference").unique().to_list() if "reference" in matrix.columns else ["internal"]
+top[3].selectbox(t("reference"), references, format_func=labels_for(references, lambda r: t(f"reference_{r}")),
+                 key=f"indices_ref_{lang()}",
+                 help=t("reference_help"))
+with st.expander(t("definition"), icon=":material/function:"):
+    st.latex(info.formula)
+    st.write(info.definition_zh if lang() == "zh" else info.definition)
+
+if matrix.is_empty():
+    st.info(t("no_index_values"))
+    st.stop()
+names_r = page.names("regions")
+columns = page.names("clusters" if info.family == "cluster_lq" else "industries")
+value = info.column
+shown = matrix.with_columns(c.named("region_code", names_r).alias("region"),
+                            c.named("industry_code", columns).alias("industry"))
+limit = 40
+if shown.get_column("industry_code").n_unique() > limit:  # the columns with the largest totals
+    biggest = (shown.group_by("industry_code").agg(pl.col("value").sum() if "value" in shown.columns else pl.len())
+               .sort(pl.col("value") if "value" in shown.columns else "len", descending=True).head(limit))
+    shown = shown.filter(pl.col("industry_code").is_in(biggest.get_column("industry_code").to_list()))
+    st.caption(t("heatmap_limited", n=limit))
+fmt = "+.1%" if key == "growth_rate" else ",.0f" if key == "competitive" else ".2f"
+mid = 1.0 if key in ("lq", "cluster_lq") else 0.0
+chart = charts.heatmap(shown.drop_nulls(value), x="region", y="industry", value=value, x_title=None, y_title=None,
+                       value_title=name_zh_en(vars(info)), mid=mid, fmt=fmt,
+                       title=f"{name_zh_en(vars(info))} · {measure(chosen)} · {year or f'{start}–{end}'}")
+charts.show(chart, name=f"{key}-{chosen}-{year or f'{start}-{end}'}")
+
+left, right = st.columns([1, 1])
+with left:
+    items = shown.select("industry_code", "industry").unique().sort("industry_code")
+    pick = st.selectbox(t("map_for"), items.get_column("industry_code").to_list(),
+                        format_func=dict(items.iter_rows()).get, key=f"indices_pick_{lang()}")
+    values = dict(shown.filter(pl.col("industry_code") == pick).select("region_code", value).iter_rows())
+    city_map(page, values, value_title=name_zh_en(vars(info)), fmt=fmt, mid=mid, name=f"{key}-map-{pick}")
+with right:
+    wide = shown.pivot(on="industry", index="region", values=value, aggregate_function="first").sort("region")
+    wide = wide.rename({"region": t("city")})
+    st.dataframe(wide, hide_index=True, height=460, column_config={
+        col: st.column_config.NumberColumn(format="%.2f") for col in wide.columns[1:]})
+    sheet = name_zh_en(vars(info))
+    c.download_xlsx(t("download_xlsx"), lambda: xlsx_bytes({sheet: wide}),
+                    file_name=f"index-{key}-{chosen}-{year or end}-{lang()}.xlsx", key="indices_xlsx")
+c.provenance(page, note=t("indices_provenance_note"))

@@ -1,0 +1,122 @@
+"""Region profile: a city's specialisation (LQ by industry), diversity (HHI, entropy, Krugman), strong clusters,
+the cluster portfolio (LQ against growth, size = employment, quadrants labelled) and shift-share components."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from ui import charts, data
+from ui import components as c
+from ui.components_regional import portfolio, scaled_total
+from ui.exports_ui import download_row, new_report
+from ui.i18n import labels_for, lang, measure, quadrant, t
+
+page = c.page("nav_region", need_scores=False, caption_key="region_caption")
+lv = page.levels
+if lv is None or not page.region_years:
+    st.info(t("no_regional"))
+    st.stop()
+regions = page.names("regions")
+top = st.columns([2, 1, 1.4, 1.6])
+with top[0]:
+    code = c.select_code(t("city"), page.cities(), regions, key="region_city", query_param="region")
+year = top[1].selectbox(t("year"), page.region_years, key="region_year")
+measures = page.measures
+chosen = top[2].selectbox(t("measure"), measures, index=measures.index("employment") if "employment" in measures
+                          else 0, format_func=labels_for(measures, measure), key=f"region_measure_{lang()}")
+pairs = [p for p in page.dicts["year_pairs"].iter_rows() if p[1] == year]
+period = top[3].selectbox(t("period"), pairs or [(None, None)], format_func=lambda p: f"{p[0]}–{p[1]}" if p[0]
+                          else "–", key="region_period")
+bundle = data.region_profile(page.path, page.build_id, code, year, chosen, lv["region_level"], lv["industry_level"],
+                             period[0], period[1])
+me = bundle["cities"].filter(pl.col("region_code") == code)
+row = me.row(0, named=True) if me.height else {}
+lq, clusters = bundle["lq"], bundle["clusters"]
+
+st.header(regions.get(code, code))
+m = st.columns(6)
+m[0].metric(measure(chosen), c.compact(chosen, row.get("value_total")),
+            c.pct_change(row.get("value_total"), row.get("value_total_previous")),
+            help=t("change_on_last_year") + " " + t("unit_is", unit=scaled_total(chosen)[1] or "–"))
+m[1].metric(t("share_of_province"), f"{(row.get('share') or 0) * 100:.1f}%")
+m[2].metric(t("view_hhi"), c.number(row.get("hhi"), 3), help=t("hhi_help", n=row.get("n_industries") or "–"))
+m[3].metric(t("view_entropy"), c.number(row.get("entropy"), 2), help=t("entropy_help"))
+m[4].metric(t("krugman_short"), c.number(row.get("krugman"), 3), help=t("krugman_help"))
+m[5].metric(t("view_strength"), f"{(row.get('cluster_strength') or 0) * 100:.1f}%",
+            help=t("strength_help", n=row.get("n_strong") or 0))
+
+names_i = page.names("industries")
+lq_shown = lq.with_columns(c.named("industry_code", names_i).alias("industry"))
+left, right = st.columns([1, 1])
+with left:
+    n_spec = lq.filter(pl.col("specialised").fill_null(False)).height
+    n_labels = labels_for([15, 0], lambda n: t("all_rows") if n == 0 else t("top_n", n=n))
+    head_n = st.segmented_control(t("lq_show"), [15, 0], default=15, format_func=n_labels,
+                                  key=f"region_lq_n_{lang()}") or 15
+    chart_lq = charts.hbar(lq_shown.drop_nulls("lq").head(head_n or lq.height), x="lq", y="industry", x_title=t("lq"),
+                           y_title=None, rule=1.0, title=t("lq_by_industry_title", n=n_spec))
+    charts.show(chart_lq, name=f"lq-{code}-{year}-{chosen}")
+with right:
+    axes = ["lq_change", "employment_growth"]
+    axis = st.segmented_control(t("portfolio_axis"), axes, default="lq_change", key=f"region_axis_{lang()}",
+                                format_func=labels_for(axes, lambda a: t(f"axis_{a}"))) or "lq_change"
+    names_c = page.names("clusters")
+    points = portfolio(clusters, axis, names_c)
+    chart_pf = charts.bubbles(points, x="lq", y=axis, size="employment", label="cluster", colour="quadrant_label",
+                              x_title=t("lq_employment"), y_title=t(f"axis_{axis}"), size_title=t("employment"),
+                              quadrant_labels={k: quadrant(k) for k in ("Star", "Mature", "Emerging", "Transforming")},
+                              title=t("portfolio_title"), y_format="%" if axis == "employment_growth" else ".2f")
+    if chart_pf is None:
+        st.info(t("no_portfolio", year=year))
+    else:
+        charts.show(chart_pf, name=f"portfolio-{code}-{year}")
+        st.caption(t("portfolio_caption"))
+
+strong = clusters.filter(pl.col("strong").fill_null(False))
+strong_t = strong.select(
+    c.named("cluster_code", names_c).alias(t("cluster")),
+    pl.col("employment").alias(t("employment")), pl.col("lq").alias("LQ"),
+    c.translated("quadrant", strong, quadrant).alias(t("quadrant")))
+left, right = st.columns([1, 1])
+with left:
+    st.subheader(t("strong_clusters_title") + f" ({strong.height})")
+    st.dataframe(strong_t, hide_index=True, height=320, column_config={
+        "LQ": st.column_config.NumberColumn(format="%.2f", width="small", help=t("lq")),
+        t("quadrant"): st.column_config.Column(width="small"),
+        t("employment"): st.column_config.NumberColumn(format="localized", width="small")})
+    st.caption(t("strong_caption"))
+with right:
+    st.subheader(t("shift_share_title"))
+    shift = bundle.get("shift_share", pl.DataFrame())
+    div, unit = scaled_total(chosen)
+    shift_t = pl.DataFrame()
+    if shift.is_empty():
+        st.info(t("no_shift_share"))
+    else:
+        sums = {k: shift.get_column(k).sum() for k in ("change", "national_share", "industry_mix", "competitive")}
+        s = st.columns(4)
+        for col, k in zip(s, sums, strict=True):
+            col.metric(t(f"ss_{k}"), f"{sums[k] / div:+,.2f}", help=t(f"ss_{k}_help"))
+        st.caption(t("shift_share_caption", start=period[0], end=period[1], unit=unit or measure(chosen)))
+        shift_t = shift.select(c.named("industry_code", names_i).alias(t("industry")),
+                               *[(pl.col(k) / div).alias(t(f"ss_{k}")) for k in sums])
+if not shift_t.is_empty():
+    st.dataframe(shift_t, hide_index=True, height=280, column_config={
+        t(f"ss_{k}"): st.column_config.NumberColumn(format="%+.2f") for k in sums})
+
+c.provenance(page, note=t("region_provenance_note"))
+lq_t = lq_shown.select(pl.col("industry").alias(t("industry")), pl.col("lq").alias(t("lq")),
+                       pl.col("share").alias(t("share")), pl.col("specialised").alias(t("specialised")))
+report_ = new_report(page, t("region_export_title", name=regions.get(code, code), year=year), f"{code} · {year}",
+                     [(t("city"), regions.get(code, code)), (t("year"), str(year)),
+                      (measure(chosen), c.amount(chosen, row.get("value_total"))),
+                      (t("share_of_province"), f"{(row.get('share') or 0) * 100:.1f}%"),
+                      (t("view_hhi"), c.number(row.get("hhi"), 3)),
+                      (t("view_entropy"), c.number(row.get("entropy"), 2)),
+                      (t("view_krugman"), c.number(row.get("krugman"), 3)),
+                      (t("view_strength"), f"{(row.get('cluster_strength') or 0) * 100:.1f}%")])
+report_.add(t("lq_by_industry"), lq_t, chart_lq)
+report_.add(t("strong_clusters_title"), strong_t, chart_pf)
+report_.add(t("shift_share_title"), shift_t)
+download_row(report_, stem=f"region-{code}-{year}", key="region")

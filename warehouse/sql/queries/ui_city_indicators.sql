@@ -1,0 +1,35 @@
+-- Every region of one level in a year: its total of a measure, specialisation and diversity indices, cluster
+-- strength, and the same total a year before (for the change).
+-- grain: region_code
+with profile as (
+    select * from mart_region_profile
+    where year = $year and measure = $measure and region_level = $region_level and industry_level = $industry_level
+),
+before as (
+    select region_code, value_total as value_total_previous
+    from mart_region_profile
+    where year = $year - 1 and measure = $measure and region_level = $region_level
+      and industry_level = $industry_level
+),
+strength as (
+    select region_code, cluster_strength, n_strong, n_clusters
+    from mart_region_cluster_strength
+    where year = $year and region_level = $region_level and industry_level = $industry_level
+),
+zones as (
+    select region_code, string_agg(group_code, ',' order by group_code) as zones
+    from bridge_region_group group by region_code
+),
+final as (
+    select p.region_code, r.name, r.name_en, z.zones, p.value_total, b.value_total_previous,
+           p.value_total / nullif(sum(p.value_total) over (), 0) as share,
+           p.hhi, p.hhi_normalised, p.equivalent_number, p.entropy, p.krugman, p.specialisation_coefficient,
+           p.hachman, p.diversity, p.duranton_puga, p.lq_gini, p.n_industries, p.reference, p.note,
+           s.cluster_strength, s.n_strong, s.n_clusters
+    from profile p
+    left join before b using (region_code)
+    left join strength s using (region_code)
+    left join zones z using (region_code)
+    left join dim_region r on r.code = p.region_code
+)
+select * from final order by region_code
