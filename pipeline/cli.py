@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from pipeline.cli_auth import needs, who_is
 from pipeline.errors import ClusterstatsError, UploadInvalid
 from pipeline.settings import ENV_DATA_DIR, Settings
 from schemas import KINDS
@@ -41,9 +42,12 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar=ENV_DATA_DIR,
               default=None, help=f"Where clusterstats keeps its data (default ./data; env {ENV_DATA_DIR}).")
+@click.option("--user", "username", envvar="CLUSTERSTATS_USER", default=None,
+              help="Your account, when the data directory has accounts (the password: CLUSTERSTATS_PASSWORD or a "
+                   "prompt).")
 @click.version_option(package_name="clusterstats")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: Path | None) -> None:
+def cli(ctx: click.Context, data_dir: Path | None, username: str | None) -> None:
     """clusterstats: cluster statistics and agglomeration performance evaluation.
 
     \b
@@ -56,10 +60,12 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
       clusterstats serve
     """
     ctx.obj = Settings.from_env(data_dir)
+    ctx.meta["clusterstats.username"] = username
 
 
 @cli.command()
 @click.pass_context
+@needs("admin", "initialise the data directory")
 def init(ctx: click.Context) -> None:
     """Create the data directory, the operations store and an (empty) warehouse; safe to run again.
 
@@ -110,6 +116,7 @@ def _parse_units(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--who", default=None, help="Who is uploading (default: the login name).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result or the validation report as JSON.")
 @click.pass_context
+@needs("uploader", "land uploads")
 def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: tuple[str, ...],
            accept_valid_rows: bool, max_size: float | None, jump_factor: float | None, who: str | None,
            as_json: bool) -> None:
@@ -132,7 +139,7 @@ def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: 
     settings = _settings(ctx)
     max_bytes = None if max_size is None else max(1, int(max_size * 1024 * 1024))
     try:
-        result = ingest_file(settings, file, kind, sheet=sheet, units=_parse_units(units), who=who,
+        result = ingest_file(settings, file, kind, sheet=sheet, units=_parse_units(units), who=who_is(ctx, who),
                              accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor)
     except UploadInvalid as exc:
         if as_json:
@@ -169,6 +176,7 @@ def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: 
               help="Seconds to wait for a running build to finish instead of failing at once.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build result as JSON.")
 @click.pass_context
+@needs("uploader", "rebuild the warehouse")
 def recompute(ctx: click.Context, wait: float, as_json: bool) -> None:
     """Rebuild the warehouse from every landed upload and make it live (the only writer).
 
@@ -195,6 +203,7 @@ def recompute(ctx: click.Context, wait: float, as_json: bool) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @click.pass_context
+@needs("viewer", "read the status")
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show the live build, the landed uploads per kind and the last builds.
 
@@ -238,6 +247,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.option("--kind", type=click.Choice(list(KINDS)), default=None, help="Only this kind.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
+@needs("viewer", "list uploads")
 def uploads(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     """List landed uploads and their vintages (every upload is kept; the newest vintage wins).
 
@@ -347,6 +357,7 @@ def _install_boundaries(settings: Settings, boundaries: Path | None) -> None:
 @click.option("--boundaries", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A GeoJSON of the cities (keyed by region code) for the maps, copied into the data directory.")
 @click.pass_context
+@needs("admin", "land the demo data")
 def demo(ctx: click.Context, no_serve: bool, port: int, boundaries: Path | None) -> None:
     """Generate the synthetic Liaoning demo data, land it through the normal ingest path, build, and serve.
 
@@ -366,10 +377,12 @@ def demo(ctx: click.Context, no_serve: bool, port: int, boundaries: Path | None)
         _serve(settings, port, "127.0.0.1")
 
 
+from pipeline.cli_auth import register as _register_users  # noqa: E402  (accounts and roles)
 from pipeline.cli_jobs import register as _register_job_commands  # noqa: E402  (schedules, jobs, worker)
 from pipeline.cli_synth import register as _register_synth  # noqa: E402  (synthetic files at scale)
 
 _register_job_commands(cli)
+_register_users(cli)
 _register_synth(cli)
 
 

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from datetime import datetime
 from typing import Any
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from pipeline.cli_auth import needs, who_is
 from pipeline.settings import Settings
 
 
@@ -23,13 +23,6 @@ def _settings(ctx: click.Context) -> Settings:
 
 def _echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _local(iso: str | None, tz: str) -> str:
@@ -63,6 +56,7 @@ def schedule(ctx: click.Context) -> None:
 @click.option("--name", default=None, help="A name to pause or remove it by (default schedule-N).")
 @click.option("--who", default=None, help="Who adds it (default: the login name).")
 @click.pass_context
+@needs("admin", "add schedules")
 def schedule_add(ctx: click.Context, cron: str, name: str | None, who: str | None) -> None:
     """Add a schedule: CRON is minute hour day-of-month month day-of-week, in the bureau's time zone.
 
@@ -72,7 +66,7 @@ def schedule_add(ctx: click.Context, cron: str, name: str | None, who: str | Non
     """
     from pipeline.schedules import add_schedule, describe
 
-    s = add_schedule(_settings(ctx), cron, name=name, who=who or _user())
+    s = add_schedule(_settings(ctx), cron, name=name, who=who_is(ctx, who))
     click.echo(f"Added: {describe(s)}")
     click.echo("`clusterstats worker` (or `clusterstats serve`) runs it when due.")
 
@@ -80,6 +74,7 @@ def schedule_add(ctx: click.Context, cron: str, name: str | None, who: str | Non
 @schedule.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
+@needs("viewer", "list schedules")
 def schedule_list(ctx: click.Context, as_json: bool = False) -> None:
     """List the schedules with their next run (local time).
 
@@ -102,15 +97,16 @@ def _schedule_action(action: str) -> Any:
     @click.argument("name")
     @click.option("--who", default=None, help="Who does it (default: the login name).")
     @click.pass_context
+    @needs("admin", f"{action} schedules")
     def command(ctx: click.Context, name: str, who: str | None) -> None:
         from pipeline.schedules import describe, remove_schedule, set_paused
 
         settings = _settings(ctx)
         if action == "remove":
-            remove_schedule(settings, name, who=who or _user())
+            remove_schedule(settings, name, who=who_is(ctx, who))
             click.echo(f"Removed schedule {name}.")
         else:
-            click.echo(describe(set_paused(settings, name, action == "pause", who=who or _user())))
+            click.echo(describe(set_paused(settings, name, action == "pause", who=who_is(ctx, who))))
 
     command.__doc__ = {
         "remove": "Remove schedule NAME.\n\n\b\nExample:\n  clusterstats schedule remove nightly",
@@ -131,6 +127,7 @@ for _action in ("remove", "pause", "resume"):
 @click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
 @click.option("--limit", type=int, default=20, show_default=True, help="How many jobs, newest first.")
 @click.pass_context
+@needs("viewer", "read the job history")
 def jobs(ctx: click.Context, as_json: bool, limit: int) -> None:
     """Recompute jobs: the history (without a subcommand), run now, and what each build changed.
 
@@ -173,6 +170,7 @@ def _job_line(j: dict[str, Any], tz: str) -> str:
 @click.option("--who", default=None, help="Who asks (default: the login name).")
 @click.option("--json", "as_json", is_flag=True, help="Print the job as JSON.")
 @click.pass_context
+@needs("uploader", "start a build")
 def jobs_run(ctx: click.Context, wait: bool, force: bool, who: str | None, as_json: bool) -> None:
     """Queue a recompute now ("run now"); the worker runs it, one build at a time.
 
@@ -185,7 +183,7 @@ def jobs_run(ctx: click.Context, wait: bool, force: bool, who: str | None, as_js
     from pipeline.worker import TERMINAL, run_now
 
     settings = _settings(ctx)
-    job = run_now(settings, who=who or _user(), force=force, wait=wait,
+    job = run_now(settings, who=who_is(ctx, who), force=force, wait=wait,
                   say=None if as_json else (lambda m: click.echo(m, err=True)))
     if as_json:
         _echo_json(job)
@@ -201,6 +199,7 @@ def jobs_run(ctx: click.Context, wait: bool, force: bool, who: str | None, as_js
 @click.argument("job_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
+@needs("viewer", "read the job history")
 def jobs_show(ctx: click.Context, job_id: int, as_json: bool) -> None:
     """One job in full: its requests, every attempt and its outcome.
 
@@ -229,6 +228,7 @@ def jobs_show(ctx: click.Context, job_id: int, as_json: bool) -> None:
 @click.argument("build_id", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON (for export).")
 @click.pass_context
+@needs("viewer", "read change reports")
 def jobs_report(ctx: click.Context, build_id: str | None, as_json: bool) -> None:
     """What build BUILD_ID changed against the build before it (default: the newest build).
 
@@ -260,6 +260,7 @@ def jobs_report(ctx: click.Context, build_id: str | None, as_json: bool) -> None
 @click.option("--timeout", type=float, default=3600.0, show_default=True,
               help="A build running longer is stopped (the previous warehouse stays live).")
 @click.pass_context
+@needs("admin", "run a worker")
 def worker(ctx: click.Context, once: bool, poll: float, retries: int, backoff: float, timeout: float) -> None:
     """Run scheduled, uploaded and requested recomputes, one build at a time (Ctrl+C stops it).
 

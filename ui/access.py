@@ -1,22 +1,93 @@
-"""Who is using the app. Accounts and roles (viewer, uploader, admin) are a later issue: until then the app runs
-single-user on localhost, the user is "local user" and may do everything. Every page that changes something asks
-:func:`is_admin` (methodology, schedules) or :func:`can_upload`, so roles plug in here and nowhere else."""
+"""Who is using the app, and what they may do.
+
+With no account in the data directory the app runs single-user (the demo on localhost) and says so. Once an
+account exists (`clusterstats users add`), nothing is shown before a login: a local account with its password, or
+the organisation's OpenID Connect provider through Streamlit's `st.login` when `.streamlit/secrets.toml` has an
+`[auth]` section (the e-mail the provider reports must have an account here). Roles: viewer (read), uploader
+(plus upload and rebuild), admin (plus methodology, schedules, users, the audit log). Every page that changes
+something asks :func:`can_upload` or :func:`is_admin`, so the rules live here and nowhere else.
+"""
 
 from __future__ import annotations
 
-LOCAL_USER = "local user"
+import streamlit as st
+
+from pipeline.errors import ClusterstatsError
+from pipeline.users import LOCAL, User, auth_enabled, login, openid_user
+from ui.i18n import t
+
+SESSION_KEY = "clusterstats_user"
+
+
+def _settings():  # noqa: ANN202 (avoid a cycle: ui.data imports this module's callers)
+    from ui.data import settings
+
+    return settings()
+
+
+def user() -> User:
+    """The logged-in user (the local single user when the data directory has no accounts)."""
+    found = st.session_state.get(SESSION_KEY)
+    return found if found is not None else LOCAL
 
 
 def current_user() -> str:
     """The name recorded with uploads, methodology versions and jobs."""
-    return LOCAL_USER
+    return user().username
 
 
 def is_admin() -> bool:
-    """Whether the user may change the methodology and the schedules (everyone, in single-user mode)."""
-    return True
+    """Whether the user may change the methodology, the schedules and the users."""
+    return user().can("admin")
 
 
 def can_upload() -> bool:
-    """Whether the user may land uploads and start rebuilds (everyone, in single-user mode)."""
-    return True
+    """Whether the user may land uploads and start rebuilds."""
+    return user().can("uploader")
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, ClusterstatsError):
+        return False
+    except Exception:  # noqa: BLE001 - Streamlit raises its own error when there is no secrets file
+        return False
+
+
+def require_login() -> None:
+    """Stop the page at a login form when the data directory has accounts and nobody is logged in."""
+    settings = _settings()
+    if not auth_enabled(settings):
+        st.session_state.pop(SESSION_KEY, None)
+        return
+    if st.session_state.get(SESSION_KEY) is not None:
+        with st.sidebar:
+            u = user()
+            st.caption(t("signed_in_as", name=u.username, role=t(f"role_{u.role}")))
+            if st.button(t("log_out"), key="log_out"):
+                st.session_state.pop(SESSION_KEY, None)
+                if _oidc_configured() and getattr(st.user, "is_logged_in", False):
+                    st.logout()
+                st.rerun()
+        return
+    if _oidc_configured() and getattr(st.user, "is_logged_in", False):
+        try:
+            st.session_state[SESSION_KEY] = openid_user(settings, str(st.user.email))
+            st.rerun()
+        except ClusterstatsError as exc:
+            st.error(str(exc))
+    st.title(t("login_title"))
+    with st.form("login"):
+        name = st.text_input(t("user_name"), key="login_name")
+        password = st.text_input(t("password"), type="password", key="login_password")
+        submitted = st.form_submit_button(t("log_in"))
+    if submitted:
+        try:
+            st.session_state[SESSION_KEY] = login(settings, name.strip(), password)
+            st.rerun()
+        except ClusterstatsError:
+            st.error(t("login_failed"))
+    if _oidc_configured():
+        st.button(t("log_in_oidc"), on_click=st.login, key="log_in_oidc")
+    st.stop()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from pipeline.users import LOCAL
+from ui.access import require_login, user
 from ui.i18n import LANGS, t
 
 VIEWS = Path(__file__).parent / "views"
@@ -29,6 +31,7 @@ if "lang" not in st.session_state and st.query_params.get("lang") in LANGS:  # a
     st.session_state["lang"] = st.query_params["lang"]
 with st.sidebar:
     st.radio("Language / 语言", options=list(LANGS), format_func=LANGS.get, key="lang", horizontal=True)
+require_login()  # nothing below is shown to anyone not logged in when the data directory has accounts
 
 
 def _page(file: str, key: str, icon: str, url: str | None = None, default: bool = False) -> st.Page:
@@ -52,7 +55,8 @@ pages = {
     ],
 }
 navigation = st.navigation(pages)
-with st.sidebar:
-    st.caption(t("local_mode"))
+if user() is LOCAL:
+    with st.sidebar:
+        st.caption(t("local_mode"))
 navigation.run()
 st.session_state["_render_seconds"] = time.perf_counter() - started  # read by the tests that time the pages

@@ -24,10 +24,23 @@ LABELS: dict[str, tuple[str, str]] = {
         "演示数据为合成数据，仅供演示，并非官方统计数据。",
     ),
     "local_mode": (
-        "Demo mode: single user on this machine, no accounts. Roles (viewer, uploader, administrator) come with "
-        "access control.",
-        "演示模式：仅限本机单用户使用，未启用账户。角色（查看、上报、管理）将随访问控制启用。",
+        "Single-user mode: this data directory has no accounts, so the app serves this machine only and everyone "
+        "may do everything. `clusterstats users add NAME --role admin` switches logins and roles on.",
+        "单用户模式：本数据目录尚未设置账户，应用仅供本机使用，所有操作均不受限。运行 `clusterstats users add 用户名 "
+        "--role admin` 即启用登录和角色权限。",
     ),
+    "signed_in_as": ("Signed in as {name} ({role})", "当前用户：{name}（{role}）"),
+    "role_viewer": ("viewer", "查看"),
+    "role_uploader": ("uploader", "上报"),
+    "role_admin": ("administrator", "管理员"),
+    "log_out": ("Log out", "退出登录"),
+    "login_title": ("Log in to clusterstats", "登录产业集群统计系统"),
+    "user_name": ("User name", "用户名"),
+    "password": ("Password", "密码"),
+    "log_in": ("Log in", "登录"),
+    "login_failed": ("Unknown user name or wrong password.", "用户名或密码错误。"),
+    "log_in_oidc": ("Log in with your organisation's account", "使用单位统一身份认证登录"),
+    "audit_log": ("Audit log", "操作日志"),
     "no_data": (
         "There is no data yet. Upload dictionaries and records on the Upload page (or run `clusterstats demo`), "
         "then rebuild.",

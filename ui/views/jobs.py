@@ -16,7 +16,7 @@ from ui import components as c
 from ui import components_jobs as cj
 from ui import components_upload as cu
 from ui import data
-from ui.access import current_user, is_admin
+from ui.access import can_upload, current_user, is_admin
 from ui.i18n import labels_for, lang, t
 
 s = data.settings()
@@ -38,7 +38,7 @@ def _indicator_names() -> dict[str, str]:
 pid = cu.worker_pid(s)
 st.info(t("worker_running", pid=pid) if pid else t("worker_not_running"), icon=":material/memory:")
 
-if is_admin():
+if can_upload():  # uploaders may start a build; schedules are for administrators
     b = st.columns([1, 3, 2])
     force = b[1].checkbox(t("force_build"), key="jobs_force", help=t("force_build_help"))
     if b[0].button(t("run_now"), type="primary", key="jobs_run_now", icon=":material/play_arrow:"):
@@ -87,6 +87,13 @@ if is_admin():
             if a[1].button(t("remove"), key="jobs_remove"):
                 remove_schedule(s, which, who=current_user())
                 st.rerun()
+
+if is_admin():  # who did what, when: logins, uploads, methodology and schedule changes, builds
+    from pipeline.users import audit_log
+
+    with st.expander(t("audit_log")):
+        st.dataframe(pl.DataFrame([{**e, "detail": str(e["detail"])} for e in audit_log(s, limit=300)]),
+                     hide_index=True, key="audit_log_table")
 
 st.subheader(t("job_history"))
 jobs = data.jobs(s, limit=100)
