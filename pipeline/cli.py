@@ -293,14 +293,22 @@ def kinds(kind: str | None) -> None:
             click.echo(f"  {'':<18} headers: {', '.join(col.aliases)}")
 
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 def _serve(settings: Settings, port: int, host: str, *, worker: bool = True) -> None:
     """Replace this process with the Streamlit server (rebuilding first a warehouse of an older layout), with a
     job worker beside it: it runs schedules, "run now" requests and the rebuild after each upload, and exits
     when the app does."""
     from pipeline.jobs import recompute
     from pipeline.recovery import startup_check
+    from pipeline.users import auth_enabled
     from warehouse.queries import build_info, is_current
 
+    if host not in LOCAL_HOSTS and not auth_enabled(settings):
+        raise click.ClickException(
+            f"Refusing to serve on {host} without accounts: anyone on the network could read and change the data. "
+            "Add an administrator first (clusterstats users add NAME --role admin), or serve on 127.0.0.1.")
     for line in startup_check(settings, thorough=True):  # a crash's leftovers, a damaged warehouse
         click.echo(f"Start-up check: {line}")
     build = build_info(settings.warehouse_path)

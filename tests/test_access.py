@@ -140,3 +140,15 @@ def test_app_roles(accounts, monkeypatch):
     assert any("Edit" in tab.label or "edit" in tab.label for tab in admin.tabs)
     admin.switch_page("views/jobs.py").run()
     assert any(e.label == "Audit log" for e in admin.expander)
+
+
+def test_serving_beyond_this_machine_needs_accounts(built, monkeypatch):
+    import pipeline.cli as cli_module
+
+    served = []
+    monkeypatch.setattr(cli_module.os, "execve", lambda exe, args, env: served.append(args))
+    refused = _cli(built, "serve", "--host", "0.0.0.0", "--no-worker")
+    assert refused.exit_code == 1 and "Refusing to serve on 0.0.0.0 without accounts" in refused.output
+    assert served == []
+    add_user(built, "ada", "admin", password=PASSWORDS["ada"], by=LOCAL)
+    assert _cli(built, "serve", "--host", "0.0.0.0", "--no-worker").exit_code == 0 and served
