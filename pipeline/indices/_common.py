@@ -20,12 +20,18 @@ from pipeline.errors import ClusterstatsError
 
 __all__ = [
     "IndexInputInvalid",
+    "KeyCode",
     "as_names",
+    "column_codes",
+    "combine_codes",
+    "exact_split",
     "first_note",
     "join_notes",
+    "key_code",
     "require_columns",
     "require_unique",
     "share",
+    "split_unit",
     "within",
 ]
 
@@ -57,10 +63,108 @@ def require_columns(frame: pl.DataFrame, columns: Iterable[str], *, what: str) -
         raise IndexInputInvalid(f"{what}: column {', '.join(map(repr, repeated))} is given for two roles")
 
 
+KeyCode = tuple[pl.Series, int]
+"""A UInt64 code per row and its bound (every code is below it): see :func:`key_code`."""
+
+_BOUND = 2**63  # codes and their products stay below this (UInt64 arithmetic never overflows)
+_EXACT = (pl.String, pl.Categorical, pl.Enum, pl.Boolean)
+
+
+def _physical(name: str, dtype: pl.DataType, low: object) -> pl.Expr:
+    """Codes ``1..`` of a column's distinct values and ``0`` for null, equal exactly where the values are equal.
+
+    Strings go through a private categorical mapping (freed with the codes, never left in the global string
+    cache); integers and dates are shifted by their minimum ``low`` when their range is small (``low`` not None),
+    else densely ranked, as are other types (equal where polars' sort says equal).
+    """
+    column = pl.col(name)
+    if dtype == pl.String:
+        physical = column.cast(pl.Categorical(pl.Categories.random())).to_physical()
+    elif isinstance(dtype, pl.Categorical | pl.Enum):
+        physical = column.to_physical()
+    elif dtype == pl.Boolean:
+        physical = column.cast(pl.UInt8)
+    elif low is not None:
+        physical = column.to_physical()
+        physical = physical - low if dtype == pl.UInt64 else physical.cast(pl.Int64) - low
+    else:
+        physical = column.rank("dense") - 1
+    return (physical.cast(pl.UInt64) + 1).fill_null(0).alias(name)
+
+
+def column_codes(frame: pl.DataFrame, columns: Sequence[str]) -> dict[str, KeyCode]:
+    """:func:`key_code` of each column alone, computed together (in parallel)."""
+    names = list(dict.fromkeys(columns))
+    ranged = [c for c in names if frame.schema[c].is_integer() or frame.schema[c].is_temporal()]
+    lows: dict[str, object] = {}
+    if ranged:
+        spans = frame.select(
+            *(pl.col(c).to_physical().min().alias(f"{c}\0min") for c in ranged),
+            *(pl.col(c).to_physical().max().alias(f"{c}\0max") for c in ranged),
+        ).row(0, named=True)
+        for c in ranged:
+            low, high = spans[f"{c}\0min"], spans[f"{c}\0max"]
+            lows[c] = low if low is not None and high - low < 2**32 else None
+    codes = frame.select(_physical(c, frame.schema[c], lows.get(c)) for c in names)
+    bounds = codes.select(pl.all().max()).row(0) if codes.height else (0,) * len(names)
+    return {c: (codes.get_column(c), int(b or 0) + 1) for c, b in zip(names, bounds, strict=True)}
+
+
+def combine_codes(*codes: KeyCode) -> KeyCode:
+    """One code for the combination of several codes (equal exactly where every part is equal), and its bound."""
+    out, bound = None, 1
+    for code, size in codes:
+        if out is None:
+            out, bound = code, size
+            continue
+        if bound * size >= _BOUND:  # re-number densely (0 .. distinct − 1) before the product overflows
+            out = out.rank("dense").cast(pl.UInt64) - 1
+            bound = int(out.max() or 0) + 1  # type: ignore[arg-type]
+            if bound * size >= _BOUND:
+                code = code.rank("dense").cast(pl.UInt64) - 1
+                size = int(code.max() or 0) + 1  # type: ignore[arg-type]
+        out, bound = out * size + code, bound * size
+    if out is None:
+        raise ValueError("combine_codes needs at least one code")
+    return out, bound
+
+
+def key_code(frame: pl.DataFrame, columns: Sequence[str]) -> KeyCode:
+    """A UInt64 code of each row's values in ``columns``: two rows share a code exactly when they share every value
+    (nulls equal, as in ``group_by``). With no columns, every row gets code 0 (one group). A single integer key makes
+    the group-bys, windows and joins of the index functions much faster than a group-by on several string columns.
+    """
+    if not columns:
+        return pl.zeros(frame.height, dtype=pl.UInt64, eager=True), 1
+    codes = column_codes(frame, columns)
+    return combine_codes(*(codes[c] for c in columns))
+
+
+def split_unit(total: pl.Expr) -> pl.Expr:
+    """A power of two for :func:`exact_split` of non-negative values summing to at most ``total``."""
+    return pl.when(total > 0).then(pl.lit(2.0).pow(total.log(2).ceil() - 51)).otherwise(pl.lit(1.0))
+
+
+def exact_split(value: pl.Expr, unit: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """``(high, low)`` with ``high`` a multiple of ``unit`` and ``value = high + low`` exactly.
+
+    For the part of a sum over the cells that are *not* listed: ``Σ_missing v = Σ_all v − Σ_listed v`` loses the
+    digits the two large sums share. With ``unit = split_unit(Σ_all v)`` every sum of high parts is exact (each
+    partial sum is a multiple of ``unit`` below ``2^53 · unit``), so ``Σ_all high − Σ_listed high`` is exact and
+    only the tiny low parts (each below ``unit / 2``) are rounded: the difference keeps full precision.
+    """
+    high = (value / unit).round() * unit
+    return high, value - high
+
+
 def require_unique(
     frame: pl.DataFrame, keys: Sequence[str], *, what: str, fix: str = "aggregate them first"
 ) -> None:
     """Raise :class:`IndexInputInvalid` when two rows share the same ``keys`` (they would count twice)."""
+    schema = frame.schema
+    exact = [c in schema and (schema[c] in _EXACT or schema[c].is_integer() or schema[c].is_temporal()) for c in keys]
+    if keys and all(exact) and key_code(frame, keys)[0].n_unique() == frame.height:
+        return  # no duplicate, found on one integer key (much faster than on the key columns); else name one
     duplicated = frame.select(keys).filter(pl.struct(keys).is_duplicated())
     if duplicated.height:
         first = duplicated.row(0, named=True)

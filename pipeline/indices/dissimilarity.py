@@ -19,13 +19,14 @@ import polars as pl
 from pipeline.indices._common import (
     IndexInputInvalid,
     as_names,
+    exact_split,
     first_note,
     join_notes,
     require_columns,
     require_unique,
-    within,
+    split_unit,
 )
-from pipeline.indices.specialisation import TotalsOrNumber, specialisation_cells
+from pipeline.indices.specialisation import IND, PART, REG, SparseCells, TotalsOrNumber, join_on, sparse_cells
 
 __all__ = ["hoover", "krugman_concentration", "krugman_specialisation"]
 
@@ -118,12 +119,12 @@ def krugman_specialisation(
             "krugman_specialisation: against='others_mean' compares with the other regions of the frame; "
             "an explicit reference= does not apply (use against='total' or 'others')"
         )
-    cells = specialisation_cells(
+    s = sparse_cells(
         frame, region=region, industry=industry, value=value, by=by, region_totals=region_totals,
         reference=reference, reference_total=reference_total, what="krugman_specialisation",
     )  # fmt: skip
     return _krugman(
-        cells, group=region, unit=industry, by=list(by), against=against,
+        s, group=region, keys=(REG, IND), groups=s.regions, units=s.industries, by=list(by), against=against,
         group_total="region_total", unit_total="industry_total", names=("region", "industry", "industries"),
     )  # fmt: skip
 
@@ -178,59 +179,131 @@ def krugman_concentration(
     │ y             ┆ 1.0     ┆ others  │
     └───────────────┴─────────┴─────────┘
     """
-    cells = specialisation_cells(
+    s = sparse_cells(
         frame, region=region, industry=industry, value=value, by=by, region_totals=region_totals,
         what="krugman_concentration",
     )  # fmt: skip
     return _krugman(
-        cells, group=industry, unit=region, by=list(by), against=against,
+        s, group=industry, keys=(IND, REG), groups=s.industries, units=s.regions, by=list(by), against=against,
         group_total="industry_total", unit_total="region_total", names=("industry", "region", "regions"),
     )  # fmt: skip
 
 
 def _krugman(
-    cells: pl.DataFrame,
+    s: SparseCells,
     *,
     group: str,
-    unit: str,
+    keys: tuple[str, str],
+    groups: pl.DataFrame,
+    units: pl.DataFrame,
     by: list[str],
     against: str,
     group_total: str,
     unit_total: str,
     names: tuple[str, str, str],
 ) -> pl.DataFrame:
-    """``Σ_k |p_gk − q_gk|`` per group g over its units k, from the completed cells of ``specialisation_cells``."""
+    """``Σ_k |p_gk − q_gk|`` per group g over every unit k of its partition, from the present cells only.
+
+    ``keys`` are the integer keys of the groups and the units in ``s.cells``; ``groups`` and ``units`` list every
+    group (in output order) and every unit of each partition. A missing cell (value 0) adds ``|0 − q_gk|``:
+
+    - against the total, ``|e_k · e_g| / (e_g · e)``; against the others, the same with ``e − e_g`` for ``e``:
+      an amount of the unit, ``a_k = |e_k|``, times a factor of the group;
+    - against the mean of the others, ``a_k = |S_k / (n_k − 1)|`` (``S_k`` the sum of the unit's shares, ``n_k``
+      the groups that have one, the missing cell's 0 included) where the group's own share is defined.
+
+    So a group's missing cells add ``factor_g · (Σ_{all k} a_k − Σ_{present k} a_k)``, and their notes (unit not in
+    the reference, nothing to compare with, comparison undefined) follow from the same per-partition counts.
+    """
     if against not in AGAINST:
         raise IndexInputInvalid(f"Krugman index: against must be one of {', '.join(AGAINST)}, not {against!r}")
     group_name, unit_name, units_name = names
+    group_key, unit_key = keys
+    cells = s.cells
     x, g, u, e, p = pl.col("value"), pl.col(group_total), pl.col(unit_total), pl.col("total"), pl.col("_p")
+    mean = against == "others_mean"
     # |p − q| over a common denominator where possible, so that equal shares give exactly 0
     if against == "total":
         lacking = (e == 0, "total is 0")
         d = pl.when((g != 0) & (e != 0)).then((x * e - u * g).abs() / (g * e))
+        factor = pl.when((g != 0) & (e != 0)).then(g.abs() / (g * e))
+        a = u.abs()
     elif against == "others":
         rest, others_x = e - g, u - x.fill_null(0)
         lacking = (rest == 0, f"the other {group_name}s' total is 0")
         d = pl.when((g != 0) & (rest != 0)).then((x * rest - others_x * g).abs() / (g * rest))
+        factor = pl.when((g != 0) & (rest != 0)).then(g.abs() / (g * rest))
+        a = u.abs()
     else:
-        others = within(p.count(), [*by, unit]) - p.is_not_null().cast(pl.Int64)
+        # n_k: every group with a defined share of unit k (a valid total; a missing cell's share is 0) but those
+        # whose value there is not reported
+        has_share = (g != 0).fill_null(False)
+        per_unit = cells.group_by(unit_key).agg(
+            _S=(x / g).filter(has_share).sum(), _nulls=(x.is_null() & has_share).sum().cast(pl.Int64)
+        )
+        sharing = groups.group_by(PART).agg(_V=has_share.sum().cast(pl.Int64))
+        units = join_on(units.join(per_unit, on=unit_key, how="left", maintain_order="left"), sharing, PART)
+        units = units.with_columns(_n=pl.col("_V") - pl.col("_nulls").fill_null(0), _S=pl.col("_S").fill_null(0.0))
+        others = pl.col("_n") - p.is_not_null().cast(pl.Int64)
         lacking = (others == 0, f"no other {group_name} to compare with")
-        q = pl.when(others > 0).then((within(p.sum(), [*by, unit]) - p.fill_null(0)) / others)
+        q = pl.when(others > 0).then((pl.col("_S") - p.fill_null(0)) / others)
         d = (p - q).abs()
-    summary = (
+        factor = pl.when(g != 0).then(pl.lit(1.0))
+        a = pl.when(pl.col("_n") > 1).then((pl.col("_S") / (pl.col("_n") - 1)).abs())
+    # every unit's amount, split so that the sum over a group's missing cells (all − present) is exact
+    units = units.with_columns(_a=a)
+    units = join_on(units, units.group_by(PART).agg(_unit=split_unit(pl.col("_a").sum())), PART)
+    high, low = exact_split(pl.col("_a"), pl.col("_unit"))
+    units = units.with_columns(_a_high=high, _a_low=low)
+    per_unit_columns = ["_a", "_a_high", "_a_low", *(["_n", "_S"] if mean else [])]
+    cells = join_on(cells, units.filter(pl.col(unit_key).is_not_null()).select(unit_key, *per_unit_columns), unit_key)
+    # the same counts and sums over all the units of the partition and over the units of a group's present cells:
+    # their differences describe the group's missing cells
+    counted = {
+        "positive": (pl.col("_a") > 0).sum().cast(pl.Int64),
+        "undefined": pl.col("_a").is_null().sum().cast(pl.Int64),
+        "unknown": u.is_null().sum().cast(pl.Int64),
+        "high": pl.col("_a_high").sum(),
+        "low": pl.col("_a_low").sum(),
+    }
+    if mean:
+        counted["alone"] = (pl.col("_n") == 1).sum().cast(pl.Int64)  # units where only the group has a share
+    partition = units.group_by(PART).agg(
+        pl.len().cast(pl.Int64).alias("_N"), *(c.alias(f"_all_{name}") for name, c in counted.items())
+    )
+    present = (
         cells.with_columns(_p=pl.when(g != 0).then(x / g))
         .with_columns(_d=d, _lacking=lacking[0])
-        .group_by([*by, group], maintain_order=True)
+        .group_by(group_key)
         .agg(
-            _k=pl.col("_d").sum(),
-            _reported=x.count(),
-            _missing=x.null_count(),
-            _g=g.first(),
-            _lacking=(x.is_not_null() & pl.col("_lacking")).any(),
-            _unknown=(x.is_not_null() & u.is_null()).any(),
-            _undefined=(x.is_not_null() & pl.col("_d").is_null()).any(),
-            reference=pl.col("reference").first(),
+            pl.col("_d").sum().alias("_k"),
+            pl.len().cast(pl.Int64).alias("_n_present"),
+            x.null_count().cast(pl.Int64).alias("_missing"),
+            (x.is_not_null() & pl.col("_lacking")).any().alias("_lacking"),
+            (x.is_not_null() & u.is_null()).any().alias("_unknown"),
+            (x.is_not_null() & pl.col("_d").is_null()).any().alias("_undefined"),
+            *(c.alias(f"_present_{name}") for name, c in counted.items()),
         )
+    )
+    summary = join_on(join_on(groups, present, group_key), partition, PART)
+
+    def missing(name: str) -> pl.Expr:
+        """The count or sum over the group's missing cells (every one has a value: 0)."""
+        return pl.col(f"_all_{name}") - pl.col(f"_present_{name}")
+
+    missing_cells = pl.col("_N") - pl.col("_n_present")
+    # exactly 0 when no missing cell has a positive amount (a region with the reference's structure: K = 0)
+    amount = pl.max_horizontal(missing("high") + missing("low"), pl.lit(0.0))
+    missing_sum = pl.when(missing("positive") == 0).then(0.0).otherwise(factor * amount).fill_null(0.0)
+    missing_lacking = (missing("alone") > 0) if mean else (missing_cells > 0) & lacking[0]
+    summary = summary.with_columns(
+        _k=pl.col("_k") + missing_sum,
+        _reported=pl.col("_N") - pl.col("_missing"),
+        _g=g,
+        _lacking=pl.col("_lacking") | missing_lacking,
+        _unknown=pl.col("_unknown") | (missing("unknown") > 0),
+        _undefined=pl.col("_undefined") | ((missing_cells > 0) & factor.is_null()) | (missing("undefined") > 0),
+        reference=pl.lit(s.reference),
     )
     reason = first_note(
         (pl.col("_reported") == 0, "no value reported"),

@@ -23,7 +23,17 @@ from pipeline.indices._common import (
     require_unique,
 )
 from pipeline.indices.dissimilarity import count_note, krugman_specialisation
-from pipeline.indices.specialisation import TotalsOrNumber, specialisation_cells
+from pipeline.indices.specialisation import (
+    IND,
+    PART,
+    REG,
+    SparseCells,
+    TotalsOrNumber,
+    cell_lq,
+    join_on,
+    sparse_cells,
+    valid,
+)
 
 __all__ = ["diversity", "duranton_puga", "entropy", "hachman", "ubiquity"]
 
@@ -168,19 +178,20 @@ def hachman(
     │ B           ┆ 0.8     ┆ null │
     └─────────────┴─────────┴──────┘
     """
-    cells = specialisation_cells(
+    s = sparse_cells(
         frame, region=region, industry=industry, value=value, by=by, region_totals=region_totals,
         reference=reference, reference_total=reference_total, what="hachman",
     )  # fmt: skip
-    x, lq = pl.col("value"), pl.col("lq")
+    # a missing cell (value 0) adds 0 to the sum and counts as reported: only the present cells are summed
+    x, lq = pl.col("value"), cell_lq()
     term = pl.when(x == 0).then(0.0).otherwise(lq * x / pl.col("region_total"))
-    out = cells.group_by([*by, region], maintain_order=True).agg(
-        _sum=term.sum(),
-        _reported=x.count(),
-        _missing=x.null_count(),
-        _e_r=pl.col("region_total").first(),
-        _undefined=((x > 0) & lq.is_null()).any(),
-        reference=pl.col("reference").first(),
+    present = s.cells.group_by(REG).agg(
+        _sum=term.sum(), _missing=x.null_count().cast(pl.Int64), _undefined=((x > 0) & lq.is_null()).any()
+    )
+    out = join_on(join_on(s.regions, present, REG), _industries_per_partition(s), PART).with_columns(
+        _reported=pl.col("_n_industries") - pl.col("_missing"),
+        _e_r=pl.col("region_total"),
+        reference=pl.lit(s.reference),
     )
     reason = first_note(
         (pl.col("_reported") == 0, "no value reported"),
@@ -195,6 +206,11 @@ def hachman(
         reference="reference",
         note=join_notes(reason, _not_reported(pl.col("_missing"), pl.col("_reported"), "industry", "industries")),
     )
+
+
+def _industries_per_partition(s: SparseCells) -> pl.DataFrame:
+    """``__p`` and ``_n_industries``: every industry of the partition is a cell of each of its regions."""
+    return s.industries.group_by(PART).agg(_n_industries=pl.len().cast(pl.Int64))
 
 
 def _count_specialised(
@@ -215,19 +231,40 @@ def _count_specialised(
     """Per ``count_in`` (region or industry): how many cells have ``LQ >= threshold``."""
     if not math.isfinite(threshold):
         raise IndexInputInvalid(f"{name}: threshold must be a finite number, not {threshold!r}")
-    cells = specialisation_cells(
+    s = sparse_cells(
         frame, region=region, industry=industry, value=value, by=by, region_totals=region_totals,
         reference=reference, reference_total=reference_total, what=name,
     )  # fmt: skip
-    total = "region_total" if count_in == region else "industry_total"
-    lq = pl.col("lq")
-    out = cells.group_by([*by, count_in], maintain_order=True).agg(
+    if count_in == region:
+        groups, key, total, across, across_total = s.regions, REG, "region_total", s.industries, "industry_total"
+    else:
+        groups, key, total, across, across_total = s.industries, IND, "industry_total", s.regions, "region_total"
+    x, lq = pl.col("value"), cell_lq()
+    present = s.cells.group_by(key).agg(
         _n=(lq >= threshold).sum().cast(pl.Int64),
         _defined=lq.count().cast(pl.Int64),
-        _undefined=(lq.is_null() & pl.col("value").is_not_null()).sum().cast(pl.Int64),
-        _missing=pl.col("value").null_count().cast(pl.Int64),
-        _total=pl.col(total).first(),
-        reference=pl.col("reference").first(),
+        _undefined=(lq.is_null() & x.is_not_null()).sum().cast(pl.Int64),
+        _missing=x.null_count().cast(pl.Int64),
+        _present=pl.len().cast(pl.Int64),
+        _across_valid=valid(across_total).sum().cast(pl.Int64),
+    )
+    partition = across.group_by(PART).agg(
+        _across=pl.len().cast(pl.Int64), _across_valid_all=valid(across_total).sum().cast(pl.Int64)
+    )
+    # A missing cell has value 0: its LQ is 0 where its three totals are valid (counted when 0 >= threshold),
+    # else undefined; either way it is reported.
+    counts = ["_n", "_defined", "_undefined", "_missing", "_present", "_across_valid"]
+    out = join_on(join_on(groups, present, key).with_columns(pl.col(counts).fill_null(0)), partition, PART)
+    missing_defined = (
+        pl.when(valid(total) & valid("total")).then(pl.col("_across_valid_all") - pl.col("_across_valid")).otherwise(0)
+    )
+    missing_cells = pl.col("_across") - pl.col("_present")
+    out = out.with_columns(
+        _n=pl.col("_n") + (missing_defined if threshold <= 0.0 else 0),
+        _defined=pl.col("_defined") + missing_defined,
+        _undefined=pl.col("_undefined") + missing_cells - missing_defined,
+        _total=pl.col(total),
+        reference=pl.lit(s.reference),
     )
     whose = "region" if count_in == region else "industry"
     one = "industry" if count_in == region else "region"

@@ -18,15 +18,9 @@ from typing import Literal
 
 import polars as pl
 
-from pipeline.indices._common import (
-    IndexInputInvalid,
-    first_note,
-    join_notes,
-    require_columns,
-    require_unique,
-    within,
-)
-from pipeline.indices.inequality import _missing_note, gini_coefficient
+from pipeline.indices._common import IndexInputInvalid, first_note, join_notes, require_columns
+from pipeline.indices.inequality import _missing_note
+from pipeline.indices.specialisation import join_on, matrix_codes
 
 __all__ = ["locational_gini"]
 
@@ -58,7 +52,7 @@ def locational_gini(
     ----------
     frame
         Long format, one row per (``*by``, region, industry), non-negative values. A (region, industry) pair with
-        no row counts as 0 (the matrix is completed within each partition).
+        no row counts as 0 (the matrix is complete within each partition; the missing cells are never built).
     region, industry, value, by
         Column names; partition columns (each partition is a separate economy).
     method
@@ -120,32 +114,97 @@ def locational_gini(
         )
     by = list(by)
     require_columns(frame, [*by, region, industry, value], what="locational_gini")
-    require_unique(frame, [*by, region, industry], what="locational_gini")
     group, unit = (industry, region) if direction == "concentration" else (region, industry)
     group_word, unit_word = ("industry", "region") if direction == "concentration" else ("region", "industry")
 
-    data = frame.select(*by, region, industry, pl.col(value).cast(pl.Float64).alias("_x"))
-    cells = _complete(data, by, region, industry)
-    x = pl.col("_x")
-    e_unit, e_group, e = within(x.sum(), [*by, unit]), within(x.sum(), [*by, group]), within(x.sum(), by)
-    cells = cells.with_columns(_w=e_unit / e, _group_total=e_group, _unit_total=e_unit).with_columns(
-        _lq=(x / pl.col("_group_total")) / pl.col("_w")
+    # The matrix of each partition is complete: a (region, industry) pair without a row is a 0. Such a missing cell
+    # is a unit of the group's curve with value 0 (LQ 0) wherever its unit total is positive, and is never built:
+    # the present cells carry the curve, and the missing ones enter per group from per-partition sums.
+    partition, in_region, in_industry = matrix_codes(
+        frame, region=region, industry=industry, by=by, what="locational_gini"
     )
-    kept = x.is_not_null() & (pl.col("_unit_total") > 0)
-    xs, ws, lqs = x.filter(kept), pl.col("_w").filter(kept), pl.col("_lq").filter(kept)
-    if method == "krugman":
-        cum_y = xs.sort_by(lqs, maintain_order=True).cum_sum() / xs.sum()
-        cum_x = ws.sort_by(lqs, maintain_order=True).cum_sum() / ws.sum()
-        index = ((cum_y.shift(-1) * cum_x - cum_y * cum_x.shift(-1)).sum() / 2).alias("_g")
-    else:
-        index = gini_coefficient(lqs).alias("_g")
-    out = cells.group_by([*by, group], maintain_order=True).agg(
-        index,
-        kept.sum().cast(pl.Int64).alias("n_units"),
+    in_group, in_unit = (in_industry, in_region) if direction == "concentration" else (in_region, in_industry)
+    x, t, w = pl.col("_x"), pl.col("_unit_total"), pl.col("_w")
+    cells = pl.DataFrame(
+        [partition[0].alias("_p"), in_group[0].alias("_gk"), in_unit[0].alias("_u"),
+         frame.get_column(value).cast(pl.Float64).alias("_x")]
+    ).with_row_index("_row").with_columns(
+        _unit_total=x.sum().over("_u"), _group_total=x.sum().over("_gk"), _e=x.sum().over("_p") if by else x.sum()
+    )  # fmt: skip
+    cells = cells.with_columns(_w=t / pl.col("_e")).with_columns(_lq=(x / pl.col("_group_total")) / w)
+    # per partition: the units with a positive total (points of every group's curve) and their weight, and the units
+    # with total 0 (left out, and counted in the note of every group, whether it has a row there or not)
+    units = cells.group_by("_u").agg(pl.col("_p").first(), t.first(), w.first())
+    partitions = units.group_by("_p").agg(
+        _K=(t > 0).sum().cast(pl.Int64), _Z=(t == 0).sum().cast(pl.Int64), _W=pl.when(t > 0).then(w).sum()
+    )
+    kept = x.is_not_null() & (t > 0)
+    out = cells.group_by("_gk").agg(
+        pl.col("_row").min().alias("_first"),
+        pl.col("_p").first(),
+        kept.sum().cast(pl.Int64).alias("_kept"),
         x.null_count().cast(pl.Int64).alias("_missing"),
-        (x.is_not_null() & (pl.col("_unit_total") == 0)).sum().cast(pl.Int64).alias("_empty"),
+        (x.is_not_null() & (t == 0)).sum().cast(pl.Int64).alias("_empty"),
+        (t > 0).sum().cast(pl.Int64).alias("_positive"),
+        (t == 0).sum().cast(pl.Int64).alias("_zero"),
+        pl.when(t > 0).then(w).sum().alias("_w_present"),
         pl.col("_group_total").first().alias("_total"),
     )
+    z = pl.col("_z")
+    out = join_on(out, partitions, "_p").with_columns(
+        _z=pl.col("_K") - pl.col("_positive"),  # missing cells in the curve: units with a positive total, no row
+        _empty=pl.col("_empty") + pl.col("_Z") - pl.col("_zero"),
+    )
+    # The curve of each group: its rows together, in LQ order (ties in their order of the frame; sorting each group
+    # apart is much faster than sorting the whole frame). The missing cells have LQ 0 and no value: they come first.
+    curve = (
+        cells.filter(kept)
+        .group_by("_gk")
+        .agg(pl.struct("_x", "_w", "_lq").sort_by("_lq", maintain_order=True).alias("_curve"))
+        .explode("_curve")
+        .unnest("_curve")
+    )
+    if method == "lq":
+        # The Gini of the group's LQs with its z zero LQs: ranks k = z + position among the present ones, so
+        # G = (2 Σ_k k·LQ_(k) − (n + 1) Σ LQ) / (n Σ LQ), n = present + z.
+        position = pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("_gk").cast(pl.Float64)
+        sums = (
+            curve.with_columns(_k=position)
+            .group_by("_gk")
+            .agg(
+                _count=pl.len().cast(pl.Int64),
+                _sum=pl.col("_lq").sum(),
+                _min=pl.col("_lq").min(),
+                _ranked=(pl.col("_k") * pl.col("_lq")).sum(),
+            )
+        )
+        out = join_on(out, sums, "_gk")
+        n = (pl.col("_count").fill_null(0) + z).cast(pl.Float64)
+        total, ranked = pl.col("_sum").fill_null(0.0), pl.col("_ranked").fill_null(0.0)
+        low = pl.when(z > 0).then(pl.min_horizontal(pl.col("_min"), pl.lit(0.0))).otherwise(pl.col("_min"))
+        g = (2 * (ranked + z.cast(pl.Float64) * total) - (n + 1) * total) / (n * total)
+        out = out.with_columns(_gini=pl.when((n > 0) & (low >= 0) & (total > 0)).then(g))
+    else:
+        # Krugman's Lorenz area ½ Σ_k (Y_{k+1} X_k − Y_k X_{k+1}) over the points after each unit, which is also
+        # ½ Σ_k (y_k X_k − x_k Y_k) (x, y each unit's steps, X, Y the cumulative sums, all as shares). The missing
+        # cells are one flat run of weight A at the start (LQ 0, no value), which adds A to every present X:
+        # area = (S + A · Σe) / (2 (Σw + A) Σe), with S = Σ_k (e_k W_k − w_k E_k) over the present units.
+        steps = curve.with_columns(_cw=pl.col("_w").cum_sum().over("_gk"), _cx=pl.col("_x").cum_sum().over("_gk"))
+        sums = steps.group_by("_gk").agg(
+            _S=(pl.col("_x") * pl.col("_cw") - pl.col("_w") * pl.col("_cx")).sum(),
+            _sum_x=pl.col("_x").sum(),
+            _sum_w=pl.col("_w").sum(),
+        )
+        out = join_on(out, sums, "_gk")
+        block = pl.when(z > 0).then(pl.max_horizontal(pl.col("_W") - pl.col("_w_present"), pl.lit(0.0))).otherwise(0.0)
+        e, whole = pl.col("_sum_x"), pl.col("_sum_w") + block
+        out = out.with_columns(_gini=(pl.col("_S") + block * e) / (2 * whole * e))
+    out = out.sort("_first")
+    if direction == "concentration":  # the completed matrix lists a partition's industries together
+        order = out.select("_p").unique(maintain_order=True).with_row_index("_order")
+        out = join_on(out, order, "_p").sort("_order", maintain_order=True)
+    labels = frame.select(pl.col(*by, group).gather(out.get_column("_first")))
+    out = pl.concat([labels, out], how="horizontal").with_columns(n_units=pl.col("_kept") + pl.col("_z"))
     undefined = (pl.col("n_units") == 0) | (pl.col("_total") == 0)
     reason = first_note(
         (pl.col("n_units") == 0, "no value reported"),
@@ -161,7 +220,7 @@ def locational_gini(
     return out.select(
         *by,
         group,
-        locational_gini=pl.when(~undefined).then(pl.col("_g")),
+        locational_gini=pl.when(~undefined).then(pl.col("_gini")),
         n_units="n_units",
         method=pl.lit(method),
         note=join_notes(
@@ -169,20 +228,4 @@ def locational_gini(
             empty,
             _missing_note(pl.col("_missing"), pl.col("n_units") + pl.col("_empty"), what=unit_word),
         ),
-    )
-
-
-def _complete(data: pl.DataFrame, by: list[str], region: str, industry: str) -> pl.DataFrame:
-    """Every (region, industry) pair of each partition: a missing row is a 0, an explicit null stays null."""
-    regions = data.select(*by, region).unique(maintain_order=True)
-    industries = data.select(*by, industry).unique(maintain_order=True)
-    if by:
-        grid = regions.join(industries, on=by, how="inner", nulls_equal=True, maintain_order="left")
-    else:
-        grid = regions.join(industries, how="cross")
-    listed = data.with_columns(_listed=pl.lit(True))
-    return (
-        grid.join(listed, on=[*by, region, industry], how="left", nulls_equal=True, maintain_order="left")
-        .with_columns(_x=pl.when(pl.col("_listed").is_null()).then(0.0).otherwise(pl.col("_x")))
-        .drop("_listed")
     )

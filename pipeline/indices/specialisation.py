@@ -10,22 +10,30 @@ region totals ``e_r`` (``region_totals=``) larger than the region's listed indus
 recorded in the ``reference`` column of every result.
 
 The indices built on the same shares (Krugman, Hoover coefficient, Hachman, diversity ...) are in
-:mod:`pipeline.indices.dissimilarity` and :mod:`pipeline.indices.diversification`; :func:`specialisation_cells`
-gives them the completed region x industry matrix with its totals.
+:mod:`pipeline.indices.dissimilarity` and :mod:`pipeline.indices.diversification`. They read the region x industry
+matrix as complete (a missing cell is a 0, as in REAT's and EconGeo's matrices) but never build it:
+:func:`sparse_cells` gives them the present cells with their totals and the lists of every region and industry of
+each partition, from which the missing cells' part of each index follows analytically (``specialisation_cells``
+still builds the completed matrix, for callers that really need it).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import polars as pl
 
 from pipeline.indices._common import (
     IndexInputInvalid,
+    KeyCode,
+    column_codes,
+    combine_codes,
     first_note,
     join_notes,
+    key_code,
     require_columns,
     require_unique,
     within,
@@ -46,6 +54,9 @@ NOTE_WRITTEN_AS_ZERO = "written as 0 (zero_if_undefined)"
 
 Additive = Literal["industry_share", "region_share"]
 TotalsOrNumber = pl.DataFrame | float | int | None
+
+#: Integer key columns (see :func:`matrix_codes`): the partition, the (partition, region), the (partition, industry).
+PART, REG, IND = "__p", "__r", "__i"
 
 
 def lq(
@@ -219,11 +230,11 @@ def location_quotient(
             f"location_quotient: additive must be 'industry_share' or 'region_share', not {additive!r}"
         )
     require_columns(frame, [*by, region, industry, value], what="location_quotient")
-    require_unique(frame, [*by, region, industry], what="location_quotient")
+    codes = matrix_codes(frame, region=region, industry=industry, by=by, what="location_quotient")
     base = _with_totals(
         frame.select(*by, region, industry, value),
         region=region, industry=industry, value=value, by=by,
-        region_totals=region_totals, reference=reference, reference_total=reference_total,
+        region_totals=region_totals, reference=reference, reference_total=reference_total, codes=codes,
     )  # fmt: skip
     x, e_r, e_i, e = (pl.col(c) for c in ("_x", "region_total", "industry_total", "total"))
     undefined = first_note(
@@ -282,18 +293,26 @@ def _with_totals(
     region_totals: pl.DataFrame | None,
     reference: pl.DataFrame | None,
     reference_total: TotalsOrNumber,
+    codes: tuple[KeyCode, KeyCode, KeyCode],
 ) -> pl.DataFrame:
-    """``base`` with ``_x`` (e_ri as Float64), ``region_total``, ``industry_total``, ``total`` and ``_regions``."""
+    """``base`` with ``_x`` (e_ri as Float64), ``region_total``, ``industry_total``, ``total`` and ``_regions``.
+
+    ``codes`` are :func:`matrix_codes` of ``base``: the sums run on their integer keys (the same groups, rows and
+    order as on the key columns, so the same digits, several times faster).
+    """
     if reference_total is not None and reference is None:
         raise IndexInputInvalid("location_quotient: reference_total= needs reference= (the national industry totals)")
     x = pl.col(value).cast(pl.Float64)
+    partition, in_region, in_industry = (code for code, _ in codes)
     out = base.with_columns(
+        partition.alias(PART), in_region.alias(REG), in_industry.alias(IND)
+    ).with_columns(
         _x=x,
-        region_total=within(x.sum(), [*by, region]),
-        industry_total=within(x.sum(), [*by, industry]),
-        total=within(x.sum(), by),
-        _regions=within(pl.col(region).filter(x.is_not_null()).n_unique(), by),
-    )
+        region_total=x.sum().over(REG),
+        industry_total=x.sum().over(IND),
+        total=x.sum().over(PART) if by else x.sum(),
+        _regions=within(pl.col(REG).filter(x.is_not_null()).n_unique(), [PART] if by else []),
+    )  # fmt: skip
     if region_totals is not None:
         what = "location_quotient(region_totals=)"
         require_columns(region_totals, [*by, region, "region_total"], what=what)
@@ -364,6 +383,162 @@ def _replace(out: pl.DataFrame, column: str, totals: pl.DataFrame | float, by: l
     return out.with_columns(pl.lit(totals, dtype=pl.Float64).alias(column))
 
 
+def matrix_codes(
+    frame: pl.DataFrame, *, region: str, industry: str, by: Sequence[str], what: str
+) -> tuple[KeyCode, KeyCode, KeyCode]:
+    """Integer keys of each row's partition, (partition, region) and (partition, industry) (see
+    :func:`~pipeline.indices._common.key_code`); raises :class:`IndexInputInvalid` as ``require_unique`` does when
+    two rows share their (partition, region, industry)."""
+    by = list(by)
+    codes = column_codes(frame, [*by, region, industry])
+    partition = combine_codes(*(codes[c] for c in by)) if by else key_code(frame, [])
+    in_region, in_industry = combine_codes(partition, codes[region]), combine_codes(partition, codes[industry])
+    industry_code = codes[industry]
+    if combine_codes(in_region, industry_code)[0].n_unique() < frame.height:
+        require_unique(frame, [*by, region, industry], what=what)  # raises, naming a duplicated key
+    return partition, in_region, in_industry
+
+
+def valid(total: str | pl.Expr) -> pl.Expr:
+    """A total an LQ can divide by: reported (not null) and not 0."""
+    t = pl.col(total) if isinstance(total, str) else total
+    return t.is_not_null() & (t != 0)
+
+
+def cell_lq(value: str = "value") -> pl.Expr:
+    """``LQ_ri = (e_ri · e) / (e_r · e_i)`` of a cell of :func:`sparse_cells`, null where :func:`location_quotient`
+    leaves it null (a value not reported, or a total null or 0); the same expression, so the same digits."""
+    x, e_r, e_i, e = (pl.col(c) for c in (value, "region_total", "industry_total", "total"))
+    defined = x.is_not_null() & valid(e_r) & valid(e_i) & valid(e)
+    return pl.when(defined).then((x * e) / (e_r * e_i))
+
+
+@dataclass(frozen=True)
+class SparseCells:
+    """The region x industry matrix of each partition, read as complete but held as its present cells.
+
+    - ``cells``: one row per row of the frame, in its order: the keys ``__p`` (partition), ``__r`` (region of the
+      partition), ``__i`` (industry of the partition), ``value`` (Float64, null where not reported),
+      ``region_total``, ``industry_total`` and ``total`` (as :func:`location_quotient` takes them);
+    - ``regions``: ``__p``, ``__r``, ``*by``, region, ``region_total``, ``total``: every region of each partition;
+    - ``industries``: ``__p``, ``__i``, ``*by``, industry, ``industry_total``, ``total``: every industry of each
+      partition, and of ``reference`` (``__i`` null: it has no row);
+    - ``reference``: ``"internal"`` or ``"explicit"``.
+
+    Regions and industries are in the order the completed matrix lists them (first appearance, the reference's
+    industries without a row after the frame's). A (region, industry) pair of a partition without a row is a cell
+    with value 0: an index sums over the present cells and adds the missing cells' part from the per-partition
+    lists (their count, the sums of their totals), so that nothing of the size regions x industries is built.
+    """
+
+    cells: pl.DataFrame
+    regions: pl.DataFrame
+    industries: pl.DataFrame
+    reference: str
+
+
+def join_on(left: pl.DataFrame, right: pl.DataFrame, on: str | Sequence[str], how: str = "left") -> pl.DataFrame:
+    """Join on ``on`` with null keys equal, keeping the left order."""
+    keys = [on] if isinstance(on, str) else list(on)
+    return left.join(right, on=keys, how=how, nulls_equal=True, maintain_order="left")  # type: ignore[arg-type]
+
+
+def sparse_cells(
+    frame: pl.DataFrame,
+    *,
+    region: str,
+    industry: str,
+    value: str,
+    by: Sequence[str],
+    region_totals: pl.DataFrame | None = None,
+    reference: pl.DataFrame | None = None,
+    reference_total: TotalsOrNumber = None,
+    what: str,
+) -> SparseCells:
+    """The present cells of each partition's region x industry matrix with their totals (see :class:`SparseCells`).
+
+    The same checks, totals and reference economy as :func:`specialisation_cells` (and so as
+    :func:`location_quotient`), in time and memory proportional to the rows of the frame: the missing cells are never
+    built, and every group-by and join runs on one integer key.
+    """
+    by = list(by)
+    require_columns(frame, [*by, region, industry, value], what=what)
+    partition, in_region, in_industry = matrix_codes(frame, region=region, industry=industry, by=by, what=what)
+    schema = frame.select(*by, industry).schema
+    if reference is not None:
+        require_columns(reference, [*by, industry], what=f"{what}(reference=)")
+        reference.select(*by, industry).cast(schema)  # the completed matrix lists them in the frame's types
+    if reference_total is not None and reference is None:
+        raise IndexInputInvalid("location_quotient: reference_total= needs reference= (the national industry totals)")
+
+    # internal totals: sums over the present cells (a missing cell adds 0), as location_quotient's windows
+    x = pl.col("value")
+    cells = pl.DataFrame(
+        [partition[0].alias(PART), in_region[0].alias(REG), in_industry[0].alias(IND),
+         frame.get_column(value).cast(pl.Float64).alias("value")]
+    ).with_columns(
+        region_total=x.sum().over(REG), industry_total=x.sum().over(IND), total=x.sum().over(PART) if by else x.sum()
+    )  # fmt: skip
+    labelled = pl.concat([cells.drop("value"), frame.select(*by, region, industry)], how="horizontal")
+    regions = labelled.group_by(REG, maintain_order=True).agg(
+        pl.col(c).first() for c in [PART, *by, region, "region_total", "total"]
+    )
+    industries = labelled.group_by(IND, maintain_order=True).agg(
+        pl.col(c).first() for c in [PART, *by, industry, "industry_total", "total"]
+    )
+    partitions = regions.unique(PART, keep="first", maintain_order=True).select(PART, *by, "total")
+
+    # explicit totals, checked and combined as in location_quotient: they replace the internal ones
+    explicit = region_totals is not None or reference is not None
+    if region_totals is not None:
+        what_totals = "location_quotient(region_totals=)"
+        require_columns(region_totals, [*by, region, "region_total"], what=what_totals)
+        require_unique(region_totals, [*by, region], what=what_totals)
+        keyed = region_totals.select(*by, region, pl.col("region_total").cast(pl.Float64))
+        regions = join_on(regions.drop("region_total"), keyed, [*by, region])
+        grand = (
+            keyed.group_by(by).agg(pl.col("region_total").sum().alias("total"))
+            if by
+            else float(keyed["region_total"].sum())
+        )
+        partitions = _replace(partitions, "total", grand, by)
+    if reference is not None:
+        what_reference = "location_quotient(reference=)"
+        require_columns(reference, [*by, industry, "reference_value"], what=what_reference)
+        require_unique(reference, [*by, industry], what=what_reference)
+        keyed = reference.select(*by, industry, pl.col("reference_value").cast(pl.Float64).alias("industry_total"))
+        listed = industries.drop("industry_total")
+        parts = keyed.group_by(by).agg(pl.col("industry_total").sum().alias("_parts")) if by else None
+        partitions = _replace(partitions, "total", _reference_total(reference_total, keyed, parts, by), by)
+        # the reference's industries without a row in a partition of the frame: every cell of theirs is missing
+        extra = keyed.cast(schema)  # type: ignore[arg-type]
+        if not by:  # the one partition, if the frame has a row
+            extra = extra.with_columns(pl.lit(0, dtype=pl.UInt64).alias(PART))
+        extra = join_on(extra, partitions.select(PART, *by), by or [PART], how="inner")
+        extra = join_on(extra, listed, [*by, industry], how="anti").with_columns(pl.lit(None, pl.UInt64).alias(IND))
+        industries = pl.concat([
+            join_on(listed, keyed, [*by, industry]).select(PART, IND, *by, industry, "industry_total"),
+            extra.select(PART, IND, *by, industry, "industry_total"),
+        ])  # fmt: skip
+    if explicit:  # into the lists and every cell
+        total = partitions.select(PART, "total")
+        regions = join_on(regions.drop("total"), total, PART)
+        industries = join_on(industries.drop("total", strict=False), total, PART)
+        cells = cells.drop("region_total", "industry_total", "total")
+        cells = join_on(cells, regions.select(REG, "region_total"), REG)
+        cells = join_on(cells, industries.filter(pl.col(IND).is_not_null()).select(IND, "industry_total"), IND)
+        cells = join_on(cells, total, PART)
+    # the completed matrix lists the industries partition by partition (in the order the partitions appear)
+    order = partitions.select(PART).with_row_index("_order")
+    industries = join_on(industries, order, PART).sort("_order", maintain_order=True)
+    return SparseCells(
+        cells=cells,
+        regions=regions.select(PART, REG, *by, region, "region_total", "total"),
+        industries=industries.select(PART, IND, *by, industry, "industry_total", "total"),
+        reference="explicit" if reference is not None else "internal",
+    )
+
+
 def specialisation_cells(
     frame: pl.DataFrame,
     *,
@@ -376,12 +551,13 @@ def specialisation_cells(
     reference_total: TotalsOrNumber = None,
     what: str,
 ) -> pl.DataFrame:
-    """The completed region x industry matrix with its LQs and totals, for the indices built on the same shares.
+    """The completed region x industry matrix with its LQs and totals, for callers that need every cell.
 
     Every region of a ``by`` partition gets a row for every industry of that partition (and of ``reference``):
     a missing combination counts as 0 (EconGeo's and REAT's matrices have every cell). Columns: ``*by``, region,
     industry, ``value`` (Float64, null where not reported), ``region_total``, ``industry_total``, ``total``,
-    ``lq``, ``lq_additive`` (``s_ri − s_i``), ``reference``, ``note`` as in :func:`location_quotient`.
+    ``lq``, ``lq_additive`` (``s_ri − s_i``), ``reference``, ``note`` as in :func:`location_quotient`. Its size is
+    regions x industries per partition, however sparse the frame: the indices use :func:`sparse_cells` instead.
     """
     by = list(by)
     require_columns(frame, [*by, region, industry, value], what=what)
