@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.messages import Msg
 from pipeline.validation import Failure
 from schemas import Kind
 
@@ -173,9 +174,13 @@ def is_share_column(kind: Kind, name: str) -> bool:
     return False
 
 
+def rows_msg(rows: list[int]) -> Msg:
+    """Row numbers for a message: the first 12, then how many there are (``2, 4, 5`` / ``2、4、5``)."""
+    return Msg("rows", rows=[str(r) for r in rows[:12]], more=Msg("rows.more", n=len(rows)) if len(rows) > 12 else "")
+
+
 def rows_text(rows: list[int]) -> str:
-    shown = ", ".join(map(str, rows[:12]))
-    return shown + (f" … ({len(rows)} rows)" if len(rows) > 12 else "")
+    return rows_msg(rows).en
 
 
 _UNIT_EXAMPLE = {"money": "万元", "persons": "万人", "energy": "万吨标准煤"}
@@ -185,11 +190,11 @@ _PLAIN_YEAR = r"^\d{4}$"
 _PLAIN_CODE = r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,31}$|^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}[A-Za-z_\-]$"
 
 
-def unit_hint(title_zh: str, dimension: str | None) -> str:
+def unit_hint(title_zh: str, dimension: str | None) -> Msg:
     unit = _UNIT_EXAMPLE.get(dimension or "")
     if unit is None:
-        return ", without text or units in the cell."
-    return f"; put a unit in the header, e.g. '{title_zh}({unit})', not in the cell."
+        return Msg("cells.plain_hint")
+    return Msg("cells.unit_hint", title=title_zh, unit=unit)
 
 
 @dataclass
@@ -221,13 +226,13 @@ class _Reader:
             self.failures.append(Failure(row=row, column=self.headers.get(name, name), value=value, rule=rule,
                                          field=name, fix=fix(value, *rest) if callable(fix) else fix))
 
-    def note(self, rule: str, name: str, cells: pl.DataFrame, fix: str) -> None:
+    def note(self, rule: str, name: str, cells: pl.DataFrame, fix: Msg) -> None:
         if cells.height == 0:
             return
         examples = ", ".join(f"'{v}'" for v in cells.get_column("raw").unique(maintain_order=True).head(EXAMPLES))
         rows = cells.get_column(SOURCE_ROW).to_list()
         self.failures.append(Failure(row=rows[0], column=self.headers.get(name, name), value=examples, rule=rule,
-                                     field=name, fix=f"{cells.height} cell(s), rows {rows_text(rows)}: {fix}"))
+                                     field=name, fix=Msg("cells.note", n=cells.height, rows=rows_msg(rows), what=fix)))
 
     # cells that are problems in any column
     def blocked(self, name: str, text: pl.Series) -> pl.Series:
@@ -243,16 +248,14 @@ class _Reader:
         if not bad.any():
             return bad
         self.error("control_character", name, frame.filter("control").select(SOURCE_ROW, "raw"),
-                   "The cell holds control characters (e.g. a NUL byte, shown as \\x00) that are not text: retype the "
-                   "cell, or remove the characters.")
+                   Msg("cells.control_character"))
         self.error("formula_error", name, frame.filter("err").select(SOURCE_ROW, "raw"),
-                   lambda v: f"The cell's formula gives the error {v}: correct the formula, or type the value (leave "
-                             "it empty if it was not reported).")
+                   lambda v: Msg("cells.formula_error", value=v))
         if col is not None and required:
             label = self.headers.get(name, name)
             self.error("empty_cell", name, frame.filter("marked").select(SOURCE_ROW, "raw"),
-                       lambda v: f"'{v}' marks a missing value, but {label} is required on every row: fill it in "
-                                 f"({col.description.rstrip('.')}).")
+                       lambda v: Msg("cells.marked_required", value=v, column=label,
+                                     description=col.description.rstrip(".")))
         return bad
 
     def read(self, name: str) -> pl.Series:
@@ -266,9 +269,9 @@ class _Reader:
         if flagged.height:
             self.flags.append(flagged.select(pl.col(SOURCE_ROW).alias("source_row"), pl.lit(name).alias("field"),
                                              pl.col("raw").alias("value"), "flag"))
-            for which, meaning in (("missing", "not reported"), ("suppressed", "suppressed or confidential")):
+            for which in ("missing", "suppressed"):
                 self.note(f"{which}_marker", name, flagged.filter(pl.col("flag") == which),
-                          f"kept empty and flagged {meaning}, never read as zero.")
+                          Msg(f"cells.{which}_marker"))
         value = frame.select(pl.when(pl.col("flag").is_null()).then(pl.col("raw"))).to_series().alias("raw")
         cells = pl.DataFrame({SOURCE_ROW: self.rows, "raw": value})
         if col.dtype == "float":
@@ -301,15 +304,14 @@ class _Reader:
                 is_percent(pl.col("raw")).alias("pct"))
             good = rest.filter(pl.col("value").is_not_null())
             plain = plain.scatter(good.get_column("i"), good.get_column("value"))
-            self.note("number_format", name, good.select(SOURCE_ROW, "raw"),
-                      "read as numbers (separators, full-width digits, signs or % removed; 12% = 0.12).")
+            self.note("number_format", name, good.select(SOURCE_ROW, "raw"), Msg("cells.number_format"))
             bad = rest.filter(pl.col("value").is_null())
             self.error("percent_not_allowed", name, bad.filter(pl.col("pct")).select(SOURCE_ROW, "raw"),
-                       f"{self.headers[name]} is an amount, not a share: write the amount itself"
-                       + unit_hint(col.title_zh, col.dimension))
+                       Msg("cells.percent_not_allowed", column=self.headers[name],
+                           hint=unit_hint(col.title_zh, col.dimension)))
             self.error("not_a_number", name, bad.filter(~pl.col("pct")).select(SOURCE_ROW, "raw"),
-                       "Write a share between 0 and 1 (e.g. 0.5) or a percentage (50%)." if share else
-                       "Write a plain number (e.g. 1234.5)" + unit_hint(col.title_zh, col.dimension))
+                       Msg("cells.share_not_a_number") if share else
+                       Msg("cells.not_a_number", hint=unit_hint(col.title_zh, col.dimension)))
         return plain
 
     def years(self, name: str, cells: pl.DataFrame) -> pl.Series:
@@ -320,17 +322,14 @@ class _Reader:
             rest = rest.with_columns(parse_year(pl.col("raw")).alias("value"))
             good = rest.filter(pl.col("value").is_not_null())
             plain = plain.scatter(good.get_column("i"), good.get_column("value"))
-            self.note("year_format", name, good.select(SOURCE_ROW, "raw"),
-                      "read as the year (from '2019年', '2019.0' or a date cell; a year typed into a date-formatted "
-                      "cell shows as 1905-07-11 and is read as 2019).")
+            self.note("year_format", name, good.select(SOURCE_ROW, "raw"), Msg("cells.year_format"))
             bad = rest.filter(pl.col("value").is_null())
             serial = bad.filter(is_date_serial(pl.col("raw"))).select(SOURCE_ROW, "raw",
                                                                       serial_date(pl.col("raw")).alias("date"))
             self.error("date_serial", name, serial,
-                       lambda v, date: f"{v} is how Excel stores the date {date}: type the year itself (e.g. "
-                                       f"{date[:4]}) and format the cell as a number, not a date.")
+                       lambda v, date: Msg("cells.date_serial", value=v, date=date, year=date[:4]))
             self.error("not_a_year", name, bad.filter(~is_date_serial(pl.col("raw"))).select(SOURCE_ROW, "raw"),
-                       "Write the year as four digits, e.g. 2022.")
+                       Msg("cells.not_a_year"))
         return plain
 
     def codes(self, name: str, cells: pl.DataFrame) -> pl.Series:
@@ -340,12 +339,9 @@ class _Reader:
             rest = rest.with_columns(clean_code(pl.col("raw")).alias("value"))
             plain = plain.scatter(rest.get_column("i"), rest.get_column("value"))
             self.error("scientific_code", name, rest.filter(is_scientific(pl.col("raw"))).select(SOURCE_ROW, "raw"),
-                       "Excel shortened this code into scientific notation and may have lost digits: format the "
-                       "column as Text, type the codes again, and save.")
+                       Msg("cells.scientific_code"))
             changed = rest.filter(pl.col("value") != canonical_text(pl.col("raw")))
-            self.note("code_repaired", name, changed.select(SOURCE_ROW, "raw"),
-                      "read as the code meant (a number's '.0', or the =\"…\" or ' that keeps leading zeros, "
-                      "removed).")
+            self.note("code_repaired", name, changed.select(SOURCE_ROW, "raw"), Msg("cells.code_repaired"))
         return plain
 
     def texts(self, name: str, cells: pl.DataFrame) -> pl.Series:
@@ -354,13 +350,11 @@ class _Reader:
         formula = cells.filter(pl.col("raw").str.contains(FORMULA_START) & ~pl.col("raw").str.contains(NUMBER))
         for row, value in formula.head(50).iter_rows():
             self.failures.append(Failure(row=row, column=self.headers[name], value=value, rule="formula_text",
-                                         field=name, fix="Starts like a spreadsheet formula: stored as text, never "
-                                         "calculated; exports prefix it with ' so that spreadsheets do not run it."))
+                                         field=name, fix=Msg("cells.formula_text")))
         markup = cells.filter(pl.col("raw").str.contains(MARKUP))
         for row, value in markup.head(50).iter_rows():
             self.failures.append(Failure(row=row, column=self.headers[name], value=value, rule="markup_text",
-                                         field=name, fix="Contains HTML markup: stored as text and always shown "
-                                         "escaped, never as HTML. Remove it unless it belongs to the name."))
+                                         field=name, fix=Msg("cells.markup_text")))
         return cells.get_column("raw")
 
 
@@ -396,7 +390,6 @@ def read_cells(kind: Kind, raw: pl.DataFrame, headers: dict[str, str], units: di
                 if not any((r, m) in reader.reported for m in measures)]
         if rows:
             failures.append(Failure(row=rows[0], column="(measures)", value=None, rule="all_measures_missing",
-                                    fix=f"Rows {rows_text(rows)} mark every measure missing or suppressed: their "
-                                        "flags are kept, the rows are not landed."))
+                                    fix=Msg("cells.all_measures_missing", rows=rows_msg(rows))))
             frame = frame.filter(~pl.col(SOURCE_ROW).is_in(rows))
     return CellsRead(frame=frame, failures=failures, flags=flags, reported=reader.reported)

@@ -10,11 +10,12 @@ import re
 import pandera.polars as pa
 import polars as pl
 
+from pipeline.messages import Msg
 from pipeline.normalise import Prepared, is_share_column
 from pipeline.reading import SOURCE_ROW
 from pipeline.safety import looks_like_formula
 from pipeline.validation import Failure
-from schemas import Kind
+from schemas import KINDS, Kind
 from schemas.base import MAX_YEAR, MIN_YEAR
 from schemas.checks import KNOWN_CODE, KNOWN_GROUPS, YEAR_ENDED, contextual_schema
 
@@ -85,45 +86,40 @@ def _column_failure(
     shown = headers.get(column, column)
     text = None if value is None else str(value)
 
-    def failure(rule: str, fix: str) -> Failure:
+    def failure(rule: str, fix: Msg) -> Failure:
         return Failure(row=row, column=shown, value=text, rule=rule, fix=fix, field=column)
 
     if check == "not_nullable":
-        return failure("empty_cell", f"Fill in {shown} ({col.description.rstrip('.')}); it is required on every row.")
+        return failure("empty_cell", Msg("checking.empty_cell", column=shown, description=col.description.rstrip(".")))
     if check.startswith("str_matches"):
         if text and looks_like_formula(text):
-            return failure("code_format", f"'{text}' looks like a spreadsheet formula, not a code (it is not "
-                           f"calculated): type the code itself, e.g. {col.example}.")
+            return failure("code_format", Msg("checking.code_formula", value=text, example=col.example))
         if text and len(text) > 32:
-            return failure("code_format", f"A code has at most 32 characters; this one has {len(text):,}. Put the "
-                           f"code itself here, e.g. {col.example}.")
-        return failure("code_format", f"Codes are letters and digits without spaces or symbols, e.g. {col.example}.")
+            return failure("code_format", Msg("checking.code_too_long", n=len(text), example=col.example))
+        return failure("code_format", Msg("checking.code_format", example=col.example))
     if check == KNOWN_CODE:
         return failure("unknown_code", _unknown_code_fix(col.references or "", text or "", known))
     if check == KNOWN_GROUPS:
-        return failure("unknown_code", "Each ';'-separated code must be a region of level 'zone' in this file or "
-                       "already landed: " + _listing(known.get("regions", {}), text or ""))
+        return failure("unknown_code", Msg("checking.unknown_groups",
+                                           listing=_listing(known.get("regions", {}), text or "")))
     if check == YEAR_ENDED:
-        return failure("future_year", f"Records are for years that have ended (up to {this_year}); plan targets "
-                       "belong in a targets upload.")
+        return failure("future_year", Msg("checking.future_year", year=this_year))
     if column == "year" or col.dtype == "int":
-        return failure("year_out_of_range", f"Use a year from {MIN_YEAR} to {MAX_YEAR}.")
+        return failure("year_out_of_range", Msg("checking.year_out_of_range", min=MIN_YEAR, max=MAX_YEAR))
     if check.startswith("greater_than_or_equal_to(0)") and col.role == "measure":
-        return failure("negative_value", "Measures cannot be negative: correct the sign, or leave the cell empty "
-                       "if the value was not reported.")
+        return failure("negative_value", Msg("checking.negative_value"))
     if check.startswith("isin"):
         allowed = _allowed_values(kind, column)
-        return failure("not_in_list", f"Use one of: {', '.join(allowed)}.")
+        return failure("not_in_list", Msg("checking.not_in_list", allowed=allowed))
     if check.startswith("str_length"):
-        size = f" (it has {len(str(value)):,})" if value is not None else ""
-        return failure("too_long", f"Shorten the text to at most 2,000 characters{size}.")
+        size = Msg("checking.too_long.size", n=len(str(value))) if value is not None else ""
+        return failure("too_long", Msg("checking.too_long", size=size))
     if is_share_column(kind, column) and check.startswith(("greater_than", "less_than", "in_range")):
-        return failure("not_a_share", f"{shown} is a share of the industry, more than 0 and at most 1 (100%): "
-                       f"{text} is impossible. Write e.g. 0.5 or 50%; if {text} is a percentage, write it with the "
-                       f"sign: {text}%.")
+        return failure("not_a_share", Msg("checking.not_a_share", column=shown, value=text))
     if check.startswith(("greater_than", "less_than", "in_range")):
-        return failure("out_of_range", f"{shown}: {col.description}")
-    return failure("check_failed", f"{shown} failed the check {check}: {col.description}")
+        return failure("out_of_range", Msg("checking.out_of_range", column=shown, description=col.description))
+    return failure("check_failed", Msg("checking.check_failed", column=shown, check=check,
+                                       description=col.description))
 
 
 def _row_failure(
@@ -136,18 +132,20 @@ def _row_failure(
         shown = " + ".join(headers.get(k, k) for k in keys)
         value = ", ".join(f"{k}={record.get(k)}" for k in keys)
         group = duplicates.get(row or -1, [])
-        where = f"rows {', '.join(map(str, group))}" if len(group) > 1 else "several rows"
+        where = Msg("checking.duplicate_rows", rows=[str(r) for r in group]) if len(group) > 1 \
+            else Msg("checking.duplicate_several")
         return Failure(row=row, column=shown, value=value, rule="duplicate_key", field=None,
-                       fix=f"The key ({value}) is on {where}: keep one row per key (merge or delete the others).")
+                       fix=Msg("checking.duplicate_key", value=value, where=where))
     if check == "at_least_one_measure":
         measures = [headers.get(m, kind.columns[m].title_zh + "/" + m) for m in kind.measures]
         return Failure(row=row, column="(measures)", value=None, rule="no_measure",
-                       fix=f"Fill in at least one of: {', '.join(measures)}; or delete the row.")
+                       fix=Msg("checking.no_measure", measures=measures))
     if check == "valid_from_not_after_valid_to":
         value = f"{record.get('valid_from')} > {record.get('valid_to')}"
         return Failure(row=row, column=headers.get("valid_from", "valid_from"), value=value, rule="invalid_period",
-                       fix="Make valid_from the first year and valid_to the last year the mapping applies.")
-    return Failure(row=row, column="(row)", value=None, rule="check_failed", fix=f"The row fails the check {check}.")
+                       fix=Msg("checking.invalid_period"))
+    return Failure(row=row, column="(row)", value=None, rule="check_failed",
+                   fix=Msg("checking.row_check_failed", check=check))
 
 
 def _record(case: object) -> dict[str, object]:
@@ -183,22 +181,22 @@ def _allowed_values(kind: Kind, column: str) -> list[str]:
     return []
 
 
-def _listing(codes: dict[str, str], value: str, limit: int = 12) -> str:
+def _listing(codes: dict[str, str], value: str, limit: int = 12) -> Msg:
     if not codes:
-        return "none are landed yet."
+        return Msg("checking.listing_none")
     close = difflib.get_close_matches(value, list(codes), n=3, cutoff=0.5)
     shown = close + [c for c in sorted(codes) if c not in close][: max(0, limit - len(close))]
     parts = [f"{c} {codes[c]}" if codes[c] else c for c in shown]
-    more = f" … and {len(codes) - len(shown)} more" if len(codes) > len(shown) else ""
-    hint = f"did you mean {close[0]}? " if close else ""
-    return f"{hint}known ({len(codes)}): {', '.join(parts)}{more}."
+    more = Msg("checking.listing_more", n=len(codes) - len(shown)) if len(codes) > len(shown) else ""
+    hint = Msg("checking.listing_hint", code=close[0]) if close else ""
+    return Msg("checking.listing", hint=hint, n=len(codes), codes=parts, more=more)
 
 
-def _unknown_code_fix(dictionary: str, value: str, known: dict[str, dict[str, str]]) -> str:
+def _unknown_code_fix(dictionary: str, value: str, known: dict[str, dict[str, str]]) -> Msg:
     codes = known.get(dictionary, {})
     singular = re.sub(r"ies$", "y", dictionary).rstrip("s")
+    title = KINDS[dictionary].title_zh if dictionary in KINDS else dictionary
     if not codes:
-        return (f"No {dictionary} have been landed yet: upload the {dictionary} dictionary first "
-                f"(clusterstats ingest FILE --kind {dictionary}), then this file.")
-    return (f"Use a landed {singular} code or add {value!r} to the {dictionary} dictionary first; "
-            + _listing(codes, value))
+        return Msg("checking.no_dictionary", dictionary=dictionary, title=title)
+    return Msg("checking.unknown_code", singular=singular, value=value, dictionary=dictionary, title=title,
+               listing=_listing(codes, value))

@@ -20,10 +20,11 @@ from collections import defaultdict
 
 import polars as pl
 
+from pipeline.messages import Msg, joined, pair
 from pipeline.normalise import NAME_PREFIX, Prepared
 from pipeline.reading import SOURCE_ROW
 from pipeline.validation import Failure
-from schemas import Kind
+from schemas import KINDS, Kind
 
 _SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|地区|产业集群|集群|省|市|县|区|盟|旗|州)$")
 
@@ -63,6 +64,8 @@ def repair_codes(kind: Kind, prepared: Prepared, known: dict[str, dict[str, str]
         if not codes or column not in frame.columns:
             continue
         shown = prepared.headers.get(column, column)
+        ref = col.references or ""
+        dictionary = pair(ref, KINDS[ref].title_zh if ref in KINDS else ref)
         by_name, by_short, by_digits = _indexes(codes)
         values = frame.get_column(column).drop_nulls().unique().to_list()
         restored: dict[str, str] = {}
@@ -80,24 +83,25 @@ def repair_codes(kind: Kind, prepared: Prepared, known: dict[str, dict[str, str]
             if len(matches) == 1:
                 named[value] = matches[0]
             elif len(matches) > 1:
-                listing = ", ".join(f"{c} {codes[c]}" for c in matches[:8])
+                listing = [f"{c} {codes[c]}" for c in matches[:8]]
                 for row in _rows_of(frame, column, value):
                     if (row, column) in prepared.reported:
                         continue
                     prepared.reported.add((row, column))
                     lines.append(Failure(row=row, column=shown, value=value, rule="ambiguous_name", field=column,
-                                         fix=f"'{value}' is the name of {len(matches)} {col.references}: {listing}. "
-                                             "Write the code instead."))
-        for replaced, rule, how in ((restored, "code_repaired", "leading zeros restored"),
-                                    (named, "name_as_code", f"names read as codes of the landed {col.references}")):
+                                         fix=Msg("codes.ambiguous_name", value=value, n=len(matches),
+                                                 dictionary=dictionary, listing=listing)))
+        for replaced, rule, how in ((restored, "code_repaired", Msg("codes.zeros_restored")),
+                                    (named, "name_as_code", Msg("codes.names_read", dictionary=dictionary))):
             if not replaced:
                 continue
-            examples = [f"{v} → {c} (rows {', '.join(map(str, _rows_of(frame, column, v)[:5]))})"
-                        for v, c in list(replaced.items())[:5]]
-            more = f" and {len(replaced) - 5} more" if len(replaced) > 5 else ""
+            examples = joined((Msg("codes.example", value=v, code=c,
+                                   rows=[str(r) for r in _rows_of(frame, column, v)[:5]])
+                               for v, c in list(replaced.items())[:5]), "; ", "；")
+            more = Msg("codes.more", n=len(replaced) - 5) if len(replaced) > 5 else ""
             first = frame.filter(pl.col(column).is_in(list(replaced))).get_column(SOURCE_ROW).min()
             lines.append(Failure(row=first, column=shown, value=None, rule=rule, field=column,
-                                 fix=f"{how}, each the only match: {'; '.join(examples)}{more}."))
+                                 fix=Msg("codes.replaced", how=how, examples=examples, more=more)))
             frame = frame.with_columns(pl.col(column).replace(replaced))
     prepared.frame = frame
     lines += _name_mismatches(kind, prepared, known)
@@ -119,8 +123,7 @@ def _name_mismatches(kind: Kind, prepared: Prepared, known: dict[str, dict[str, 
                 continue
             if short_key(name) != short_key(codes[code]) and name_key(name) != name_key(codes[code]):
                 out.append(Failure(row=row, column=label, value=name, rule="name_mismatch", field=column,
-                                   fix=f"The code {code} is landed as '{codes[code]}', not '{name}': check which of "
-                                       "the two is right."))
+                                   fix=Msg("codes.name_mismatch", code=code, landed=codes[code], name=name)))
                 if len(out) >= 100:
                     return out
     return out

@@ -34,6 +34,7 @@ from pipeline.checking import known_for, validate
 from pipeline.codes import repair_codes
 from pipeline.errors import StorageFull, UploadInvalid, UploadTooLarge, UploadUnreadable
 from pipeline.landing import disk_full, known_codes, land, write_rejected_rows
+from pipeline.messages import Msg
 from pipeline.normalise import Prepared, prepare
 from pipeline.ops import OpsStore, Upload
 from pipeline.plausibility import plausibility
@@ -67,7 +68,7 @@ def _size(n: float) -> str:
         return f"{mb:,.0f} MB"
     if mb >= 1:
         return f"{mb:,.1f} MB"
-    return f"{n / 1024:,.0f} KB" if n >= 1024 else f"{n:,.0f} bytes"
+    return f"{n / 1024:,.0f} KB" if n >= 1024 else Msg("size.bytes", n=n)
 
 
 def upload_limits(settings: Settings, *, max_bytes: int | None = None) -> Limits:
@@ -85,10 +86,8 @@ def upload_limits(settings: Settings, *, max_bytes: int | None = None) -> Limits
 def check_size(size: int, file_name: str, limits: Limits) -> None:
     """Refuse a file over the limit before reading it, saying the limit."""
     if size > limits.max_bytes:
-        raise UploadTooLarge(
-            f"{file_name} is {_size(size)}, over the upload limit of {limits.max_text}. Split it (e.g. one file per "
-            f"year) or ask the administrator to raise the limit (--max-size, or {ENV_MAX_UPLOAD_MB})."
-        )
+        raise UploadTooLarge(Msg("read.too_large", file=file_name, size=_size(size), limit=limits.max_text,
+                                 env=ENV_MAX_UPLOAD_MB))
 
 
 @dataclass
@@ -119,17 +118,18 @@ class CheckedUpload:
 
     def rejected_rows(self) -> pl.DataFrame:
         """The rows set aside (without ``accept_valid_rows``: every row with an error), as the user typed them
-        (their own headers), with the row number and the reasons: for a download, to fix and upload again."""
+        (their own headers), with the row number and the reasons in English (``problems``) and Chinese
+        (``problems_zh``): for a download, to fix and upload again."""
         body = self.prepared.body
         wanted = self.rejected or self.report.bad_rows
         if body is None or not wanted:
-            return pl.DataFrame(schema={"row": pl.Int64, "problems": pl.String})
+            return pl.DataFrame(schema={"row": pl.Int64, "problems": pl.String, "problems_zh": pl.String})
         rows = body.filter(pl.col(SOURCE_ROW).is_in(wanted))
         names: list[str] = []
         for i in range(len(rows.columns) - 1):
             label = self.prepared.labels[i] if i < len(self.prepared.labels) and self.prepared.labels[i] else ""
             label = label or f"({column_letter(self.table.first_col + i)})"
-            while label in names or label in ("row", "problems"):
+            while label in names or label in ("row", "problems", "problems_zh"):
                 label += "'"
             names.append(label)
         positional = [c for c in rows.columns if c != SOURCE_ROW]
@@ -140,8 +140,10 @@ class CheckedUpload:
             if f.row in wanted:
                 value = "" if f.value is None else f" '{f.value}'"
                 reasons.setdefault(f.row, []).append(f"{f.column}{value}: {f.message}. {f.fix}")
-        problems = pl.DataFrame({"row": list(reasons), "problems": [" | ".join(v) for v in reasons.values()]},
-                                schema={"row": pl.Int64, "problems": pl.String})
+        chinese = problems_zh(self.report)
+        problems = pl.DataFrame({"row": list(reasons), "problems": [" | ".join(v) for v in reasons.values()],
+                                 "problems_zh": [chinese.get(r) for r in reasons]},
+                                schema={"row": pl.Int64, "problems": pl.String, "problems_zh": pl.String})
         return out.join(problems, on="row", how="left").sort("row")
 
     def rejected_rows_csv(self) -> bytes:
@@ -149,6 +151,16 @@ class CheckedUpload:
         from pipeline.safety import neutralise_frame
 
         return b"\xef\xbb\xbf" + neutralise_frame(self.rejected_rows()).write_csv().encode("utf-8")
+
+
+def problems_zh(report: ValidationReport) -> dict[int, str]:
+    """Row -> its errors in Chinese, one line each as the rejected-rows file writes them (列“值”：修改方法)."""
+    out: dict[int, list[str]] = {}
+    for f in report.sorted_failures():
+        if f.row is not None:
+            value = "" if f.value is None else f" “{f.value}”"
+            out.setdefault(f.row, []).append(f"{f.column}{value}：{f.fix_in('zh')}")
+    return {row: "；".join(lines) for row, lines in out.items()}
 
 
 @dataclass
@@ -218,7 +230,7 @@ def check_upload(
                               header_row=prepared.header_rows[-1])
     if renamed:
         report.add(Failure(row=None, column="(file)", value=file_name, rule="file_name_cleaned",
-                           fix=f"Kept only the file's own name, {name!r}."))
+                           fix=Msg("note.file_name_cleaned", name=name)))
     report.extend(prepared.failures)
     landed = {ref: known_codes(settings, ref) for ref in _references(spec)}
     report.extend(repair_codes(spec, prepared, known_for(spec, prepared, landed)))
@@ -227,8 +239,7 @@ def check_upload(
     header_row = prepared.header_rows[-1]
     if prepared.frame.height == 0 and not any(f.rule == "missing_header" for f in report.failures):
         report.add(Failure(row=None, column="(rows)", value=None, rule="no_rows",
-                           fix=f"The file has a header (row {header_row}) but no data rows (blank, total and footnote "
-                               "rows are not data): add the records below the header."))
+                           fix=Msg("ingest.no_rows", row=header_row)))
     checked = CheckedUpload(spec, name, sha, upload_id, table, prepared, report)
     if accept_valid_rows and not report.ok:
         _accept_valid_rows(checked, landed, year)
@@ -267,8 +278,15 @@ def _accept_valid_rows(checked: CheckedUpload, landed: dict[str, dict[str, str]]
     checked.rejected = sorted(bad)
     if good:
         report.add(Failure(row=None, column="(rows)", value=None, rule="rows_rejected",
-                           fix=f"{len(good)} valid row(s) land; {len(bad)} row(s) with errors are set aside with "
-                               "their reasons (accept_valid_rows)."))
+                           fix=Msg("ingest.rows_rejected", good=len(good), bad=len(bad))))
+
+
+def _problems_in_one_column(rows: pl.DataFrame) -> pl.DataFrame:
+    """The rejected rows as ``data/rejected/<upload id>.csv`` keeps them: its columns are those of the user's file
+    plus ``row`` and ``problems``, which holds the English and, on a line of its own, the Chinese."""
+    both = pl.when(pl.col("problems_zh").is_null()).then(pl.col("problems")) \
+        .otherwise(pl.concat_str([pl.col("problems"), pl.col("problems_zh")], separator="\n"))
+    return rows.with_columns(both.alias("problems")).drop("problems_zh")
 
 
 def _references(kind: Kind) -> set[str]:
@@ -302,10 +320,7 @@ def ingest_bytes(
                        accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor)
     except (OSError, sqlite3.Error) as exc:
         if disk_full(exc, settings.data_dir if settings.data_dir.exists() else None):
-            raise StorageFull(
-                f"The disk holding {settings.data_dir} is full ({exc}): nothing was landed and the stores are as "
-                "they were. Free some space, then upload again."
-            ) from None
+            raise StorageFull(Msg("land.disk_full_ingest", folder=str(settings.data_dir), error=exc)) from None
         raise
 
 
@@ -346,7 +361,8 @@ def _ingest(
         raise UploadInvalid(report)
     rejected_path = None
     if checked.rejected:
-        rejected_path = write_rejected_rows(settings, checked.rejected_rows(), checked.upload_id)
+        rejected_path = write_rejected_rows(settings, _problems_in_one_column(checked.rejected_rows()),
+                                            checked.upload_id)
     flags = checked.prepared.flags
     upload, created = land(
         settings,
@@ -392,7 +408,7 @@ def ingest_file(
         check_size(size, path.name, upload_limits(settings, max_bytes=max_bytes))
         data = path.read_bytes()
     except OSError as exc:
-        raise UploadUnreadable(f"{path}: cannot be read ({exc.strerror}).") from None
+        raise UploadUnreadable(Msg("read.cannot_read", path=str(path), reason=exc.strerror)) from None
     return ingest_bytes(settings, data, path.name, kind, sheet=sheet, units=units, who=who, this_year=this_year,
                         accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor)
 

@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.errors import StorageFull
+from pipeline.messages import Msg
 from pipeline.ops import OpsStore, Upload
 from pipeline.settings import Settings
 
@@ -111,10 +112,7 @@ def write_atomic(target: Path, write: Any, *, what: str) -> None:
         _fsync_dir(target.parent)
     except Exception as exc:
         if disk_full(exc):
-            raise StorageFull(
-                f"The disk holding {target.parent} is full: {what} could not be written, and nothing was changed "
-                "(the partial file was removed). Free some space, then try again."
-            ) from None
+            raise StorageFull(Msg("land.disk_full_write", folder=str(target.parent), what=what)) from None
         raise
     finally:
         tmp.unlink(missing_ok=True)
@@ -127,7 +125,7 @@ def write_parquet_atomic(frame: pl.DataFrame, target: Path) -> None:
         frame.write_parquet(tmp, compression="zstd", statistics=True)
         os.chmod(tmp, 0o444)
 
-    write_atomic(target, write, what=f"the landed file {target.name}")
+    write_atomic(target, write, what=Msg("land.landed_file", name=target.name))
 
 
 def landing_path(settings: Settings, kind: str, upload_id: str) -> Path:
@@ -167,10 +165,7 @@ def land(
             if store.find_upload(upload_id) is None:  # not listed: take the file away again
                 target.unlink(missing_ok=True)
             if isinstance(exc, sqlite3.Error) and disk_full(exc):
-                raise StorageFull(
-                    f"The disk holding {settings.ops_path.parent} is full: the upload could not be recorded, and "
-                    "nothing was landed. Free some space, then upload again."
-                ) from None
+                raise StorageFull(Msg("land.disk_full_record", folder=str(settings.ops_path.parent))) from None
             raise
 
 
@@ -189,7 +184,7 @@ def write_rejected_rows(settings: Settings, frame: pl.DataFrame, name: str) -> P
     def write(tmp: Path) -> None:
         tmp.write_bytes(b"\xef\xbb\xbf" + safe.write_csv().encode("utf-8"))
 
-    write_atomic(target, write, what=f"the file of rejected rows {target.name}")
+    write_atomic(target, write, what=Msg("land.rejected_file", name=target.name))
     return target
 
 

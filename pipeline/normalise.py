@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipeline.cells import is_code_column, is_share_column, read_cells, rows_text
+from pipeline.cells import is_code_column, is_share_column, read_cells, rows_msg
 from pipeline.errors import UploadUnreadable
 from pipeline.headers import (
     HeaderLocation,
@@ -29,6 +29,7 @@ from pipeline.headers import (
     name_column_index,
     stated_unit,
 )
+from pipeline.messages import Msg
 from pipeline.reading import SOURCE_ROW, RawTable
 from pipeline.units import CANONICAL, known_units, unit_factor
 from pipeline.validation import Failure
@@ -92,7 +93,7 @@ def _map_headers(
                 continue  # empty, unheaded columns are common at the edges; cells right of the header: ragged rows
             failures.append(Failure(
                 row=header_row, column=f"(column {letter})", value=None, rule="unknown_column",
-                fix=f"Column {letter} has values but no header: give it one of this kind's headers or delete it.",
+                fix=Msg("header.unlabelled_column", letter=letter),
             ))
             continue
         target, unit = match_label(label, index)
@@ -104,19 +105,19 @@ def _map_headers(
             if filled[pos] == 0:
                 failures.append(Failure(
                     row=header_row, column=label, value=label, rule="empty_column",
-                    fix=f"Column {letter} ('{label}') is not part of this kind and has no values; it was ignored.",
+                    fix=Msg("header.empty_column", letter=letter, label=label),
                 ))
                 continue
-            expected = ", ".join(f"{c.title_zh}/{n}" for n, c in kind.columns.items())
+            expected = [f"{c.title_zh}/{n}" for n, c in kind.columns.items()]
             failures.append(Failure(
                 row=header_row, column=label, value=label, rule="unknown_column",
-                fix=f"Column {letter}: rename it to one of this kind's columns ({expected}) or delete it.",
+                fix=Msg("header.unknown_column", letter=letter, expected=expected),
             ))
             continue
         if target in headers:
             failures.append(Failure(
                 row=header_row, column=label, value=label, rule="repeated_column", field=target,
-                fix=f"Both '{headers[target]}' and '{label}' (column {letter}) are read as {target}: keep one.",
+                fix=Msg("header.repeated_column", first=headers[target], label=label, letter=letter, field=target),
             ))
             continue
         mapping[pos] = target
@@ -128,7 +129,7 @@ def _map_headers(
         if col.required and name not in headers and name not in name_cols.values():
             failures.append(Failure(
                 row=header_row, column=col.title_zh + "/" + name, value=None, rule="missing_column", field=name,
-                fix=f"Add a column headed '{col.title_zh}' or '{name}' ({col.description})",
+                fix=Msg("header.missing_column", title=col.title_zh, field=name, description=col.description),
             ))
 
     resolved: dict[str, dict[str, object]] = {}
@@ -142,28 +143,29 @@ def _map_headers(
         if col is None or target not in headers:
             failures.append(Failure(
                 row=header_row, column=shown, value=unit, rule="wrong_unit", field=target,
-                fix=f"--unit names column '{target}', which is not in the file; use one of: {', '.join(headers)}.",
+                fix=Msg("header.unit_column_absent", field=target, columns=list(headers)),
             ))
             continue
         if col.dimension is None:
             failures.append(Failure(
                 row=header_row, column=shown, value=unit, rule="wrong_unit", field=target,
-                fix=f"{target} is not a measure and takes no unit; remove '({unit})' from the header.",
+                fix=Msg("header.unit_not_measure", field=target, title=col.title_zh, unit=unit),
             ))
             continue
         found = unit_factor(unit)
         if found is None:
             failures.append(Failure(
                 row=header_row, column=shown, value=unit, rule="unknown_unit", field=target,
-                fix=f"Use a unit of {col.dimension}: {', '.join(known_units(col.dimension))}.",
+                fix=Msg("header.unknown_unit", dimension=Msg(f"dim.{col.dimension}"), unit=unit,
+                        units=known_units(col.dimension)),
             ))
             continue
         dimension, factor = found
         if dimension != col.dimension:
             failures.append(Failure(
                 row=header_row, column=shown, value=unit, rule="wrong_unit", field=target,
-                fix=(f"'{unit}' measures {dimension} but {target} is in {col.dimension}: use one of "
-                     f"{', '.join(known_units(col.dimension))}."),
+                fix=Msg("header.wrong_unit", unit=unit, dimension=Msg(f"dim.{dimension}"), field=target,
+                        title=col.title_zh, expected=Msg(f"dim.{col.dimension}"), units=known_units(col.dimension)),
             ))
             continue
         resolved[target] = {"unit": unit, "factor": factor, "canonical": CANONICAL[dimension]}
@@ -221,30 +223,28 @@ def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) ->
     failures: list[Failure] = list(table.notes)
     loc = locate_header(table.grid, kind)
     if loc is None:
-        raise UploadUnreadable(f"{table.file_name}: every cell is empty. Upload a file with a header row and data "
-                               "rows.")
+        raise UploadUnreadable(Msg("read.all_cells_empty", file=table.file_name))
     header_row = loc.rows[-1]
     body = table.grid.filter(pl.col(SOURCE_ROW) > header_row)
     if loc.matched == 0 and _looks_like_data(loc.labels):
-        expected = ", ".join(f"{c.title_zh}/{n}" for n, c in kind.columns.items() if c.required)
+        expected = [f"{c.title_zh}/{n}" for n, c in kind.columns.items() if c.required]
         failures.append(Failure(
             row=loc.rows[0], column="(header)", value=" | ".join(loc.labels[:6]), rule="missing_header",
-            fix=f"Row {loc.rows[0]} holds data, not column headers: insert a header row above it naming the columns "
-                f"(required: {expected}).",
+            fix=Msg("header.missing", row=loc.rows[0], required=expected),
         ))
         return _empty(kind, failures, loc)
     if loc.title_rows:
         rows = [r for r, _ in loc.title_rows]
         failures.append(Failure(
             row=rows[0], column="(rows)", value=loc.title_rows[0][1], rule="title_rows",
-            fix=f"Row(s) {rows_text(rows)} above the header (row{'s' if len(loc.rows) > 1 else ''} "
-                f"{'-'.join(map(str, loc.rows))}) were skipped.",
+            fix=Msg("header.title_rows", rows=rows_msg(rows), plural="s" if len(loc.rows) > 1 else "",
+                    header="-".join(map(str, loc.rows))),
         ))
     if len(loc.rows) > 1:
         failures.append(Failure(
             row=loc.rows[0], column="(header)", value=" | ".join(label for label in loc.labels if label)[:200],
             rule="two_row_header",
-            fix=f"The header takes rows {loc.rows[0]}-{loc.rows[-1]}; each column was read as the label shown.",
+            fix=Msg("header.two_rows", first=loc.rows[0], last=loc.rows[-1]),
         ))
     mapping, headers, name_cols, resolved, header_failures = _map_headers(table, loc, body, kind, units)
     failures += header_failures
@@ -257,14 +257,12 @@ def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) ->
     if blank_rows:
         rows = roles.filter(pl.col("blank")).get_column(SOURCE_ROW).to_list()
         failures.append(Failure(row=None, column="(rows)", value=None, rule="blank_rows",
-                                fix=f"{blank_rows} empty row(s) were skipped: {rows_text(rows)}."))
+                                fix=Msg("rows.blank", n=blank_rows, rows=rows_msg(rows))))
     for row, text in roles.filter(pl.col("total")).select(SOURCE_ROW, "first").iter_rows():
-        failures.append(Failure(row=row, column="(row)", value=text, rule="total_row",
-                                fix="A total row was not landed: totals are computed from the records."))
+        failures.append(Failure(row=row, column="(row)", value=text, rule="total_row", fix=Msg("rows.total")))
     notes = roles.filter(pl.col("note") & ~pl.col("total"))
     for row, text in notes.select(SOURCE_ROW, "first").iter_rows():
-        failures.append(Failure(row=row, column="(row)", value=text, rule="footnote_row",
-                                fix="A footnote was not landed; nothing in it changes how the table is read."))
+        failures.append(Failure(row=row, column="(row)", value=text, rule="footnote_row", fix=Msg("rows.footnote")))
     dropped = roles.filter(pl.col("blank") | pl.col("total") | pl.col("note")).get_column(SOURCE_ROW)
     body = body.filter(~pl.col(SOURCE_ROW).is_in(dropped.implode()))
 
@@ -280,9 +278,8 @@ def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) ->
             if col.dimension == found[0] and name not in resolved:
                 failures.append(Failure(
                     row=row, column=label, value=text, rule="unit_not_in_header", field=name,
-                    fix=f"Row {row} states the unit {unit}, but the header '{label}' has none, so values would be "
-                        f"read as {CANONICAL[found[0]]}: write '{label}({unit})' in the header, or pass "
-                        f"--unit {name}={unit}.",
+                    fix=Msg("header.unit_not_in_header", row=row, unit=unit, label=label, field=name,
+                            canonical=Msg(f"unit.{CANONICAL[found[0]]}")),
                 ))
 
     failures += _ragged(table, loc, body)
@@ -293,17 +290,16 @@ def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) ->
     )
     name_headers = {code: loc.labels[int(pos[1:])] for pos, code in name_cols.items()}
     for code, label in name_headers.items():
-        used = "to check the codes" if code in headers else "to look up the codes (there is no code column)"
+        used = Msg("header.name_column.check" if code in headers else "header.name_column.lookup")
         failures.append(Failure(row=header_row, column=label, value=None, rule="extra_column", field=code,
-                                fix=f"Column '{label}' holds names; it was used {used} and is not landed."))
+                                fix=Msg("header.name_column", label=label, used=used)))
         if code not in headers:
             headers[code] = label
             raw = raw.with_columns(pl.col(NAME_PREFIX + code).alias(code))
     decimal_comma = _decimal_comma(table, kind, raw)
     if decimal_comma:
         failures.append(Failure(row=None, column="(file)", value=";", rule="decimal_comma",
-                                fix="Columns are separated by ';' and numbers use ',' as the decimal mark, as European "
-                                    "Excel writes them: 1.234,5 is read as 1234.5."))
+                                fix=Msg("rows.decimal_comma")))
     read = read_cells(kind, raw, headers, resolved, decimal_comma=decimal_comma)
     failures += read.failures
     prepared = Prepared(frame=read.frame, raw=raw.filter(pl.col(SOURCE_ROW).is_in(read.frame[SOURCE_ROW].implode())),
@@ -348,12 +344,10 @@ def _ragged(table: RawTable, loc: HeaderLocation, body: pl.DataFrame) -> list[Fa
     letter = table.letter(last + 1)
     if found.height * 2 > body.height and found.height > 3:  # most rows: a column without a header
         return [Failure(row=loc.rows[-1], column=f"(column {letter})", value=None, rule="unknown_column",
-                        fix=f"Column {letter} and right of it have values but no header: give them headers or "
-                            "delete them.")]
-    sep = {"\t": "tab", ";": "';'"}.get(table.delimiter or ",", "','")
-    hint = (f"a {sep} inside a value (e.g. 1,234 or a name) splits it in two: put such values in double quotes, or "
-            "remove the extra cells") if table.file_format == "csv" else "delete the cells right of the table, or "\
-        "give the column a header"
+                        fix=Msg("header.columns_right", letter=letter))]
+    sep = {"\t": "tab", ";": "semicolon"}.get(table.delimiter or ",", "comma")
+    hint = Msg("rows.ragged.csv", separator=Msg(f"rows.ragged.{sep}")) if table.file_format == "csv" \
+        else Msg("rows.ragged.sheet")
     return [Failure(row=row, column=f"(column {letter}+)", value=value, rule="ragged_row",
-                    fix=f"Row {row} has cells beyond the {width} columns of the header: {hint}.")
+                    fix=Msg("rows.ragged", row=row, width=width, hint=hint))
             for row, value in found.select(SOURCE_ROW, "extra").head(200).iter_rows()]

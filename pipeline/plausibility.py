@@ -17,6 +17,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.landing import landed_frame
+from pipeline.messages import Msg
 from pipeline.normalise import Prepared
 from pipeline.reading import SOURCE_ROW
 from pipeline.settings import Settings
@@ -79,10 +80,8 @@ def replaced_keys(kind: Kind, prepared: Prepared, landed: pl.DataFrame | None) -
     return [Failure(
         row=rows[0], column=" + ".join(prepared.headers.get(k, k) for k in keys), value=key_text,
         rule="replaces_landed",
-        fix=f"{len(rows)} row(s) (rows {', '.join(map(str, rows[:10]))}{' …' if len(rows) > 10 else ''}) have keys "
-            f"already landed in vintage(s) {', '.join(map(str, vintages))}; this upload becomes a new vintage and "
-            f"replaces their values in the warehouse ({changed.height} of them change a value). The old vintages are "
-            "kept. If that is not what you meant, do not upload this file.",
+        fix=Msg("plaus.replaces_landed", n=len(rows), rows=[str(r) for r in rows[:10]],
+                etc=" …" if len(rows) > 10 else "", vintages=[str(v) for v in vintages], changed=changed.height),
     )]
 
 
@@ -113,16 +112,14 @@ def year_on_year_jumps(kind: Kind, prepared: Prepared, landed: pl.DataFrame | No
             jumps = jumps.join(raw, on=SOURCE_ROW, how="left")
         for rec in jumps.sort(SOURCE_ROW).head(MAX_LINES).iter_rows(named=True):
             r = rec[m] / rec["before"]
-            where = (f"row {rec['before_row']}" if rec["before_row"] is not None
-                     else f"landed vintage {rec['before_vintage']}")
-            times = f"{r:,.1f} times" if r > 1 else f"1/{1 / r:,.1f} of"
-            unit = CANONICAL[kind.columns[m].dimension or "count"]
+            where = (Msg("plaus.from_row", row=rec["before_row"]) if rec["before_row"] is not None
+                     else Msg("plaus.from_vintage", vintage=rec["before_vintage"]))
+            times = Msg("plaus.times", ratio=r) if r > 1 else Msg("plaus.fraction", ratio=1 / r)
+            unit = Msg(f"unit.{CANONICAL[kind.columns[m].dimension or 'count']}")
             lines.append(Failure(
                 row=rec[SOURCE_ROW], column=label, value=rec.get("raw"), rule="year_on_year_jump", field=m,
-                fix=f"{_number(rec[m])} {unit} is {times} the {rec['year'] - 1} value ({_number(rec['before'])} "
-                    f"{unit}, {where}); "
-                    f"more than the factor {factor:g} allowed between years. Check the unit (万元 or 元?) and the "
-                    "figure; if it is right, ignore this warning.",
+                fix=Msg("plaus.year_on_year_jump", value=_number(rec[m]), unit=unit, times=times,
+                        year=str(rec["year"] - 1), before=_number(rec["before"]), where=where, factor=factor),
             ))
     return lines
 
@@ -170,14 +167,13 @@ def cluster_exceeds_industries(settings: Settings, prepared: Prepared) -> list[F
                           whole.select(SOURCE_ROW, m, "region_code", "year", "total", "industries")])
         over = both.filter(pl.col(m) > pl.col("total") * (1 + 1e-9)).sort(SOURCE_ROW)
         label = prepared.headers[m]
-        unit = "persons" if m == "employment" else "yuan"
+        unit = Msg("unit.persons" if m == "employment" else "unit.yuan")
         for rec in over.head(MAX_LINES).iter_rows(named=True):
-            where = f"in {rec['region_code']}" if rec["region_code"] else "in the regions of one level"
-            inds = ", ".join(rec["industries"][:8])
+            where = Msg("plaus.in_region", region=rec["region_code"]) if rec["region_code"] \
+                else Msg("plaus.in_level")
             lines.append(Failure(
                 row=rec[SOURCE_ROW], column=label, value=_number(rec[m]), rule="exceeds_industries", field=m,
-                fix=f"{_number(rec[m])} {unit} is more than the {_number(rec['total'])} {unit} of all the cluster's "
-                    f"industries ({inds}) {where} in {rec['year']} (landed regional-industry data), yet a cluster is "
-                    "part of its industries: check the unit (万元 or 元?), the figure, or the cluster's industry list.",
+                fix=Msg("plaus.exceeds_industries", value=_number(rec[m]), unit=unit, total=_number(rec["total"]),
+                        industries=list(rec["industries"][:8]), where=where, year=str(rec["year"])),
             ))
     return lines

@@ -29,6 +29,7 @@ import polars as pl
 
 from pipeline.errors import UploadUnreadable
 from pipeline.headers import SOURCE_ROW, locate_header, locate_header_any
+from pipeline.messages import Msg
 from pipeline.sheets import MAX_UNPACKED_BYTES, column_letter
 from pipeline.validation import Failure
 from schemas import Kind
@@ -38,14 +39,15 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon ';'", "\t": "tab", "|": "vertical bar '|'"}
+_DELIMITER_MSG = {",": "sep.comma", ";": "sep.semicolon", "\t": "sep.tab", "|": "sep.bar"}
 
-# Magic numbers of files that are not tables, so a renamed file is named for what it is.
+# Magic numbers of files that are not tables, so a renamed file is named for what it is (pipeline.messages ids).
 _MAGIC: list[tuple[bytes, str]] = [
-    (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"), (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"\x7fELF", "a program (ELF)"), (b"MZ", "a Windows program"),
-    (b"SQLite format 3\x00", "an SQLite database"), (b"BM", "a bitmap image"), (b"RIFF", "a media file"),
-    (b"\x00\x00\x01\x00", "an icon"), (b"ID3", "an MP3 file"), (b"{\\rtf", "an RTF document"),
+    (b"%PDF", "what.pdf"), (b"\x89PNG", "what.png"), (b"\xff\xd8\xff", "what.jpeg"),
+    (b"GIF8", "what.gif"), (b"\x1f\x8b", "what.gzip"), (b"Rar!", "what.rar"),
+    (b"7z\xbc\xaf\x27\x1c", "what.7z"), (b"\x7fELF", "what.elf"), (b"MZ", "what.exe"),
+    (b"SQLite format 3\x00", "what.sqlite"), (b"BM", "what.bmp"), (b"RIFF", "what.media"),
+    (b"\x00\x00\x01\x00", "what.icon"), (b"ID3", "what.mp3"), (b"{\\rtf", "what.rtf"),
 ]
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -103,22 +105,23 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def binary_kind(data: bytes) -> str | None:
-    """What a file that is not text looks like ('a PDF document'), or None when it may be text."""
+    """What a file that is not text looks like ('a PDF document', a :class:`Msg` that knows its Chinese), or None
+    when it may be text."""
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            return what
+            return Msg(what)
     if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) or _utf16_without_bom(data):
         return None
     sample = data[:8192]
     control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13)) / max(len(sample), 1)
     if control > 0.1:
-        return "a binary file"
+        return Msg("what.binary")
     if control > 0.01:  # text with a few stray bytes decodes; a binary file does not
         try:
             sample.decode("utf-8")
         except UnicodeDecodeError as exc:
             if exc.start < len(sample) - 4:
-                return "a binary file"
+                return Msg("what.binary")
     return None
 
 
@@ -150,17 +153,13 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise _undecodable(file_name, data, exc.start + 3, exc.end + 3, "UTF-8 (it starts with a UTF-8 "
-                               "byte-order mark)") from None
+            raise _undecodable(file_name, data, exc.start + 3, exc.end + 3, Msg("enc.utf8_bom")) from None
     utf16 = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(data)
     if utf16 is not None:
         try:
             text = data.decode(utf16)
         except UnicodeDecodeError as exc:
-            raise UploadUnreadable(
-                f"{file_name}: looks like UTF-16 ('Unicode text') but does not decode as UTF-16 ({exc.reason} at "
-                f"byte {exc.start:,}). Save it again as 'CSV UTF-8' and upload that."
-            ) from None
+            raise UploadUnreadable(Msg("read.utf16_bad", file=file_name, reason=exc.reason, byte=exc.start)) from None
         return text.lstrip("\ufeff"), "utf-16"
     try:
         return data.decode("utf-8", errors="strict"), "utf-8"
@@ -170,22 +169,17 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
     bad = replaced.count("\ufffd")
     good = sum(1 for ch in replaced if ord(ch) > 127) - bad
     if good >= 3 * bad:  # valid UTF-8 but for a few bytes: damaged, or text pasted in from a GBK file
-        raise _undecodable(file_name, data, utf8_error.start, utf8_error.end, "UTF-8 (the rest of the file is "
-                           f"UTF-8; {bad} place(s) are not)")
+        raise _undecodable(file_name, data, utf8_error.start, utf8_error.end, Msg("enc.utf8_mostly", bad=bad))
     if _gb2312_share(data) >= 0.6:
         try:
             return data.decode("gb18030", errors="strict"), "gb18030"
         except UnicodeDecodeError as exc:
-            raise _undecodable(file_name, data, exc.start, exc.end, "GBK/GB18030 (the rest of the file is "
-                               "Chinese text in GBK)") from None
+            raise _undecodable(file_name, data, exc.start, exc.end, Msg("enc.gbk_mostly")) from None
     best = charset_normalizer.from_bytes(data[:1_000_000]).best()
     encoding = None if best is None else best.encoding
     if encoding is None:
-        raise UploadUnreadable(
-            f"{file_name}: the text encoding could not be recognised (not UTF-8, UTF-16, GBK or GB18030; first "
-            f"bad bytes on line {_line_of(data, utf8_error.start)}: {_bytes_at(data, utf8_error.start, utf8_error.end)}"
-            "). Open it in Excel or WPS and save it as 'CSV UTF-8', then upload again."
-        )
+        raise UploadUnreadable(Msg("read.unknown_encoding", file=file_name, line=_line_of(data, utf8_error.start),
+                                   bytes=_bytes_at(data, utf8_error.start, utf8_error.end)))
     if encoding.lower().replace("_", "") in _CHINESE:
         encoding = "gb18030"
     elif encoding.lower() not in _NOT_WESTERN:  # a guessed legacy code page: Western European text is most likely
@@ -201,13 +195,12 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
 
 
 def _undecodable(file_name: str, data: bytes, start: int, end: int, encoding: str) -> UploadUnreadable:
+    if not isinstance(encoding, Msg):
+        encoding = Msg("enc.other", name=encoding)
     line = _line_of(data, start)
     line_start = data.rfind(b"\n", 0, start) + 1
-    return UploadUnreadable(
-        f"{file_name}: line {line}, byte {start - line_start + 1} of the line: the bytes {_bytes_at(data, start, end)} "
-        f"are not valid {encoding}. The file was damaged or mixes two encodings. Retype that text (or remove it), "
-        "save the file as 'CSV UTF-8' and upload again."
-    )
+    return UploadUnreadable(Msg("read.undecodable", file=file_name, line=line, byte=start - line_start + 1,
+                                bytes=_bytes_at(data, start, end), encoding=encoding))
 
 
 def _not_a_table(file_name: str, text: str) -> None:
@@ -215,14 +208,9 @@ def _not_a_table(file_name: str, text: str) -> None:
     if head.startswith(("<!doctype html", "<html", "<table", "<head", "<body")) or (
         head.startswith("<") and "<table" in head
     ):
-        raise UploadUnreadable(
-            f"{file_name}: is a web page (HTML), not a table file; web systems often save such pages with an "
-            ".xls name. Open it in Excel or WPS and save it as .xlsx (or download it again), then upload that."
-        )
+        raise UploadUnreadable(Msg("read.html", file=file_name))
     if head.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in text[:5000]:
-        raise UploadUnreadable(
-            f"{file_name}: is an Excel 2003 XML spreadsheet. Open it in Excel or WPS and save it as .xlsx."
-        )
+        raise UploadUnreadable(Msg("read.xml2003", file=file_name))
 
 
 # -- CSV ----------------------------------------------------------------------------------------------------------
@@ -303,26 +291,20 @@ def _unclosed_quote(text: str, delimiter: str, file_name: str) -> UploadUnreadab
     row = len(records)
     last = records[-1] if records else []
     column = column_letter(max(len(last), 1))
-    return UploadUnreadable(
-        f"{file_name}, row {row}, column {column}: a quote (\") opens a cell that is never closed, so everything "
-        "after it would be read as one cell. Close the quote, or remove it, then upload again."
-    )
+    return UploadUnreadable(Msg("read.unclosed_quote", file=file_name, row=row, column=column))
 
 
 def read_csv_bytes(data: bytes, file_name: str) -> RawTable:
     """Read CSV bytes as text cells; blank lines are kept as empty rows so that row numbers match the file."""
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise UploadUnreadable(f"{file_name}: the file is empty. Upload a file with a header row and data rows.")
+        raise UploadUnreadable(Msg("read.empty", file=file_name))
     what = binary_kind(data)
     if what is not None:
-        raise UploadUnreadable(
-            f"{file_name}: is not a text table; it looks like {what}. Upload the table itself: CSV (UTF-8) "
-            "or Excel (.xlsx)."
-        )
+        raise UploadUnreadable(Msg("read.not_text", file=file_name, what=what))
     text, encoding = decode_text(data, file_name)
     _not_a_table(file_name, text)
     if not text.strip():
-        raise UploadUnreadable(f"{file_name}: the file is empty. Upload a file with a header row and data rows.")
+        raise UploadUnreadable(Msg("read.empty", file=file_name))
     if "\r" in text and "\n" not in text:  # old Mac line ends
         text = text.replace("\r", "\n")
     delimiter = detect_delimiter(text)
@@ -331,13 +313,13 @@ def read_csv_bytes(data: bytes, file_name: str) -> RawTable:
         frame = _parse_slow(text, delimiter, file_name)
     notes = []
     if encoding not in ("utf-8", "utf-8-sig"):
-        shown = {"gb18030": "GB18030 (GBK)", "utf-16": "UTF-16 (Excel's 'Unicode text')",
-                 "cp1252": "Windows-1252 (Western European)"}.get(encoding, encoding)
+        known = {"gb18030": "enc.gb18030", "utf-16": "enc.utf16", "cp1252": "enc.cp1252"}.get(encoding)
+        shown = Msg(known) if known else Msg("enc.other", name=encoding)
         notes.append(Failure(row=None, column="(file)", value=encoding, rule="encoding",
-                             fix=f"Read as {shown} text."))
+                             fix=Msg("note.encoding", encoding=shown)))
     if delimiter != ",":
         notes.append(Failure(row=None, column="(file)", value=_DELIMITER_NAMES[delimiter], rule="delimiter",
-                             fix=f"Columns are separated by {_DELIMITER_NAMES[delimiter]}."))
+                             fix=Msg("note.delimiter", separator=Msg(_DELIMITER_MSG[delimiter]))))
     return RawTable(grid=positional(frame, 1), file_name=file_name, file_format="csv", encoding=encoding,
                     delimiter=delimiter, notes=notes)
 
@@ -356,8 +338,8 @@ def read_parquet_bytes(data: bytes, file_name: str) -> RawTable:
         frame = pl.read_parquet(io.BytesIO(data))
         text = frame.with_columns(pl.all().cast(pl.String))
     except Exception as exc:
-        raise UploadUnreadable(f"{file_name}: not a readable Parquet file "
-                               f"({str(exc).splitlines()[0][:300]}).") from None
+        raise UploadUnreadable(Msg("read.parquet_bad", file=file_name,
+                                   error=str(exc).splitlines()[0][:300])) from None
     header = pl.DataFrame([frame.columns], schema=dict.fromkeys(text.columns, pl.String), orient="row")
     return RawTable(grid=positional(pl.concat([header, text]), 1), file_name=file_name, file_format="parquet")
 
@@ -377,40 +359,33 @@ def read_table(data: bytes, file_name: str, *, sheet: str | None = None, kind: K
 def _read(data: bytes, file_name: str, *, sheet: str | None, kind: Kind | None, max_unpacked: int) -> RawTable:
     suffix = Path(file_name).suffix.lower()
     if not data:
-        raise UploadUnreadable(f"{file_name}: the file is empty (0 bytes). Upload a file with a header row and "
-                               "data rows.")
+        raise UploadUnreadable(Msg("read.empty_bytes", file=file_name))
     if data.startswith(ZIP_MAGIC) or data.startswith(_OLE2):
         if suffix in PARQUET_SUFFIXES:
-            raise UploadUnreadable(f"{file_name}: is named .parquet but is an Excel workbook or a ZIP archive. "
-                                   "Rename it to .xlsx, or upload the Parquet file itself.")
+            raise UploadUnreadable(Msg("read.parquet_is_workbook", file=file_name))
         from pipeline.workbooks import read_excel_bytes
 
         table = read_excel_bytes(data, file_name, sheet, kind=kind, max_unpacked=max_unpacked)
         if suffix in CSV_SUFFIXES:
             table.notes.append(Failure(row=None, column="(file)", value=suffix, rule="file_type",
-                                       fix=f"The file is named {suffix} but is an Excel workbook; read as one."))
+                                       fix=Msg("note.named_csv_is_workbook", suffix=suffix)))
         return table
     if data.startswith(b"PAR1"):
         return read_parquet_bytes(data, file_name)
     if suffix in PARQUET_SUFFIXES:
-        raise UploadUnreadable(f"{file_name}: is named .parquet but is not a Parquet file. Upload it with its own "
-                               "suffix (.csv or .xlsx).")
+        raise UploadUnreadable(Msg("read.parquet_not", file=file_name))
     if suffix in EXCEL_SUFFIXES:
         what = binary_kind(data)
         if what is not None:
-            raise UploadUnreadable(f"{file_name}: is named {suffix} but is not a workbook; it looks like {what}. "
-                                   "Open the data in Excel or WPS and save it as .xlsx.")
+            raise UploadUnreadable(Msg("read.not_workbook", file=file_name, suffix=suffix, what=what))
         if sheet is not None:
-            raise UploadUnreadable(f"{file_name}: is named {suffix} but holds plain text (CSV), which has no sheets: "
-                                   "leave out --sheet.")
+            raise UploadUnreadable(Msg("read.text_has_no_sheets", file=file_name, suffix=suffix))
         table = read_csv_bytes(data, file_name)
         table.notes.append(Failure(row=None, column="(file)", value=suffix, rule="file_type",
-                                   fix=f"The file is named {suffix} but holds plain text; it was read as CSV."))
+                                   fix=Msg("note.named_workbook_is_text", suffix=suffix)))
         return table
     if suffix in CSV_SUFFIXES or suffix == "":
         if sheet is not None:
-            raise UploadUnreadable(f"{file_name}: --sheet applies to Excel workbooks only; this is a CSV file.")
+            raise UploadUnreadable(Msg("read.csv_sheet", file=file_name))
         return read_csv_bytes(data, file_name)
-    raise UploadUnreadable(
-        f"{file_name}: unsupported file type {suffix!r}. Upload CSV (.csv), Excel (.xlsx) or Parquet (.parquet)."
-    )
+    raise UploadUnreadable(Msg("read.unsupported", file=file_name, suffix=suffix))

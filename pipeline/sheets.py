@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from pipeline.errors import UploadUnreadable
+from pipeline.messages import Msg
 
 #: Default limit on what a workbook may unpack to.
 MAX_UNPACKED_BYTES = 1 << 30
@@ -77,7 +78,7 @@ class Workbook:
 def _size(n: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB", "TB"):
         if n < 1024 or unit == "TB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+            return Msg("size.bytes", n=n) if unit == "bytes" else f"{n:,.1f} {unit}"
         n /= 1024
     return f"{n:.1f} TB"
 
@@ -92,13 +93,9 @@ def check_archive(data: bytes, file_name: str, *, max_unpacked: int = MAX_UNPACK
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UploadUnreadable(
-            f"{file_name}: the workbook is damaged (not a readable ZIP/XLSX archive: {exc}). Open it in Excel or "
-            "WPS; if it opens, save it again as .xlsx and upload that, else ask the sender for a new copy."
-        ) from None
+        raise UploadUnreadable(Msg("book.damaged_zip", file=file_name, error=exc)) from None
     if len(infos) > MAX_MEMBERS:
-        raise UploadUnreadable(f"{file_name}: the archive has {len(infos):,} parts, more than a workbook has "
-                               f"(limit {MAX_MEMBERS:,}); it is not a normal .xlsx file.")
+        raise UploadUnreadable(Msg("book.too_many_parts", file=file_name, n=len(infos), limit=MAX_MEMBERS))
     declared = sum(i.file_size for i in infos)
     if declared > max_unpacked:
         raise _bomb(file_name, len(data), declared, max_unpacked)
@@ -128,16 +125,11 @@ def check_archive(data: bytes, file_name: str, *, max_unpacked: int = MAX_UNPACK
                 parts[info.filename] = bytes(kept)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
         # zlib errors surface as zlib.error (a subclass of Exception); catch broadly below
-        raise UploadUnreadable(
-            f"{file_name}: the workbook is damaged ({exc}). Open it in Excel or WPS and save it again as .xlsx."
-        ) from None
+        raise UploadUnreadable(Msg("book.damaged", file=file_name, error=exc)) from None
     except Exception as exc:  # zlib.error, NotImplementedError (unsupported compression), ...
         if isinstance(exc, UploadUnreadable):
             raise
-        raise UploadUnreadable(
-            f"{file_name}: the workbook is damaged or uses an unsupported compression ({exc}). Open it in Excel "
-            "or WPS and save it again as .xlsx."
-        ) from None
+        raise UploadUnreadable(Msg("book.damaged_or_compression", file=file_name, error=exc)) from None
     book.unpacked_bytes = total
     workbook_xml = parts.get("xl/workbook.xml")
     if workbook_xml is not None:
@@ -149,11 +141,8 @@ def check_archive(data: bytes, file_name: str, *, max_unpacked: int = MAX_UNPACK
 
 def _bomb(file_name: str, packed: int, unpacked: int, limit: int) -> UploadUnreadable:
     ratio = unpacked / max(packed, 1)
-    return UploadUnreadable(
-        f"{file_name}: the workbook unpacks to more than {_size(limit)} (at least {_size(unpacked)} from "
-        f"{_size(packed)}, {ratio:,.0f}:1), more than the {_size(limit)} allowed. That is not a normal workbook "
-        "(a 'zip bomb'?); it was not read. If it is genuine, split it into smaller files."
-    )
+    return UploadUnreadable(Msg("book.zip_bomb", file=file_name, limit=_size(limit), unpacked=_size(unpacked),
+                                packed=_size(packed), ratio=ratio))
 
 
 def _sheet_members(workbook_xml: bytes, rels_xml: bytes) -> dict[str, str]:

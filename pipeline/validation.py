@@ -14,6 +14,9 @@ Each line has a severity:
   does not block landing and is kept with the upload;
 - ``notice``: what the reader did on the user's behalf (a title row skipped, a total row dropped, '…' read as a
   suppressed value, a name read as its code), so that nothing is changed silently.
+
+Every fix is written in English (``fix``) and Simplified Chinese (``fix_zh``): the modules that find a problem
+give a :class:`pipeline.messages.Msg` as the fix, which carries both (see :mod:`pipeline.messages`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import polars as pl
+
+from pipeline.messages import Msg, joined
 
 SEVERITIES = ("error", "warning", "notice")
 
@@ -125,11 +130,16 @@ class Failure:
     column: str  # the header as the user wrote it (or the expected header when missing)
     value: str | None  # the cell as typed (control characters made visible, clipped)
     rule: str  # key of RULES
-    fix: str  # one line: what to do (for notices: what was done)
+    fix: str  # one line: what to do (for notices: what was done); a pipeline.messages.Msg sets fix_zh too
     field: str | None = None  # the canonical column name
     severity: str = ""  # error, warning or notice; empty: the rule's own severity
+    fix_zh: str = ""  # the fix in Simplified Chinese ("": none, show the English)
 
     def __post_init__(self) -> None:
+        if isinstance(self.fix, Msg):
+            if not self.fix_zh:
+                object.__setattr__(self, "fix_zh", self.fix.zh)
+            object.__setattr__(self, "fix", self.fix.en)
         object.__setattr__(self, "value", shown_value(self.value))
         if not self.severity:
             object.__setattr__(self, "severity", RULE_INFO.get(self.rule, ("error", ""))[0])
@@ -139,6 +149,10 @@ class Failure:
     @property
     def message(self) -> str:
         return RULES.get(self.rule, self.rule)
+
+    def fix_in(self, lang: str) -> str:
+        """The fix in ``lang`` ("zh" or "en"); the English when there is no Chinese."""
+        return self.fix_zh if lang == "zh" and self.fix_zh else self.fix
 
 
 def _order(f: Failure) -> tuple[int, str, str]:
@@ -190,35 +204,37 @@ class ValidationReport:
         return sorted({f.row for f in self.failures if f.row is not None and f.row > self.header_row})
 
     def summary(self) -> str:
+        return self.summary_msg().en
+
+    def summary_msg(self) -> Msg:
+        """:meth:`summary` in English and Chinese."""
         n_warn, n_note = len(self.notes("warning")), len(self.notes("notice"))
-        extra = ""
+        extra: str | Msg = ""
         if n_warn or n_note:
-            extra = f" {n_warn} warning(s) and {n_note} notice(s): read them before relying on the data."
+            extra = Msg("report.extra", warnings=n_warn, notices=n_note)
         if self.ok:
-            return f"{self.file_name}: {self.rows} rows of {self.kind}, all valid.{extra}"
-        per_rule = ", ".join(f"{n} {rule}" for rule, n in self.counts().items())
-        return (
-            f"{self.file_name}: {len(self.failures)} problem(s) in {len(self.bad_rows)} row(s) of {self.rows} "
-            f"({per_rule}); nothing was landed. Fix them and upload the file again.{extra}"
-        )
+            return Msg("report.ok", file=self.file_name, rows=self.rows, kind=self.kind, extra=extra)
+        per_rule = joined(Msg("report.per_rule", n=n, rule=rule) for rule, n in self.counts().items())
+        return Msg("report.invalid", file=self.file_name, n=len(self.failures), bad=len(self.bad_rows),
+                   rows=self.rows, per_rule=per_rule, extra=extra)
 
     def to_frame(self, *, include_warnings: bool = False) -> pl.DataFrame:
         """One row per error (and, with ``include_warnings``, per warning and notice)."""
         lines = self.sorted_failures() + (self.sorted_warnings() if include_warnings else [])
         rows = [
             {"row": f.row, "column": f.column, "value": f.value, "rule": f.rule, "message": f.message,
-             "fix": f.fix, "severity": f.severity}
+             "fix": f.fix, "fix_zh": f.fix_zh, "severity": f.severity}
             for f in lines
         ]
         schema = {
             "row": pl.Int64, "column": pl.String, "value": pl.String, "rule": pl.String,
-            "message": pl.String, "fix": pl.String, "severity": pl.String,
+            "message": pl.String, "fix": pl.String, "fix_zh": pl.String, "severity": pl.String,
         }
         frame = pl.DataFrame(rows, schema=schema)
         return frame if include_warnings else frame.drop("severity")
 
     def warnings_frame(self) -> pl.DataFrame:
-        """One row per warning and notice: severity, row, column, value, rule, message, fix."""
+        """One row per warning and notice: severity, row, column, value, rule, message, fix, fix_zh."""
         return self.to_frame(include_warnings=True).filter(pl.col("severity") != "error")
 
     def to_dict(self) -> dict[str, Any]:
@@ -236,37 +252,39 @@ class ValidationReport:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
-    def format_table(self, limit: int | None = 200) -> str:
-        """A plain-text table for the terminal: the errors, their counts per rule, then warnings and notices."""
-        lines = [self.summary()]
+    def format_table(self, limit: int | None = 200, *, lang: str = "en") -> str:
+        """A plain-text table for the terminal: the errors, their counts per rule, then warnings and notices
+        (``lang="zh"``: the summary, headings and fixes in Chinese; rule ids and cells as they are)."""
+        lines = [self.summary_msg().text(lang)]
         if not self.ok:
-            lines += [""] + _table(self.sorted_failures(), limit)
+            lines += [""] + _table(self.sorted_failures(), limit, lang=lang)
             lines.append("")
-            lines.append("Counts per rule:")
+            lines.append(Msg("report.counts_per_rule").text(lang))
             for rule, n in self.counts().items():
                 lines.append(f"  {rule:<20} {n:>6}  {RULES.get(rule, '')}")
         if self.warnings:
-            lines += ["", "Warnings and notices (they do not stop the upload):"]
-            lines += _table(self.sorted_warnings(), limit, severity=True)
+            lines += ["", Msg("report.warnings_heading").text(lang)]
+            lines += _table(self.sorted_warnings(), limit, severity=True, lang=lang)
         return "\n".join(lines)
 
-    def format_warnings(self, limit: int | None = 50) -> str:
+    def format_warnings(self, limit: int | None = 50, *, lang: str = "en") -> str:
         """Only the warnings and notices, for a landed upload."""
         if not self.warnings:
             return ""
-        return "\n".join(["Warnings and notices:", *_table(self.sorted_warnings(), limit, severity=True)])
+        return "\n".join([Msg("report.warnings_only").text(lang),
+                          *_table(self.sorted_warnings(), limit, severity=True, lang=lang)])
 
 
-def _table(lines: list[Failure], limit: int | None, *, severity: bool = False) -> list[str]:
+def _table(lines: list[Failure], limit: int | None, *, severity: bool = False, lang: str = "en") -> list[str]:
     shown = lines[: limit or None]
-    head = ("row", "column", "value", "rule", "fix")
+    head = tuple(Msg("report.table_head").text(lang).split("|"))
     body = [
         (
             "-" if f.row is None else str(f.row),
             f.column,
             "" if f.value is None else _clip(f.value, 30),
             (f"{f.severity}: " if severity else "") + f.rule,
-            f.fix,
+            f.fix_in(lang),
         )
         for f in shown
     ]
@@ -276,7 +294,7 @@ def _table(lines: list[Failure], limit: int | None, *, severity: bool = False) -
         cells = [_pad(r[i], widths[i]) for i in range(4)] + [r[4]]
         out.append("  ".join(cells).rstrip())
     if limit and len(lines) > limit:
-        out.append(f"... and {len(lines) - limit} more (use --json for all of them)")
+        out.append(Msg("report.more", n=len(lines) - limit).text(lang))
     return out
 
 

@@ -19,6 +19,7 @@ import polars as pl
 
 from pipeline.errors import UploadUnreadable
 from pipeline.headers import SOURCE_ROW, header_score
+from pipeline.messages import Msg, joined
 from pipeline.reading import ZIP_MAGIC, RawTable, positional
 from pipeline.sheets import MAX_UNPACKED_BYTES, check_archive, column_letter, sheet_layout
 from pipeline.validation import Failure
@@ -84,12 +85,10 @@ def _fill_merged(frame: pl.DataFrame, merged: tuple[tuple[int, int, int, int], .
 
 def _choose_sheet(reader: Any, names: list[str], visible: dict[str, bool], file_name: str, kind: Kind | None
                   ) -> tuple[str, list[Failure]]:
-    shown = [n if visible[n] else f"{n} (hidden)" for n in names]
-    listing = ", ".join(shown)
+    listing = joined(n if visible[n] else Msg("sheet.hidden", name=n) for n in names)
     candidates = [n for n in names if visible[n]]
     if not candidates:
-        raise UploadUnreadable(f"{file_name}: every sheet of the workbook is hidden ({listing}). Unhide the "
-                               "sheet with the data, or name it with --sheet.")
+        raise UploadUnreadable(Msg("book.all_hidden", file=file_name, sheets=listing))
     if len(names) == 1:
         return names[0], []
     scores: dict[str, int] = {}
@@ -105,25 +104,16 @@ def _choose_sheet(reader: Any, names: list[str], visible: dict[str, bool], file_
     if best == 0:
         hidden_match = [n for n in names if not visible[n] and scores.get(n, 0) > 0]
         if hidden_match:
-            raise UploadUnreadable(
-                f"{file_name}: the only sheet whose header matches is hidden ({hidden_match[0]!r}); the workbook's "
-                f"sheets are: {listing}. Unhide it, or pass --sheet {hidden_match[0]!r} to read it anyway."
-            )
+            raise UploadUnreadable(Msg("book.hidden_match", file=file_name, sheet=hidden_match[0], sheets=listing))
         chosen = candidates[0]
         return chosen, [Failure(row=None, column="(sheet)", value=chosen, rule="sheet_chosen",
-                                fix=f"No sheet's header matches this kind; read the first visible sheet, {chosen!r}. "
-                                    f"The workbook's sheets are: {listing}; pass --sheet to choose another.")]
+                                fix=Msg("note.sheet_no_match", sheet=chosen, sheets=listing))]
     top = [n for n in candidates if scores.get(n, 0) == best]
     if len(top) > 1:
-        raise UploadUnreadable(
-            f"{file_name}: several sheets look like this kind of data ({', '.join(top)}); the workbook's sheets are: "
-            f"{listing}. Say which one to read with --sheet (its name, or its number: 1 = first); or upload each "
-            "sheet as its own file."
-        )
+        raise UploadUnreadable(Msg("book.several_sheets", file=file_name, candidates=top, sheets=listing))
     chosen = top[0]
     return chosen, [Failure(row=None, column="(sheet)", value=chosen, rule="sheet_chosen",
-                            fix=f"Read sheet {chosen!r}, whose header matches this kind; the workbook's sheets are: "
-                                f"{listing}. Pass --sheet to read another.")]
+                            fix=Msg("note.sheet_matches", sheet=chosen, sheets=listing))]
 
 
 def _named_sheet(sheet: str, names: list[str], file_name: str) -> str:
@@ -134,10 +124,7 @@ def _named_sheet(sheet: str, names: list[str], file_name: str) -> str:
         return folded[sheet.strip().casefold()]
     if sheet.isdigit() and 1 <= int(sheet) <= len(names):
         return names[int(sheet) - 1]
-    raise UploadUnreadable(
-        f"{file_name}: there is no sheet {sheet!r}. The workbook's sheets are: {', '.join(names)}. "
-        "Pass one of them with --sheet (or its number, 1 = first)."
-    )
+    raise UploadUnreadable(Msg("book.no_such_sheet", file=file_name, sheet=sheet, sheets=names))
 
 
 def read_excel_bytes(data: bytes, file_name: str, sheet: str | None = None, *, kind: Kind | None = None,
@@ -150,12 +137,10 @@ def read_excel_bytes(data: bytes, file_name: str, sheet: str | None = None, *, k
         reader = fastexcel.read_excel(data)
         names = list(reader.sheet_names)
     except Exception as exc:  # fastexcel raises its own error types per format problem
-        raise UploadUnreadable(
-            f"{file_name}: not a readable Excel workbook ({str(exc).splitlines()[0][:300]}). Open it in Excel or "
-            "WPS, save it as .xlsx, and upload that."
-        ) from None
+        raise UploadUnreadable(Msg("book.unreadable", file=file_name,
+                                   error=(str(exc).splitlines() or [""])[0][:300])) from None
     if not names:
-        raise UploadUnreadable(f"{file_name}: the workbook has no sheets.")
+        raise UploadUnreadable(Msg("book.no_sheets", file=file_name))
     visible: dict[str, bool] = {}
     for name in names:
         try:
@@ -170,16 +155,14 @@ def read_excel_bytes(data: bytes, file_name: str, sheet: str | None = None, *, k
         sheet_name = _named_sheet(sheet, names, file_name)
         if not visible[sheet_name]:
             notes.append(Failure(row=None, column="(sheet)", value=sheet_name, rule="hidden_sheet_used",
-                                 fix=f"Sheet {sheet_name!r} is hidden in the workbook; it was read because --sheet "
-                                     "names it. Check that it holds the current data."))
+                                 fix=Msg("note.hidden_sheet_used", sheet=sheet_name)))
     try:
         frame, errors = _load(reader, sheet_name)
     except Exception as exc:
-        raise UploadUnreadable(f"{file_name}, sheet {sheet_name!r}: could not be read "
-                               f"({str(exc).splitlines()[0][:300]}).") from None
+        raise UploadUnreadable(Msg("book.sheet_unreadable", file=file_name, sheet=sheet_name,
+                                   error=(str(exc).splitlines() or [""])[0][:300])) from None
     if frame.width == 0 or frame.height == 0:
-        raise UploadUnreadable(f"{file_name}, sheet {sheet_name!r}: the sheet is empty; it needs a header row and "
-                               "data rows.")
+        raise UploadUnreadable(Msg("book.sheet_empty", file=file_name, sheet=sheet_name))
     frame = _with_errors(frame, errors)
     layout = sheet_layout(data, book.members.get(sheet_name)) if book is not None else None
     first_row, first_col = (layout.first_row, layout.first_col) if layout is not None else (1, 1)
@@ -189,11 +172,9 @@ def read_excel_bytes(data: bytes, file_name: str, sheet: str | None = None, *, k
         if filled:
             more = f" and {len(filled) - 8} more" if len(filled) > 8 else ""
             notes.append(Failure(row=None, column="(sheet)", value=", ".join(filled[:8]) + more, rule="merged_cells",
-                                 fix="Merged cells were read as their value on every row and column they span."))
+                                 fix=Msg("note.merged_cells")))
     if book is not None and book.needs_recalculation:
         notes.append(Failure(row=None, column="(workbook)", value=None, rule="needs_recalculation",
-                             fix="The workbook was written by a program and asks to be recalculated on opening: its "
-                                 "formula cells may hold no calculated values. Open it in Excel or WPS, save it, "
-                                 "and upload that copy if any formula values look wrong."))
+                             fix=Msg("note.needs_recalculation")))
     return RawTable(grid=table, file_name=file_name, file_format="xlsx", sheet=sheet_name, first_col=first_col,
                     notes=notes)

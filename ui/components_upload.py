@@ -1,5 +1,8 @@
 """The upload page's pieces: the validation report in the reader's language, the rejected rows, the rebuild watch.
 
+The ingest path writes every fix and error in English and Chinese (:mod:`pipeline.messages`); the page shows the
+reader's language, and the English when a text has no Chinese.
+
 The ingest path is being extended (warnings and notices, ``accept_valid_rows``); what it offers is looked up here
 (``hasattr``/``inspect``) so that the page works with either version.
 """
@@ -15,7 +18,7 @@ import streamlit as st
 
 from pipeline.exports import rejected_rows as own_rejected_rows
 from pipeline.exports import xlsx_bytes
-from pipeline.ingest import check_upload, ingest_bytes
+from pipeline.ingest import check_upload, ingest_bytes, problems_zh
 from pipeline.settings import Settings
 from ui.i18n import lang, t
 from ui.labels import RULES_ZH
@@ -32,13 +35,25 @@ def rule_meaning(rule: str, english: str) -> str:
     return RULES_ZH.get(rule, english) if lang() == "zh" else english
 
 
+def fix_text(failure: Any) -> str:
+    """A report line's fix in the reader's language (the English when it has no Chinese)."""
+    chinese = getattr(failure, "fix_zh", "") if lang() == "zh" else ""
+    return chinese or failure.fix
+
+
+def error_text(exc: BaseException) -> str:
+    """An ingest error's message in the reader's language (the English when it has no Chinese)."""
+    text = getattr(exc, "text", None)
+    return text(lang()) if callable(text) else str(exc)
+
+
 def report_frame(report: Any, *, warnings: bool = False) -> pl.DataFrame:
     """Errors (or warnings and notices) as a table: row, column, value, rule, what it means, how to fix it."""
     lines = report.sorted_warnings() if warnings else report.sorted_failures()
     rows = []
     for f in lines:
         row = {t("row"): f.row, t("column"): f.column, t("value"): f.value, t("rule"): f.rule,
-               t("meaning"): rule_meaning(f.rule, f.message), t("fix"): f.fix}
+               t("meaning"): rule_meaning(f.rule, f.message), t("fix"): fix_text(f)}
         if warnings:
             row = {t("severity"): t(f"severity_{getattr(f, 'severity', 'warning')}")} | row
         rows.append(row)
@@ -64,12 +79,23 @@ def summary(report: Any) -> str:
 
 
 def rejected_frame(checked: Any) -> pl.DataFrame:
-    """The rows with errors as the user typed them, with the row number and the problems: the ingest path's own
-    version when it has one (with ``accept_valid_rows``), else :func:`pipeline.exports.rejected_rows`."""
+    """The rows with errors as the user typed them, with the row number and the problems in both languages (the
+    reader's first): the ingest path's own version when it has one (with ``accept_valid_rows``), else
+    :func:`pipeline.exports.rejected_rows`."""
     if getattr(checked, "rejected", None) and hasattr(checked, "rejected_rows"):
-        frame = checked.rejected_rows()
-        return frame.rename({"row": t("row"), "problems": t("problems")})
-    return own_rejected_rows(checked, row_label=t("row"), problems_label=t("problems"))
+        frame = checked.rejected_rows().rename({"row": t("row")})
+    else:
+        frame = own_rejected_rows(checked, row_label=t("row"), problems_label="problems")
+    if "problems_zh" not in frame.columns:
+        chinese = problems_zh(checked.report)
+        by_row = pl.DataFrame({t("row"): list(chinese), "problems_zh": list(chinese.values())},
+                              schema={t("row"): frame.schema[t("row")], "problems_zh": pl.String})
+        frame = frame.join(by_row, on=t("row"), how="left", maintain_order="left")
+    mine, other = ("problems_zh", "problems") if lang() == "zh" else ("problems", "problems_zh")
+    order = [c for c in frame.columns if c != "problems_zh"]
+    at = order.index("problems")
+    order[at:at + 1] = [mine, other]
+    return frame.select(order).rename({mine: t("problems"), other: t("problems_other")})
 
 
 def rejected_download(checked: Any, *, key: str) -> None:

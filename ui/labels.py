@@ -321,6 +321,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "warnings_title": ("Warnings and notices ({n}): they do not stop the upload", "警告与提示（{n} 条）：不影响入库"),
     "download_rejected": ("Rejected rows ({n})", "下载问题行（{n} 行）"),
     "rejected_sheet": ("Rejected rows", "问题行"),
+    "problems_other": ("Problems (in Chinese)", "问题（英文）"),
     "valid_preview": ("{rows} row(s) will land. Preview:", "将入库 {rows} 行，预览："),
     "units_converted": ("Units converted", "单位换算"), "land": ("Land this upload", "确认入库"),
     "landed_as": ("Landed {rows} rows of {file} as {kind} vintage {vintage}.",

@@ -60,7 +60,7 @@ if uploaded is not None:
     try:
         checked = check_upload(s, raw, uploaded.name, kind, sheet=sheet, **options)
     except ClusterstatsError as exc:
-        st.error(str(exc))
+        st.error(cu.error_text(exc))
         st.stop()
     report = checked.report
     landable = getattr(checked, "landable", report.ok)
@@ -94,7 +94,7 @@ if uploaded is not None:
                 st.error(cu.summary(exc.report))
                 st.stop()
             except ClusterstatsError as exc:
-                st.error(str(exc))
+                st.error(cu.error_text(exc))
                 st.stop()
             u = result.upload
             if result.status == "landed":
