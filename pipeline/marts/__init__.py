@@ -1,8 +1,12 @@
 """The marts a build computes in Python: indices (pipeline.indices) and scores (pipeline.scoring).
 
 Inputs are read from the build's facts through ``warehouse/sql/queries/build_*.sql``; results are written into
-the mart tables of ``warehouse/sql/ddl/004_marts.sql``, each row with the options it was computed with
-(reference economy, thresholds, Krugman and Theil conventions, methodology version).
+the mart tables of ``warehouse/sql/ddl/004_marts.sql`` and ``005_scores.sql``, each row with the options it was
+computed with (reference economy, thresholds, Krugman and Theil conventions, methodology version).
+
+Every index compares units within one year, so the build reads and computes one year at a time: memory stays that
+of a year of records whatever the length of the panel (a census is ten years of 3 million cells each). Dynamics
+keep the year before; the whole-period growth and shift-share keep the first year.
 """
 
 from __future__ import annotations
@@ -17,43 +21,66 @@ from warehouse.build import Builder
 def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | None = None) -> dict[str, int]:
     """Compute and write every Python-computed mart; returns rows written per mart. ``earlier``: methodology
     versions used before, whose scores are kept readable in ``mart_cluster_score_history``."""
-    facts = builder.query_file("queries/build_regional_facts.sql")
     written: dict[str, int] = {}
 
     def write(table: str, frame: pl.DataFrame) -> pl.DataFrame:
-        written[table] = builder.write(table, frame)
+        written[table] = written.get(table, 0) + builder.write(table, frame)
         return frame
 
-    if not facts.is_empty():
-        write("mart_location_quotient", regional.location_quotients(facts, m))
-        write("mart_region_profile", regional.region_profile(facts, m))
-        write("mart_industry_concentration", regional.industry_concentration(facts, m))
-        groups = builder.query("select region_code, group_code from bridge_region_group")
-        write("mart_balance", regional.balance(facts, groups, m))
-        growth, shift = regional.dynamics(facts, m)
-        write("mart_growth", growth)
-        write("mart_shift_share", shift)
-
-    totals = clusters.region_totals(facts) if not facts.is_empty() else pl.DataFrame()
+    years = sorted(set(builder.query("select distinct year from fact_regional_industry").get_column("year"))
+                   | set(builder.query("select distinct year from fact_firm").get_column("year")))
+    groups = builder.query("select region_code, group_code from bridge_region_group")
     mapping = builder.query_file("queries/build_cluster_map.sql")
-    rolled = clusters.rollup(facts, mapping)
-    cluster_lq = write("mart_cluster_lq", clusters.cluster_lq(rolled, totals, m))
-    write("mart_cluster_concentration", clusters.cluster_concentration(rolled, totals, cluster_lq, m))
-    strong, region_strength = clusters.strength(rolled, totals, facts, mapping, m)
-    write("mart_cluster_strength", strong)
-    write("mart_region_cluster_strength", region_strength)
+    lead_lq, firm_rows = [], []
+    first = previous = None  # (facts, rolled, totals) of the first year and of the year before
+    for year in years:
+        facts = builder.query_file("queries/build_regional_facts_year.sql", {"year": year})
+        totals = clusters.region_totals(facts) if not facts.is_empty() else pl.DataFrame()
+        rolled = clusters.rollup(facts, mapping)
+        if not facts.is_empty():
+            write("mart_location_quotient", regional.location_quotients(facts, m))
+            write("mart_region_profile", regional.region_profile(facts, m))
+            write("mart_industry_concentration", regional.industry_concentration(facts, m))
+            write("mart_balance", regional.balance(facts, groups, m))
+            if previous is not None and not previous[0].is_empty():
+                _dynamics(write, pl.concat([previous[0], facts]), m)
+        cluster_lq = write("mart_cluster_lq", clusters.cluster_lq(rolled, totals, m))
+        write("mart_cluster_concentration", clusters.cluster_concentration(rolled, totals, cluster_lq, m))
+        strong, region_strength = clusters.strength(
+            rolled, totals, facts, mapping, m, previous=(previous[1], previous[2]) if previous else None)
+        write("mart_cluster_strength", strong)
+        write("mart_region_cluster_strength", region_strength)
+        lead_lq.append(scores.lead_region_lq(builder.query("select code, lead_region from dim_cluster"), cluster_lq))
 
-    firms = builder.query_file("queries/build_firms_long.sql")
-    firm = write("mart_cluster_firm_concentration", clusters.firm_concentration(firms, totals, group="cluster_code"))
-    write("mart_industry_firm_concentration", clusters.firm_concentration(firms, totals, group="industry_code"))
+        firms = builder.query_file("queries/build_firms_long_year.sql", {"year": year})
+        firm_rows.append(write("mart_cluster_firm_concentration",
+                               clusters.firm_concentration(firms, totals, group="cluster_code")))
+        write("mart_industry_firm_concentration", clusters.firm_concentration(firms, totals, group="industry_code"))
+        del firms
+        if first is None and not facts.is_empty():
+            first = (facts, rolled, totals)
+        previous = (facts, rolled, totals)
+    if first is not None and previous is not None:
+        start, end = first[0].get_column("year")[0], previous[0].get_column("year")[0]
+        if end - start > 1:  # the whole period, beside the year-on-year pairs
+            _dynamics(write, pl.concat([first[0], previous[0]]), m)
 
     reported = builder.query_file("queries/build_cluster_reported.sql")
     province = builder.query_file("queries/build_province_output.sql")
-    dims = builder.query("select code, lead_region from dim_cluster")
-    extra = scores.agglomeration_variables(dims, cluster_lq, firm, reported, province)
+    firm = pl.concat([f for f in firm_rows if not f.is_empty()], how="diagonal_relaxed") if any(
+        not f.is_empty() for f in firm_rows) else pl.DataFrame()
+    lead = pl.concat([f for f in lead_lq if not f.is_empty()], how="diagonal_relaxed") if any(
+        not f.is_empty() for f in lead_lq) else pl.DataFrame()
+    extra = scores.agglomeration_variables(lead, firm, reported, province)
     score_marts = scores.scores(reported, extra, m)
     for table, frame in score_marts.items():
         write(table, frame)
     current = score_marts.get("mart_cluster_score", pl.DataFrame())
     write("mart_cluster_score_history", scores.score_history(reported, extra, current, m, earlier or []))
     return written
+
+
+def _dynamics(write, window: pl.DataFrame, m: Methodology) -> None:  # noqa: ANN001 (the build's writer)
+    growth, shift = regional.dynamics(window, m)
+    write("mart_growth", growth)
+    write("mart_shift_share", shift)

@@ -81,9 +81,12 @@ def _wide(rolled: pl.DataFrame, measures: list[str]) -> pl.DataFrame:
 
 
 def strength(rolled: pl.DataFrame, totals: pl.DataFrame, facts: pl.DataFrame, mapping: pl.DataFrame,
-             m: Methodology) -> tuple[pl.DataFrame, pl.DataFrame]:
+             m: Methodology, *, previous: tuple[pl.DataFrame, pl.DataFrame] | None = None
+             ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """U.S. Cluster Mapping strong clusters and portfolio quadrants (employment), and each region's strength: the
-    share of its employment in industries of its strong clusters, each industry counted once (clusters overlap)."""
+    share of its employment in industries of its strong clusters, each industry counted once (clusters overlap).
+
+    ``previous``: the (rolled, totals) of the year before, when ``rolled`` holds a single year, for the quadrants."""
     emp = rolled.filter(pl.col("measure") == "employment") if not rolled.is_empty() else rolled
     if emp.is_empty():
         return pl.DataFrame(), pl.DataFrame()
@@ -101,6 +104,11 @@ def strength(rolled: pl.DataFrame, totals: pl.DataFrame, facts: pl.DataFrame, ma
     regions = strong_industry_share(industries, mapping, strong, by=["region_level", "industry_level"]).join(
         strong.group_by(by + ["region_code"]).len("n_clusters"), on=[*by, "region_code"], how="left")
     quadrants = []
+    if previous is not None and not previous[0].is_empty():
+        before = previous[0].filter(pl.col("measure") == "employment")
+        emp = pl.concat([before, emp], how="diagonal_relaxed")
+        emp_totals = pl.concat([previous[1].filter(pl.col("measure") == "employment").drop("measure"), emp_totals],
+                               how="diagonal_relaxed")
     for start, end in year_pairs(emp.get_column("year").to_list()):
         if end != start + 1:
             continue

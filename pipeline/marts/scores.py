@@ -21,18 +21,25 @@ from pipeline.scoring import (
 )
 
 
+def lead_region_lq(clusters: pl.DataFrame, cluster_lq: pl.DataFrame) -> pl.DataFrame:
+    """Each cluster's LQ rows in its lead region (employment and output), for the agglomeration pillar."""
+    if cluster_lq.is_empty():
+        return pl.DataFrame()
+    lead = cluster_lq.join(clusters.select(pl.col("code").alias("cluster_code"),
+                                           pl.col("lead_region").alias("region_code")),
+                           on=["cluster_code", "region_code"], how="semi")
+    return lead.filter(pl.col("measure").is_in(["employment", "output_value"])).select(
+        "cluster_code", "year", "measure", "lq")
+
+
 def agglomeration_variables(
-    clusters: pl.DataFrame, cluster_lq: pl.DataFrame, firm: pl.DataFrame, reported: pl.DataFrame,
-    province_output: pl.DataFrame,
+    lead_lq: pl.DataFrame, firm: pl.DataFrame, reported: pl.DataFrame, province_output: pl.DataFrame,
 ) -> pl.DataFrame:
     """Long (cluster_code, year, indicator, value) rows: lq_employment, lq_output_value, output_share,
     firm_hhi_employment, firm_hhi_output_value, firm_cr4_output_value."""
     parts = []
-    if not cluster_lq.is_empty():
-        lead = cluster_lq.join(clusters.select(pl.col("code").alias("cluster_code"),
-                                               pl.col("lead_region").alias("region_code")),
-                               on=["cluster_code", "region_code"], how="semi")
-        parts.append(lead.filter(pl.col("measure").is_in(["employment", "output_value"])).select(
+    if not lead_lq.is_empty():
+        parts.append(lead_lq.select(
             "cluster_code", "year", ("lq_" + pl.col("measure")).alias("indicator"), pl.col("lq").alias("value")))
     if not firm.is_empty():
         parts.append(firm.select("cluster_code", "year", ("firm_hhi_" + pl.col("measure")).alias("indicator"),
