@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,7 +31,9 @@ def _step(step: str, data: Path, files: Path) -> dict:
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"benchmark step {step} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"  {step:<40} {result['seconds']:9.2f} s {result['peak_mib']:9.0f} MiB", flush=True)  # as it goes
+    return result
 
 
 def run(scale: str, work: Path) -> dict:
@@ -40,8 +43,13 @@ def run(scale: str, work: Path) -> dict:
 
     files, data = work / "files", work / "data"
     start = time.perf_counter()
-    write_synthetic(files, scale)
+    done = files / f".complete-{scale}"
+    if not done.exists():  # a kept folder (--keep) reuses its files: the generator is seeded
+        write_synthetic(files, scale)
+        done.touch()
     results: dict = {"scale": scale, "synth_seconds": time.perf_counter() - start}
+    if data.exists():  # a kept folder starts from an empty data directory each run
+        shutil.rmtree(data)
     settings = Settings.from_env(data)
     for kind in DICTIONARIES:
         ingest_file(settings, files / f"{kind}.csv", kind, who="bench")

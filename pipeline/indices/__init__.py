@@ -30,7 +30,7 @@ from pipeline.indices.concentration import concentration_ratio, cr, herfindahl, 
 from pipeline.indices.dissimilarity import hoover, krugman_concentration, krugman_specialisation
 from pipeline.indices.diversification import diversity, duranton_puga, entropy, hachman, ubiquity
 from pipeline.indices.dynamics import growth, shift_share
-from pipeline.indices.firms import ellison_glaeser, maurel_sedillot
+from pipeline.indices.firms import ellison_glaeser, firm_agglomeration, maurel_sedillot
 from pipeline.indices.gini_locational import locational_gini
 from pipeline.indices.inequality import (
     atkinson,
@@ -55,6 +55,7 @@ __all__ = [
     "diversity",
     "duranton_puga",
     "ellison_glaeser",
+    "firm_agglomeration",
     "entropy",
     "gini",
     "gini_coefficient",

@@ -205,6 +205,10 @@ def ellison_glaeser(
         firms, firm=firm, region=region, industry=industry, value=value, by=by,
         region_totals=region_totals, what="ellison_glaeser",
     )  # fmt: skip
+    return _ellison_glaeser(stats, by=by, industry=industry)
+
+
+def _ellison_glaeser(stats: pl.DataFrame, *, by: list[str], industry: str) -> pl.DataFrame:
     ok = pl.col("_undefined").is_null()
     one_minus = 1 - pl.col("_sx2")
     g, h, sx2, sx3 = pl.col("G"), pl.col("H"), pl.col("_sx2"), pl.col("_sx3")
@@ -289,6 +293,10 @@ def maurel_sedillot(
         firms, firm=firm, region=region, industry=industry, value=value, by=by,
         region_totals=region_totals, what="maurel_sedillot",
     )  # fmt: skip
+    return _maurel_sedillot(stats, by=by, industry=industry)
+
+
+def _maurel_sedillot(stats: pl.DataFrame, *, by: list[str], industry: str) -> pl.DataFrame:
     ok = pl.col("_undefined").is_null()
     g_ms = (pl.col("_s2") - pl.col("_sx2")) / (1 - pl.col("_sx2"))
     h = pl.col("H")
@@ -302,3 +310,41 @@ def maurel_sedillot(
         n_regions="n_regions",
         note=join_notes(pl.col("_undefined"), pl.col("_ignored")),
     )
+
+
+def firm_agglomeration(
+    firms: pl.DataFrame,
+    *,
+    firm: str = "firm_id",
+    region: str = "region_code",
+    industry: str = "industry_code",
+    value: str = "employment",
+    by: Sequence[str] = (),
+    region_totals: pl.DataFrame | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """:func:`ellison_glaeser` and :func:`maurel_sedillot` of the same records, from one pass over the firms
+    (both need the same sums; a census year has millions of firm records). Returns ``(eg, ms)``, each exactly
+    what the function alone returns.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> plants = pl.DataFrame({"firm_id": ["a", "b", "c"], "region_code": ["A", "A", "B"],
+    ...                        "industry_code": ["x"] * 3, "employment": [60, 20, 20]})
+    >>> totals = pl.DataFrame({"region_code": ["A", "B"], "region_total": [600, 400]})
+    >>> eg, ms = firm_agglomeration(plants, region_totals=totals)
+
+    EG: ``G = (0.8 − 0.6)² + (0.2 − 0.4)² = 0.08``, ``γ = (0.08 − 0.48 · 0.44)/(0.48 · 0.56) = −0.488095``; MS as in
+    :func:`maurel_sedillot`'s example, ``γ^MS = −0.190476``:
+
+    >>> round(eg["gamma"][0], 6), round(ms["gamma"][0], 6)
+    (-0.488095, -0.190476)
+    >>> eg.equals(ellison_glaeser(plants, region_totals=totals))
+    True
+    """
+    by = list(by)
+    stats = _industry_stats(
+        firms, firm=firm, region=region, industry=industry, value=value, by=by,
+        region_totals=region_totals, what="ellison_glaeser",
+    )  # fmt: skip
+    return _ellison_glaeser(stats, by=by, industry=industry), _maurel_sedillot(stats, by=by, industry=industry)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from pipeline.indices._common import IndexInputInvalid, require_columns, require_unique
+from pipeline.indices._common import IndexInputInvalid, key_code, require_columns, require_unique
 
 __all__ = ["cluster_rollup"]
 
@@ -61,7 +61,8 @@ def cluster_rollup(
     -------
     polars.DataFrame
         ``*by``, region, cluster, year, value (Float64, the weighted sum), ``industries`` (Int64, the number
-        of industries with a reported value that contributed), sorted by the keys.
+        of industries with a reported value that contributed), sorted by the keys (categorical keys by their
+        codes, not their text).
 
     Notes
     -----
@@ -129,12 +130,21 @@ def cluster_rollup(
 
     x = pl.col(value).cast(pl.Float64)
     keys = [*by, region, "_cluster", year]
+    rolled = joined.group_by(keys).agg(
+        pl.when(x.count() > 0).then((pl.col("_weight") * x).sum()).otherwise(None).alias(value),
+        x.count().cast(pl.Int64).alias("industries"),
+    )
     return (
-        joined.group_by(keys)
-        .agg(
-            pl.when(x.count() > 0).then((pl.col("_weight") * x).sum()).otherwise(None).alias(value),
-            x.count().cast(pl.Int64).alias("industries"),
-        )
-        .sort(keys)
+        _sorted(rolled, keys)
         .select(*by, region, pl.col("_cluster").alias(cluster), year, value, "industries")
     )
+
+
+def _sorted(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """``frame`` sorted by ``keys``. Without text keys, by one integer code that keeps their order (categoricals
+    by their codes): a sort on several keys of millions of rows takes seconds, on one integer a fraction."""
+    schema = frame.schema
+    if any(schema[k] == pl.String for k in keys) or frame.height == 0:
+        return frame.sort(keys)
+    code, _ = key_code(frame, keys)  # mixed-radix combination of order-keeping codes: the tuple order
+    return frame.with_columns(code.alias("_sort_key")).sort("_sort_key").drop("_sort_key")

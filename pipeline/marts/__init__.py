@@ -6,7 +6,12 @@ computed with (reference economy, thresholds, Krugman and Theil conventions, met
 
 Every index compares units within one year, so the build reads and computes one year at a time: memory stays that
 of a year of records whatever the length of the panel (a census is ten years of 3 million cells each). Dynamics
-keep the year before; the whole-period growth and shift-share keep the first year.
+keep the year before; the whole-period growth and shift-share keep the first year. The region x industry
+and cluster indices read the year's records, the cluster map and the firms with their keys as categoricals:
+every index turns its keys into integer codes, which for a categorical is a cast of its codes instead of a hash
+of every string (a census year is 3 million records and 5 million firm rows); the marts are written as text
+all the same. The categories are the build's own, so a long-running worker does not keep
+every code it ever saw.
 """
 
 from __future__ import annotations
@@ -30,18 +35,26 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
     years = sorted(set(builder.query("select distinct year from fact_regional_industry").get_column("year"))
                    | set(builder.query("select distinct year from fact_firm").get_column("year")))
     groups = builder.query("select region_code, group_code from bridge_region_group")
-    mapping = builder.query_file("queries/build_cluster_map.sql")
+    categorical = pl.Categorical(pl.Categories.random())  # this build's own: freed with it, never process-wide
+
+    def code(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(pl.col(pl.String).cast(categorical))
+
+    mapping = code(builder.query_file("queries/build_cluster_map.sql"))
+    lead_clusters = code(builder.query("select code, lead_region from dim_cluster"))
     lead_lq, firm_rows = [], []
     first = previous = None  # (facts, rolled, totals) of the first year and of the year before
     for year in years:
         facts = builder.query_file("queries/build_regional_facts_year.sql", {"year": year})
+        if not facts.is_empty():
+            write("mart_balance", regional.balance(facts, groups, m))
+        facts = code(facts)
         totals = clusters.region_totals(facts) if not facts.is_empty() else pl.DataFrame()
         rolled = clusters.rollup(facts, mapping)
         if not facts.is_empty():
             write("mart_location_quotient", regional.location_quotients(facts, m))
             write("mart_region_profile", regional.region_profile(facts, m))
             write("mart_industry_concentration", regional.industry_concentration(facts, m))
-            write("mart_balance", regional.balance(facts, groups, m))
             if previous is not None and not previous[0].is_empty():
                 _dynamics(write, pl.concat([previous[0], facts]), m)
         cluster_lq = write("mart_cluster_lq", clusters.cluster_lq(rolled, totals, m))
@@ -50,11 +63,11 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
             rolled, totals, facts, mapping, m, previous=(previous[1], previous[2]) if previous else None)
         write("mart_cluster_strength", strong)
         write("mart_region_cluster_strength", region_strength)
-        lead_lq.append(scores.lead_region_lq(builder.query("select code, lead_region from dim_cluster"), cluster_lq))
+        lead_lq.append(_text(scores.lead_region_lq(lead_clusters, cluster_lq)))
 
-        firms = builder.query_file("queries/build_firms_long_year.sql", {"year": year})
-        firm_rows.append(write("mart_cluster_firm_concentration",
-                               clusters.firm_concentration(firms, totals, group="cluster_code")))
+        firms = code(builder.query_file("queries/build_firms_long_year.sql", {"year": year}))
+        firm_rows.append(_text(write("mart_cluster_firm_concentration",
+                                     clusters.firm_concentration(firms, totals, group="cluster_code"))))
         write("mart_industry_firm_concentration", clusters.firm_concentration(firms, totals, group="industry_code"))
         del firms
         if first is None and not facts.is_empty():
@@ -78,6 +91,11 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
     current = score_marts.get("mart_cluster_score", pl.DataFrame())
     write("mart_cluster_score_history", scores.score_history(reported, extra, current, m, earlier or []))
     return written
+
+
+def _text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Categorical keys back to text, for the scoring step (which joins them with the reported indicators)."""
+    return frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
 
 
 def _dynamics(write, window: pl.DataFrame, m: Methodology) -> None:  # noqa: ANN001 (the build's writer)

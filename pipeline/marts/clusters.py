@@ -13,11 +13,10 @@ import polars as pl
 from pipeline.indices import (
     cluster_rollup,
     concentration_ratio,
-    ellison_glaeser,
+    firm_agglomeration,
     herfindahl,
     krugman_concentration,
     location_quotient,
-    maurel_sedillot,
     portfolio_quadrant,
     strong_clusters,
     strong_industry_share,
@@ -144,9 +143,9 @@ def firm_concentration(firms: pl.DataFrame, totals: pl.DataFrame, *, group: str)
     regional = _firm_region_totals(totals, data)
     eg_options = {"firm": "firm_id", "industry": group, "value": "value", "by": by,
                   "region_totals": regional if regional.height else None}
-    parts["ellison_glaeser"] = (ellison_glaeser(data, **eg_options),
-                                {"gamma": "eg_gamma", "G": "eg_g", "H": "eg_h", "z": "eg_z"})
-    parts["maurel_sedillot"] = (maurel_sedillot(data, **eg_options), {"gamma": "ms_gamma"})
+    eg, ms = firm_agglomeration(data, **eg_options)  # one pass over the firms for both
+    parts["ellison_glaeser"] = (eg, {"gamma": "eg_gamma", "G": "eg_g", "H": "eg_h", "z": "eg_z"})
+    parts["maurel_sedillot"] = (ms, {"gamma": "ms_gamma"})
     out = combine(keys, parts)
     return out.with_columns(pl.lit("regional-industry" if regional.height else "firms").alias("regional_shares"))
 
