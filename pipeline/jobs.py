@@ -97,6 +97,7 @@ def recompute(
             say(f"loading {len(uploads)} uploads")
             rows = builder.load_landing(settings.data_dir, uploads)
             builder.run_staging()
+            builder.run_audits(facts=True)  # before the marts: they trust the facts' keys
             _pause("staging")
             step = "marts"
             say("computing indices and scores")
@@ -104,7 +105,7 @@ def recompute(
             _pause("marts")
             step = "audits"
             say("auditing")
-            builder.run_audits()
+            builder.run_audits(facts=False)
             _pause("audits")
             step = "swap"
             builder.finish({

@@ -135,6 +135,28 @@ def test_a_failing_audit_stops_the_build_and_keeps_the_previous_warehouse(built,
     assert last["status"] == "failed" and last["message"].startswith("step audits:")
 
 
+@pytest.mark.parametrize("table, key", [("fact_regional_industry", "region_code"), ("fact_firm", "firm_id")])
+def test_duplicated_facts_stop_the_build(built, monkeypatch, table, key):
+    """The marts trust the facts' keys (keys_checked) because audit 01, run before them, stops a build whose facts
+    repeat one."""
+    from warehouse.build import Builder
+
+    original = Builder.run_staging
+
+    def duplicating(self):  # a staging bug that would count one record twice
+        original(self)
+        self.connection.execute(f"insert into {table} select * from {table} order by {key} limit 1")
+
+    monkeypatch.setattr(Builder, "run_staging", duplicating)
+    before = queries.build_info(built.warehouse_path)["build_id"]
+    with pytest.raises(AuditFailed) as info:
+        recompute(built)
+    assert "01_fact_keys_unique.sql found 1 bad row" in str(info.value) and table in str(info.value)
+    assert queries.build_info(built.warehouse_path)["build_id"] == before
+    last = OpsStore(built.ops_path).builds()[0]
+    assert last["status"] == "failed" and last["message"].startswith("step staging:")
+
+
 def test_no_warehouse_yet_is_said_plainly(settings):
     assert queries.build_info(settings.warehouse_path) is None
     with pytest.raises(NoWarehouse, match="recompute"):

@@ -18,7 +18,7 @@ reference tool and version it agrees with.
 
 from __future__ import annotations
 
-from pipeline.indices._common import IndexInputInvalid, share
+from pipeline.indices._common import IndexInputInvalid, keys_checked, share
 from pipeline.indices.clusters import (
     percentile_rank,
     portfolio_quadrant,
@@ -62,6 +62,7 @@ __all__ = [
     "growth",
     "hachman",
     "herfindahl",
+    "keys_checked",
     "hhi",
     "hoover",
     "krugman_concentration",

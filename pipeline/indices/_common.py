@@ -12,7 +12,9 @@ Every index in :mod:`pipeline.indices` follows the same conventions, kept here s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import polars as pl
 
@@ -26,6 +28,7 @@ __all__ = [
     "combine_codes",
     "exact_split",
     "first_note",
+    "keys_checked",
     "join_notes",
     "key_code",
     "require_columns",
@@ -157,10 +160,38 @@ def exact_split(value: pl.Expr, unit: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return high, value - high
 
 
+_CHECKED: ContextVar[tuple[tuple[pl.DataFrame, frozenset[str]], ...]] = ContextVar("keys_checked", default=())
+
+
+@contextmanager
+def keys_checked(*checked: tuple[pl.DataFrame, Sequence[str]]) -> Iterator[None]:
+    """Within the block, :func:`require_unique` trusts each ``(frame, keys)``: the caller vouches that no two rows
+    of that very frame share ``keys`` (checked once where it is cheaper, e.g. by a warehouse audit that stops the
+    build), so the index functions do not check it again on every call. A check on a superset of ``keys`` is
+    trusted; on other keys, or on any other frame (a derived one included), it still runs.
+
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"r": ["A", "A"], "i": ["x", "y"], "value": [1, 2]})
+    >>> with keys_checked((df, ["r", "i"])):  # doctest: +ELLIPSIS
+    ...     require_unique(df, ["r", "i"], what="demo")  # trusted, not checked
+    ...     require_unique(df, ["r"], what="demo")  # fewer keys: checked, and duplicated
+    Traceback (most recent call last):
+    ...
+    pipeline.indices._common.IndexInputInvalid: demo: 2 rows share their key (r) with another row, ...
+    """
+    token = _CHECKED.set(_CHECKED.get() + tuple((frame, frozenset(keys)) for frame, keys in checked))
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
 def require_unique(
     frame: pl.DataFrame, keys: Sequence[str], *, what: str, fix: str = "aggregate them first"
 ) -> None:
     """Raise :class:`IndexInputInvalid` when two rows share the same ``keys`` (they would count twice)."""
+    if any(frame is known and known_keys <= set(keys) for known, known_keys in _CHECKED.get()):
+        return  # vouched for by the caller (keys_checked): the frame is alive, so its identity is its own
     schema = frame.schema
     exact = [c in schema and (schema[c] in _EXACT or schema[c].is_integer() or schema[c].is_temporal()) for c in keys]
     if keys and all(exact) and key_code(frame, keys)[0].n_unique() == frame.height:

@@ -116,16 +116,11 @@ def cluster_rollup(
     valid = (pl.col("_valid_from").is_null() | (t >= pl.col("_valid_from"))) & (
         pl.col("_valid_to").is_null() | (t <= pl.col("_valid_to"))
     )
+    _require_one_map_row(m, frame.select(industry, year).unique(), industry=industry, year=year, valid=valid)
     joined = (
         frame.select(*by, region, industry, year, value)
         .join(m, left_on=industry, right_on="_industry", how="inner")
         .filter(valid)
-    )
-    require_unique(
-        joined.rename({"_cluster": cluster}),
-        [*by, region, year, cluster, industry],
-        what="cluster_rollup",
-        fix="the map assigns an industry to a cluster twice in a year (overlapping validity); fix the map",
     )
 
     x = pl.col(value).cast(pl.Float64)
@@ -138,6 +133,24 @@ def cluster_rollup(
         _sorted(rolled, keys)
         .select(*by, region, pl.col("_cluster").alias(cluster), year, value, "industries")
     )
+
+
+def _require_one_map_row(m: pl.DataFrame, present: pl.DataFrame, *, industry: str, year: str,
+                         valid: pl.Expr) -> None:
+    """Refuse a map that assigns an industry to a cluster twice in a year the frame has that industry (overlapping
+    validity would count it twice). Checked on the map's repeated (cluster, industry) pairs, not on the joined
+    records: a census year joins to millions of rows, the map has a few thousand."""
+    repeated = m.filter(pl.len().over("_cluster", "_industry") > 1)
+    if repeated.is_empty():
+        return
+    used = repeated.join(present, left_on="_industry", right_on=industry, how="inner").filter(valid)
+    twice = used.filter(pl.len().over("_cluster", "_industry", year) > 1)
+    if twice.height:
+        first = twice.row(0, named=True)
+        raise IndexInputInvalid(
+            f"cluster_rollup: the map assigns industry {first['_industry']!r} to cluster {first['_cluster']!r} "
+            f"twice in {first[year]} (overlapping validity); fix the map"
+        )
 
 
 def _sorted(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:

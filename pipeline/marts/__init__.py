@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.indices import keys_checked
 from pipeline.marts import clusters, regional, scores
+from pipeline.marts.common import LEVELS
 from pipeline.scoring import Methodology
 from warehouse.build import Builder
 
@@ -44,31 +46,42 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
     lead_clusters = code(builder.query("select code, lead_region from dim_cluster"))
     lead_lq, firm_rows = [], []
     first = previous = None  # (facts, rolled, totals) of the first year and of the year before
+
+    facts_keys, rolled_keys = [*LEVELS, "region_code", "industry_code"], [*LEVELS, "region_code", "cluster_code"]
     for year in years:
         facts = builder.query_file("queries/build_regional_facts_year.sql", {"year": year})
         if not facts.is_empty():
             write("mart_balance", regional.balance(facts, groups, m))
         facts = code(facts)
         totals = clusters.region_totals(facts) if not facts.is_empty() else pl.DataFrame()
-        rolled = clusters.rollup(facts, mapping)
-        if not facts.is_empty():
-            write("mart_location_quotient", regional.location_quotients(facts, m))
-            write("mart_region_profile", regional.region_profile(facts, m))
-            write("mart_industry_concentration", regional.industry_concentration(facts, m))
-            if previous is not None and not previous[0].is_empty():
-                _dynamics(write, pl.concat([previous[0], facts]), m)
-        cluster_lq = write("mart_cluster_lq", clusters.cluster_lq(rolled, totals, m))
-        write("mart_cluster_concentration", clusters.cluster_concentration(rolled, totals, cluster_lq, m))
-        strong, region_strength = clusters.strength(
-            rolled, totals, facts, mapping, m, previous=(previous[1], previous[2]) if previous else None)
+        # the facts' keys are unique (audit 01 stops the build otherwise), and so are a roll-up's (a group-by):
+        # the index functions need not check them again on each call
+        with keys_checked((facts, facts_keys)):
+            rolled = clusters.rollup(facts, mapping)
+            if not facts.is_empty():
+                write("mart_location_quotient", regional.location_quotients(facts, m))
+                write("mart_region_profile", regional.region_profile(facts, m))
+                write("mart_industry_concentration", regional.industry_concentration(facts, m))
+                if previous is not None and not previous[0].is_empty():
+                    pair = pl.concat([previous[0], facts])
+                    with keys_checked((pair, facts_keys)):
+                        _dynamics(write, pair, m)
+            with keys_checked((rolled, rolled_keys)):
+                cluster_lq = write("mart_cluster_lq", clusters.cluster_lq(rolled, totals, m))
+                write("mart_cluster_concentration", clusters.cluster_concentration(rolled, totals, cluster_lq, m))
+                strong, region_strength = clusters.strength(
+                    rolled, totals, facts, mapping, m, previous=(previous[1], previous[2]) if previous else None)
         write("mart_cluster_strength", strong)
         write("mart_region_cluster_strength", region_strength)
         lead_lq.append(_text(scores.lead_region_lq(lead_clusters, cluster_lq)))
 
-        firms = code(builder.query_file("queries/build_firms_long_year.sql", {"year": year}))
-        firm_rows.append(_text(write("mart_cluster_firm_concentration",
-                                     clusters.firm_concentration(firms, totals, group="cluster_code"))))
-        write("mart_industry_firm_concentration", clusters.firm_concentration(firms, totals, group="industry_code"))
+        firms = code(builder.query_file("queries/build_firms_long_year.sql", {"year": year}).with_columns(
+            pl.col("firm_id").cast(pl.Categorical(pl.Categories.random()))))  # own categories: millions of ids
+        with keys_checked((firms, ["year", "measure", "firm_id"])):  # audit 01: one record per firm and year
+            firm_rows.append(_text(write("mart_cluster_firm_concentration",
+                                         clusters.firm_concentration(firms, totals, group="cluster_code"))))
+            write("mart_industry_firm_concentration",
+                  clusters.firm_concentration(firms, totals, group="industry_code"))
         del firms
         if first is None and not facts.is_empty():
             first = (facts, rolled, totals)
@@ -76,7 +89,9 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
     if first is not None and previous is not None:
         start, end = first[0].get_column("year")[0], previous[0].get_column("year")[0]
         if end - start > 1:  # the whole period, beside the year-on-year pairs
-            _dynamics(write, pl.concat([first[0], previous[0]]), m)
+            pair = pl.concat([first[0], previous[0]])
+            with keys_checked((pair, facts_keys)):
+                _dynamics(write, pair, m)
 
     reported = builder.query_file("queries/build_cluster_reported.sql")
     province = builder.query_file("queries/build_province_output.sql")

@@ -129,7 +129,7 @@ def firm_concentration(firms: pl.DataFrame, totals: pl.DataFrame, *, group: str)
     """Firm concentration within each ``group`` (cluster_code or industry_code): Herfindahl and CR4 of the firms,
     and the Ellison-Glaeser and Maurel-Sédillot agglomeration of the group's firms across regions (regional shares
     x_r from the all-industry totals of the regional-industry records where they exist, else from the firms)."""
-    data = firms.filter(pl.col(group).is_not_null())
+    data = firms if firms.get_column(group).null_count() == 0 else firms.filter(pl.col(group).is_not_null())
     if data.is_empty():
         return pl.DataFrame()
     by = ["year", "measure"]

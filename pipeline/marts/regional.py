@@ -136,8 +136,9 @@ def dynamics(facts: pl.DataFrame, m: Methodology) -> tuple[pl.DataFrame, pl.Data
     """Growth of every region x industry and shift-share of every region, for consecutive years and first->last."""
     by = ["measure", "region_level", "industry_level"]
     growths, shares = [], []
-    for start, end in year_pairs(facts.get_column("year").to_list()):
-        window = facts.filter(pl.col("year").is_in([start, end]))
+    years = facts.get_column("year").unique().to_list()
+    for start, end in year_pairs(years):
+        window = facts if set(years) == {start, end} else facts.filter(pl.col("year").is_in([start, end]))
         g = growth(window, unit=["region_code", "industry_code"], start=start, end=end, by=by)
         growths.append(g)
         s = shift_share(window, start=start, end=end, by=by, method="esteban_marquillas")
