@@ -12,13 +12,15 @@ Families (one module each): specialisation (location quotients), dissimilarity (
 diversification (entropy, Hachman, diversity, ubiquity, Duranton-Puga), concentration (Herfindahl, CR-k),
 gini_locational, inequality (Gini, Atkinson, CV, Williamson), theil, firms (Ellison-Glaeser, Maurel-Sédillot),
 dynamics (growth, shift-share), clusters (U.S. Cluster Mapping strength, portfolio quadrants), rollup
-(industries -> clusters). Formulas and conventions: ``shared/METHODS.md``; each function's docstring cites the
+(industries -> clusters). For a caller that runs many indices over the same large frames (the warehouse build):
+:func:`keys_checked` and :func:`subset_checked` vouch for keys checked once elsewhere, and :func:`reuse_work`
+shares the intermediate results the indices have in common. Formulas and conventions: ``shared/METHODS.md``; each function's docstring cites the
 reference tool and version it agrees with.
 """
 
 from __future__ import annotations
 
-from pipeline.indices._common import IndexInputInvalid, keys_checked, share
+from pipeline.indices._common import IndexInputInvalid, keys_checked, reuse_work, share, subset_checked
 from pipeline.indices.clusters import (
     percentile_rank,
     portfolio_quadrant,
@@ -75,10 +77,12 @@ __all__ = [
     "percentile_rank",
     "portfolio_quadrant",
     "region_cluster_strength",
+    "reuse_work",
     "share",
     "shift_share",
     "strong_clusters",
     "strong_industry_share",
+    "subset_checked",
     "theil",
     "theil_index",
     "ubiquity",

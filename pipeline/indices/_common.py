@@ -12,9 +12,10 @@ Every index in :mod:`pipeline.indices` follows the same conventions, kept here s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from typing import TypeVar
 
 import polars as pl
 
@@ -28,7 +29,11 @@ __all__ = [
     "combine_codes",
     "exact_split",
     "first_note",
+    "is_checked",
     "keys_checked",
+    "memoised",
+    "reuse_work",
+    "subset_checked",
     "join_notes",
     "key_code",
     "require_columns",
@@ -160,6 +165,8 @@ def exact_split(value: pl.Expr, unit: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return high, value - high
 
 
+T = TypeVar("T")
+
 _CHECKED: ContextVar[tuple[tuple[pl.DataFrame, frozenset[str]], ...]] = ContextVar("keys_checked", default=())
 
 
@@ -186,11 +193,63 @@ def keys_checked(*checked: tuple[pl.DataFrame, Sequence[str]]) -> Iterator[None]
         _CHECKED.reset(token)
 
 
+def subset_checked(subset: pl.DataFrame, source: pl.DataFrame) -> AbstractContextManager[None]:
+    """:func:`keys_checked` for ``subset``, a selection of ``source``'s rows (a filter), on every set of keys the
+    caller vouched for on ``source``: rows that were unique stay unique when some are left out."""
+    return keys_checked(*((subset, keys) for known, keys in _CHECKED.get() if known is source))
+
+
+def is_checked(frame: pl.DataFrame, keys: Sequence[str]) -> bool:
+    """Whether the caller vouched (:func:`keys_checked`) that ``frame`` has no two rows sharing ``keys``."""
+    return any(frame is known and known_keys <= set(keys) for known, known_keys in _CHECKED.get())
+
+
+_MEMO: ContextVar[list[tuple[str, tuple[object, ...], tuple[object, ...], object]] | None] = ContextVar(
+    "index_memo", default=None)
+
+
+@contextmanager
+def reuse_work() -> Iterator[None]:
+    """Within the block, index functions called on the same frames with the same options share the intermediate
+    results they have in common (the present cells with their totals, the integer keys) instead of recomputing
+    them: a region profile runs seven indices over one year's records. Frames are immutable, so equal inputs give
+    equal results; the block holds the results (and so the frames) until it ends.
+
+    >>> import polars as pl
+    >>> from pipeline.indices import hachman, krugman_specialisation
+    >>> df = pl.DataFrame({"region_code": ["A", "A", "B"], "industry_code": ["x", "y", "x"], "value": [1, 3, 4]})
+    >>> with reuse_work():
+    ...     shared = hachman(df), krugman_specialisation(df)
+    >>> shared[0].equals(hachman(df)) and shared[1].equals(krugman_specialisation(df))
+    True
+    """
+    token = _MEMO.set([])
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def memoised(name: str, frames: tuple[object, ...], options: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, or within :func:`reuse_work` the result of an earlier call with the same ``name``, the very
+    same ``frames`` (identity) and equal ``options``."""
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    for known_name, known_frames, known_options, result in memo:
+        if (known_name == name and known_options == options and len(known_frames) == len(frames)
+                and all(a is b for a, b in zip(known_frames, frames, strict=True))):
+            return result  # type: ignore[return-value]
+    result = compute()
+    memo.append((name, frames, options, result))
+    return result
+
+
 def require_unique(
     frame: pl.DataFrame, keys: Sequence[str], *, what: str, fix: str = "aggregate them first"
 ) -> None:
     """Raise :class:`IndexInputInvalid` when two rows share the same ``keys`` (they would count twice)."""
-    if any(frame is known and known_keys <= set(keys) for known, known_keys in _CHECKED.get()):
+    if is_checked(frame, keys):
         return  # vouched for by the caller (keys_checked): the frame is alive, so its identity is its own
     schema = frame.schema
     exact = [c in schema and (schema[c] in _EXACT or schema[c].is_integer() or schema[c].is_temporal()) for c in keys]

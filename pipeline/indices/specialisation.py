@@ -32,8 +32,10 @@ from pipeline.indices._common import (
     column_codes,
     combine_codes,
     first_note,
+    is_checked,
     join_notes,
     key_code,
+    memoised,
     require_columns,
     require_unique,
     within,
@@ -390,13 +392,17 @@ def matrix_codes(
     :func:`~pipeline.indices._common.key_code`); raises :class:`IndexInputInvalid` as ``require_unique`` does when
     two rows share their (partition, region, industry)."""
     by = list(by)
-    codes = column_codes(frame, [*by, region, industry])
-    partition = combine_codes(*(codes[c] for c in by)) if by else key_code(frame, [])
-    in_region, in_industry = combine_codes(partition, codes[region]), combine_codes(partition, codes[industry])
-    industry_code = codes[industry]
-    if combine_codes(in_region, industry_code)[0].n_unique() < frame.height:
-        require_unique(frame, [*by, region, industry], what=what)  # raises, naming a duplicated key
-    return partition, in_region, in_industry
+
+    def compute() -> tuple[KeyCode, KeyCode, KeyCode]:
+        codes = column_codes(frame, [*by, region, industry])
+        partition = combine_codes(*(codes[c] for c in by)) if by else key_code(frame, [])
+        in_region, in_industry = combine_codes(partition, codes[region]), combine_codes(partition, codes[industry])
+        if not is_checked(frame, [*by, region, industry]) and (
+                combine_codes(in_region, codes[industry])[0].n_unique() < frame.height):
+            require_unique(frame, [*by, region, industry], what=what)  # raises, naming a duplicated key
+        return partition, in_region, in_industry
+
+    return memoised("matrix_codes", (frame,), (region, industry, tuple(by)), compute)
 
 
 def valid(total: str | pl.Expr) -> pl.Expr:
@@ -462,6 +468,25 @@ def sparse_cells(
     built, and every group-by and join runs on one integer key.
     """
     by = list(by)
+    options = (region, industry, value, tuple(by), reference_total if isinstance(reference_total, float | int | None)
+               else id(reference_total))
+    return memoised("sparse_cells", (frame, region_totals, reference, reference_total), options, lambda: _sparse_cells(
+        frame, region=region, industry=industry, value=value, by=by, region_totals=region_totals, reference=reference,
+        reference_total=reference_total, what=what))
+
+
+def _sparse_cells(
+    frame: pl.DataFrame,
+    *,
+    region: str,
+    industry: str,
+    value: str,
+    by: list[str],
+    region_totals: pl.DataFrame | None,
+    reference: pl.DataFrame | None,
+    reference_total: TotalsOrNumber,
+    what: str,
+) -> SparseCells:
     require_columns(frame, [*by, region, industry, value], what=what)
     partition, in_region, in_industry = matrix_codes(frame, region=region, industry=industry, by=by, what=what)
     schema = frame.select(*by, industry).schema

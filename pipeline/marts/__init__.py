@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.indices import keys_checked
+from pipeline.indices import keys_checked, reuse_work
 from pipeline.marts import clusters, regional, scores
 from pipeline.marts.common import LEVELS
 from pipeline.scoring import Methodology
@@ -56,7 +56,7 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
         totals = clusters.region_totals(facts) if not facts.is_empty() else pl.DataFrame()
         # the facts' keys are unique (audit 01 stops the build otherwise), and so are a roll-up's (a group-by):
         # the index functions need not check them again on each call
-        with keys_checked((facts, facts_keys)):
+        with keys_checked((facts, facts_keys)), reuse_work():  # the year's indices share their common work
             rolled = clusters.rollup(facts, mapping)
             if not facts.is_empty():
                 write("mart_location_quotient", regional.location_quotients(facts, m))
@@ -75,9 +75,8 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
         write("mart_region_cluster_strength", region_strength)
         lead_lq.append(_text(scores.lead_region_lq(lead_clusters, cluster_lq)))
 
-        firms = code(builder.query_file("queries/build_firms_long_year.sql", {"year": year}).with_columns(
-            pl.col("firm_id").cast(pl.Categorical(pl.Categories.random()))))  # own categories: millions of ids
-        with keys_checked((firms, ["year", "measure", "firm_id"])):  # audit 01: one record per firm and year
+        firms = code(builder.query_file("queries/build_firms_long_year.sql", {"year": year}))
+        with keys_checked((firms, ["year", "measure", "firm_no"])):  # audit 01: one record per firm and year
             firm_rows.append(_text(write("mart_cluster_firm_concentration",
                                          clusters.firm_concentration(firms, totals, group="cluster_code"))))
             write("mart_industry_firm_concentration",

@@ -20,11 +20,14 @@ from pipeline.indices import (
     portfolio_quadrant,
     strong_clusters,
     strong_industry_share,
+    subset_checked,
 )
 from pipeline.marts.common import LEVELS, combine, year_pairs
 from pipeline.scoring import Methodology
 
 ROLLUP_BY = ("measure", "region_level", "industry_level")
+#: The firm unit of the firm indices: the firm's number within the year (queries/build_firms_long_year.sql)
+FIRM = "firm_no"
 
 
 def rollup(facts: pl.DataFrame, mapping: pl.DataFrame) -> pl.DataFrame:
@@ -132,16 +135,21 @@ def firm_concentration(firms: pl.DataFrame, totals: pl.DataFrame, *, group: str)
     data = firms if firms.get_column(group).null_count() == 0 else firms.filter(pl.col(group).is_not_null())
     if data.is_empty():
         return pl.DataFrame()
+    with subset_checked(data, firms):  # the firms' keys, vouched for by the caller, hold in the subset
+        return _firm_concentration(data, totals, group=group)
+
+
+def _firm_concentration(data: pl.DataFrame, totals: pl.DataFrame, *, group: str) -> pl.DataFrame:
     by = ["year", "measure"]
     keys = [*by, group]
     parts = {
-        "herfindahl": (herfindahl(data, unit="firm_id", group=group, by=by, n="group"),
+        "herfindahl": (herfindahl(data, unit=FIRM, group=group, by=by, n="group"),
                        {"hhi": "hhi", "n_units": "n_units", "n_positive": "n_positive",
                         "hhi_normalised": "hhi_normalised", "equivalent_number": "equivalent_number"}),
-        "cr4": (concentration_ratio(data, unit="firm_id", group=group, by=by, k=4), {"cr4": "cr4"}),
+        "cr4": (concentration_ratio(data, unit=FIRM, group=group, by=by, k=4), {"cr4": "cr4"}),
     }
     regional = _firm_region_totals(totals, data)
-    eg_options = {"firm": "firm_id", "industry": group, "value": "value", "by": by,
+    eg_options = {"firm": FIRM, "industry": group, "value": "value", "by": by,
                   "region_totals": regional if regional.height else None}
     eg, ms = firm_agglomeration(data, **eg_options)  # one pass over the firms for both
     parts["ellison_glaeser"] = (eg, {"gamma": "eg_gamma", "G": "eg_g", "H": "eg_h", "z": "eg_z"})
