@@ -8,6 +8,7 @@ Values are always bound parameters; identifiers only pass through :func:`quote_i
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -85,6 +86,14 @@ def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+#: DuckDB's memory for a build (``CLUSTERSTATS_BUILD_MEMORY``, e.g. ``6GB``): beyond it DuckDB writes finished
+#: blocks out and spills its joins and sorts to ``<warehouse>.tmp``. Its default, 80% of the machine, would let the
+#: blocks of a census build (hundreds of millions of mart rows) pile up in memory beside polars' working set.
+BUILD_MEMORY_ENV = "CLUSTERSTATS_BUILD_MEMORY"
+DEFAULT_BUILD_MEMORY = "3GB"
+
+
 def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection; only the build uses it, on ``warehouse.next.duckdb``."""
-    return duckdb.connect(str(path), read_only=False, config={"threads": 2})
+    memory = os.environ.get(BUILD_MEMORY_ENV) or DEFAULT_BUILD_MEMORY
+    return duckdb.connect(str(path), read_only=False, config={"threads": 2, "memory_limit": memory})

@@ -14,8 +14,8 @@ gini_locational, inequality (Gini, Atkinson, CV, Williamson), theil, firms (Elli
 dynamics (growth, shift-share), clusters (U.S. Cluster Mapping strength, portfolio quadrants), rollup
 (industries -> clusters). For a caller that runs many indices over the same large frames (the warehouse build):
 :func:`keys_checked` and :func:`subset_checked` vouch for keys checked once elsewhere, and :func:`reuse_work`
-shares the intermediate results the indices have in common. Formulas and conventions: ``shared/METHODS.md``; each function's docstring cites the
-reference tool and version it agrees with.
+shares the intermediate results the indices have in common. Formulas and conventions: ``shared/METHODS.md``;
+each function's docstring cites the reference tool and version it agrees with.
 """
 
 from __future__ import annotations

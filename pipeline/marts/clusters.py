@@ -111,7 +111,7 @@ def strength(rolled: pl.DataFrame, totals: pl.DataFrame, facts: pl.DataFrame, ma
         emp = pl.concat([before, emp], how="diagonal_relaxed")
         emp_totals = pl.concat([previous[1].filter(pl.col("measure") == "employment").drop("measure"), emp_totals],
                                how="diagonal_relaxed")
-    for start, end in year_pairs(emp.get_column("year").to_list()):
+    for start, end in year_pairs(emp.get_column("year").unique().to_list()):
         if end != start + 1:
             continue
         window = emp.filter(pl.col("year").is_in([start, end])).rename({"value": "employment"})

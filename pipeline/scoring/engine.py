@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import rankdata
 
 from pipeline.scoring.aggregate import aggregate
 from pipeline.scoring.methodology import Level, Methodology
@@ -115,9 +116,11 @@ def descending_rank(x: np.ndarray) -> np.ndarray:
     >>> descending_rank(np.array([50.0, 80.0, 50.0, np.nan])).tolist()
     [2.0, 1.0, 2.0, nan]
     """
-    valid = ~np.isnan(x)
-    higher = (x[..., None, :] > x[..., :, None]) & valid[..., None, :]
-    return np.where(valid, 1.0 + higher.sum(-1), np.nan)
+    if x.size == 0:
+        return x.astype(float)
+    # "min" ranks of -x: 1 + the number of strictly higher values, by sorting (O(n log n) per row; the pairwise
+    # comparison it replaces was O(n²): 1,200 clusters x 200 Monte Carlo samples took seconds per year)
+    return rankdata(-x, method="min", axis=-1, nan_policy="omit").astype(float)
 
 
 def effective_weights(values: list[np.ndarray], weights: list[np.ndarray], plan: Plan) -> np.ndarray:
