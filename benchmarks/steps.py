@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import polars as pl
+
 
 def _peak_mib() -> float:
     """This process's peak resident memory. VmHWM belongs to the process's own address space; ru_maxrss would
@@ -114,29 +116,46 @@ def pandas_way(data: Path) -> dict[str, float]:
 
 
 def ui_loaders(data: Path) -> dict[str, float]:
-    """Every warehouse query the app's pages run, each timed; the slowest is reported."""
+    """Every warehouse read behind the app's cached loaders (ui/data.py), each timed cold in this process; the
+    slowest is reported. Parameters are those a page opens with: the newest year, the first cluster and region."""
     from warehouse import queries
 
     path = data / "warehouse.duckdb"
     year = queries.score_years(path)[0]
-    code = queries.cluster_list(path, year).get_column("cluster_code")[0]
+    codes = queries.cluster_list(path, year).get_column("cluster_code").to_list()
+    lv = queries.levels(path) or {"region_level": None, "industry_level": None}
+    dicts = queries.dictionaries(path)
+    region = dicts["regions"].filter(pl.col("level") == lv["region_level"]).get_column("code")[0] \
+        if lv["region_level"] else None
+    pairs = dicts["year_pairs"]
+    start, end = (pairs.row(0)[:2] if pairs.height else (None, None))
+    levels = {"region_level": lv["region_level"], "industry_level": lv["industry_level"]}
     calls = {
-        "overview_kpis": lambda: queries.overview_kpis(path, year),
-        "size_bands": lambda: queries.size_bands(path, year),
-        "cluster_list": lambda: queries.cluster_list(path, year),
-        "cluster_header": lambda: queries.cluster_header(path, code, year),
-        "cluster_indicators": lambda: queries.cluster_indicators(path, code, year),
-        "cluster_lq_by_region": lambda: queries.cluster_lq_by_region(path, code, year, "employment"),
-        "cluster_trend": lambda: queries.cluster_trend(path, code),
-        "cluster_firm_concentration": lambda: queries.cluster_firm_concentration(path, code),
+        "dictionaries": lambda: queries.dictionaries(path),
+        "overview": lambda: queries.overview(path, year, "employment", **levels),
+        "ranking": lambda: queries.ranking(path, year),
+        "scorecard": lambda: queries.scorecard(path, codes[0], year, region_level=lv["region_level"]),
+        "cluster_lq_by_region": lambda: queries.cluster_lq_by_region(path, codes[0], year, "employment"),
+        "region_profile": lambda: queries.region_profile(path, region, year, "employment", **levels,
+                                                         start_year=start, end_year=end),
+        "city_indicators": lambda: queries.city_indicators(path, year, "employment", **levels),
+        "industry_concentration": lambda: queries.industry_concentration(path, year, "employment", **levels),
+        "compare_clusters": lambda: queries.compare_clusters(path, codes[:10], year),
+        "data_quality": lambda: queries.data_quality(path),
+        "scoring_inputs (methodology preview)": lambda: queries.scoring_inputs(path),
     }
-    times = {}
+    for family in queries.MATRICES:
+        calls[f"index_matrix:{family}"] = (lambda f=family: queries.index_matrix(
+            path, f, measure="employment", **levels, year=year, start_year=start, end_year=end))
+    times, rows = {}, {}
     for name, call in calls.items():
-        start = time.perf_counter()
-        call()
-        times[name] = time.perf_counter() - start
+        began = time.perf_counter()
+        out = call()
+        times[name] = time.perf_counter() - began
+        rows[name] = out.height if isinstance(out, pl.DataFrame) else sum(
+            f.height for f in out.values() if isinstance(f, pl.DataFrame)) if isinstance(out, dict) else 1
     slowest = max(times, key=times.__getitem__)
-    return {"seconds": times[slowest], "slowest": slowest, "loaders": times}
+    return {"seconds": times[slowest], "slowest": slowest, "loaders": times, "loader_rows": rows}
 
 
 def main() -> None:

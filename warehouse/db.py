@@ -80,6 +80,7 @@ def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if not Path(path).exists():
         raise NoWarehouse()
     con = duckdb.connect(str(path), read_only=True)
+    con.execute("set enable_progress_bar = false")  # a page's long read must not draw bars into the server log
     try:
         yield con
     finally:
@@ -96,4 +97,6 @@ DEFAULT_BUILD_MEMORY = "3GB"
 def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection; only the build uses it, on ``warehouse.next.duckdb``."""
     memory = os.environ.get(BUILD_MEMORY_ENV) or DEFAULT_BUILD_MEMORY
-    return duckdb.connect(str(path), read_only=False, config={"threads": 2, "memory_limit": memory})
+    con = duckdb.connect(str(path), read_only=False, config={"threads": 2, "memory_limit": memory})
+    con.execute("set enable_progress_bar = false")
+    return con

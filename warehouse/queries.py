@@ -220,7 +220,7 @@ def scoring_inputs(path: Path) -> dict[str, pl.DataFrame]:
     """What the build scored, to score it again with another methodology in memory: reported cluster indicators,
     the province's output, each cluster's LQ in its lead region, firm concentration and the lead regions."""
     return run_many(path, {
-        "reported": ("build_cluster_reported", {}), "province": ("build_province_output", {}),
+        "reported": ("build_cluster_reported", {}), "province": ("ui_province_output", {}),
         "cluster_lq": ("ui_preview_cluster_lq", {}), "firms": ("ui_preview_firms", {}),
         "clusters": ("ui_cluster_leads", {}),
     })

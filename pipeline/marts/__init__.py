@@ -34,6 +34,9 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
         written[table] = written.get(table, 0) + builder.write(table, frame)
         return frame
 
+    # summaries the pages read instead of scanning the facts (warehouse/sql/ddl/006_summaries.sql)
+    write("mart_coverage_region", builder.query_file("queries/build_coverage_region.sql"))
+    write("mart_levels", builder.query_file("queries/build_levels.sql"))
     years = sorted(set(builder.query("select distinct year from fact_regional_industry").get_column("year"))
                    | set(builder.query("select distinct year from fact_firm").get_column("year")))
     groups = builder.query("select region_code, group_code from bridge_region_group")
@@ -98,6 +101,8 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
         not f.is_empty() for f in firm_rows) else pl.DataFrame()
     lead = pl.concat([f for f in lead_lq if not f.is_empty()], how="diagonal_relaxed") if any(
         not f.is_empty() for f in lead_lq) else pl.DataFrame()
+    write("mart_province_output", province)
+    write("mart_cluster_lead_lq", lead)
     extra = scores.agglomeration_variables(lead, firm, reported, province)
     score_marts = scores.scores(reported, extra, m)
     for table, frame in score_marts.items():

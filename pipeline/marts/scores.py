@@ -29,7 +29,7 @@ def lead_region_lq(clusters: pl.DataFrame, cluster_lq: pl.DataFrame) -> pl.DataF
                                            pl.col("lead_region").alias("region_code")),
                            on=["cluster_code", "region_code"], how="semi")
     return lead.filter(pl.col("measure").is_in(["employment", "output_value"])).select(
-        "cluster_code", "year", "measure", "lq")
+        "cluster_code", "region_code", "year", "measure", "lq")
 
 
 def agglomeration_variables(
