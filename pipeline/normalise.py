@@ -225,7 +225,10 @@ def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) ->
     if loc is None:
         raise UploadUnreadable(Msg("read.all_cells_empty", file=table.file_name))
     header_row = loc.rows[-1]
-    body = table.grid.filter(pl.col(SOURCE_ROW) > header_row)
+    # the rows below the header: a slice (no copy) when the grid's rows are in file order, as they are read
+    rows = table.grid.get_column(SOURCE_ROW)
+    body = table.grid.slice(int(rows.search_sorted(header_row, side="right"))) if rows.is_sorted() \
+        else table.grid.filter(pl.col(SOURCE_ROW) > header_row)
     if loc.matched == 0 and _looks_like_data(loc.labels):
         expected = [f"{c.title_zh}/{n}" for n, c in kind.columns.items() if c.required]
         failures.append(Failure(
@@ -264,7 +267,8 @@ def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) ->
     for row, text in notes.select(SOURCE_ROW, "first").iter_rows():
         failures.append(Failure(row=row, column="(row)", value=text, rule="footnote_row", fix=Msg("rows.footnote")))
     dropped = roles.filter(pl.col("blank") | pl.col("total") | pl.col("note")).get_column(SOURCE_ROW)
-    body = body.filter(~pl.col(SOURCE_ROW).is_in(dropped.implode()))
+    if dropped.len():  # a filter copies every cell: only when there is a row to drop
+        body = body.filter(~pl.col(SOURCE_ROW).is_in(dropped.implode()))
 
     # a unit stated above the table or in a footnote, for measures whose header has none
     statements = [(r, t) for r, t in loc.title_rows] + list(notes.select(SOURCE_ROW, "first").iter_rows())
@@ -302,7 +306,9 @@ def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) ->
                                 fix=Msg("rows.decimal_comma")))
     read = read_cells(kind, raw, headers, resolved, decimal_comma=decimal_comma)
     failures += read.failures
-    prepared = Prepared(frame=read.frame, raw=raw.filter(pl.col(SOURCE_ROW).is_in(read.frame[SOURCE_ROW].implode())),
+    kept = raw if read.frame.height == raw.height else raw.filter(
+        pl.col(SOURCE_ROW).is_in(read.frame[SOURCE_ROW].implode()))
+    prepared = Prepared(frame=read.frame, raw=kept,
                         headers=headers, units=resolved, failures=failures, flags=read.flags, reported=read.reported)
     prepared.blank_rows = blank_rows
     prepared.header_rows = loc.rows

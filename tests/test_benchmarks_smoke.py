@@ -27,5 +27,9 @@ def test_bench_smoke_run_reports_every_figure(tmp_path):
     # the same synthetic files went through every step: the index code and both baselines saw the same records
     assert results["index_code"]["rows"] == results["sql_floor"]["rows"] == results["pandas_way"]["rows"]
     assert results["ingest:firms"]["rows"] == results["duckdb_read:firms"]["rows"] == 100_000
+    # every read behind the app's pages is timed, the data page's and the methodology preview's included
+    assert {"dictionaries", "overview", "ranking", "scorecard", "region_profile", "data_quality",
+            "scoring_inputs (methodology preview)", "index_matrix:lq", "index_matrix:cluster_lq",
+            "compare_clusters"} <= set(results["ui_loaders"]["loaders"])
     assert set(results["ratios"]) == {"ingest regional-industry / DuckDB read", "ingest firms / DuckDB read",
                                       "LQ+HHI index code / SQL floor", "pandas / LQ+HHI index code"}

@@ -223,3 +223,24 @@ def test_a_build_works_with_any_subset_of_kinds(settings, tiny_files, kinds):
     assert (counts["mart_location_quotient"] > 0) == ("regional-industry" in kinds)
     assert (counts["mart_cluster_score"] > 0) == ("cluster-indicators" in kinds)
     assert (counts["mart_cluster_firm_concentration"] > 0) == ("firms" in kinds)
+
+
+def test_the_pages_read_small_summaries_written_by_the_build(built):
+    """Coverage, levels, province output and lead-region LQs come from tables the build writes, so that no page
+    scans the facts (a census holds tens of millions of rows). Tiny set (tests/conftest.py): Shenyang 210100 and
+    Dalian 210200, divisions 13 and 37, 2022, employment and output in every cell."""
+    quality = queries.data_quality(built.warehouse_path)
+    coverage = quality["regions"].select("region_code", "year", "cells", "industries", "measures").rows()
+    # 2 industries x 2 measures = 4 long records per city
+    assert coverage == [("210100", 2022, 4, 2, 2), ("210200", 2022, 4, 2, 2)]
+    assert queries.levels(built.warehouse_path) == {"region_level": "city", "industry_level": "division"}
+    inputs = queries.scoring_inputs(built.warehouse_path)
+    # province output 2022: 50,000 + 400,000 + 150,000 + 100,000 万元 = 700,000 万元 = 7.0e9 yuan
+    assert inputs["province"].filter(pl.col("year") == 2022).get_column("province_output").item() == 7.0e9
+    # every lead-region LQ the preview reads is the one in mart_cluster_lq for that cluster's lead region
+    with read_only(built.warehouse_path) as con:
+        direct = con.sql("""select l.cluster_code, l.year, l.measure, l.lq from mart_cluster_lq l
+                            join dim_cluster c on c.code = l.cluster_code and c.lead_region = l.region_code
+                            where l.measure in ('employment', 'output_value') order by all""").pl()
+    summary = inputs["cluster_lq"].select("cluster_code", "year", "measure", "lq").sort(pl.all())
+    assert summary.height == direct.height > 0 and summary.equals(direct.sort(pl.all()))
