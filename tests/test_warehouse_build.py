@@ -244,3 +244,15 @@ def test_the_pages_read_small_summaries_written_by_the_build(built):
                             where l.measure in ('employment', 'output_value') order by all""").pl()
     summary = inputs["cluster_lq"].select("cluster_code", "year", "measure", "lq").sort(pl.all())
     assert summary.height == direct.height > 0 and summary.equals(direct.sort(pl.all()))
+
+
+def test_the_index_heatmap_keeps_the_largest_industries_and_regions(built):
+    # employment 2022: division 13 = 100 + 200 = 300, 37 = 300 + 200 = 500; both cities 400 (tie: by code)
+    one = queries.index_matrix(built.warehouse_path, "lq", measure="employment", region_level="city",
+                               industry_level="division", year=2022, max_columns=1, max_rows=1)
+    assert one.select("region_code", "industry_code", "columns_total", "rows_total").rows() == [
+        ("210100", "37", 2, 2)]
+    assert one.get_column("lq").item() == pytest.approx(0.75 / (500 / 800))  # s = 300/400, s_i = 500/800
+    everything = queries.index_matrix(built.warehouse_path, "lq", measure="employment", region_level="city",
+                                      industry_level="division", year=2022)
+    assert everything.height == 4

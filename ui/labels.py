@@ -283,7 +283,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "由评价方法设定。"),
     "definition": ("Definition and formula", "定义与公式"),
     "no_index_values": ("No values for this choice.", "该选项下无数值。"),
-    "heatmap_limited": ("Showing the {n} columns with the largest totals.", "仅显示合计最大的 {n} 列。"),
+    "heatmap_limited": ("Showing the {columns} of {columns_total} columns and {rows} of {rows_total} regions with "
+                        "the largest totals.", "仅显示合计最大的 {columns} 列（共 {columns_total} 列）、"
+                        "{rows} 个地区（共 {rows_total} 个）。"),
     "map_for": ("Map of", "地图显示"),
     # -- compare -------------------------------------------------------------------------------------------------
     "compare_caption": ("Up to 10 clusters or cities side by side.", "最多 10 个集群或城市并列对比。"),

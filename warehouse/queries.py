@@ -181,11 +181,17 @@ MATRICES = {
 }
 
 
+#: the most industries (columns) and regions (rows) an index heatmap shows: those with the largest totals
+MATRIX_COLUMNS, MATRIX_ROWS = 40, 60
+
+
 def index_matrix(path: Path, family: str, *, measure: str, region_level: str, industry_level: str,
-                 year: int | None = None, start_year: int | None = None, end_year: int | None = None
-                 ) -> pl.DataFrame:
-    """Region x industry (or cluster) values of an index family (:data:`MATRICES`)."""
-    params: dict[str, Any] = {"measure": measure, "region_level": region_level, "industry_level": industry_level}
+                 year: int | None = None, start_year: int | None = None, end_year: int | None = None,
+                 max_columns: int = MATRIX_COLUMNS, max_rows: int = MATRIX_ROWS) -> pl.DataFrame:
+    """Region x industry (or cluster) values of an index family (:data:`MATRICES`): the ``max_columns``
+    industries and ``max_rows`` regions with the largest totals, with ``columns_total`` and ``rows_total``."""
+    params: dict[str, Any] = {"measure": measure, "region_level": region_level, "industry_level": industry_level,
+                              "max_columns": max_columns, "max_rows": max_rows}
     if family in ("growth", "shift_share"):
         params |= {"start_year": start_year, "end_year": end_year}
     else:

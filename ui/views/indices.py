@@ -52,12 +52,12 @@ columns = page.names("clusters" if info.family == "cluster_lq" else "industries"
 value = info.column
 shown = matrix.with_columns(c.named("region_code", names_r).alias("region"),
                             c.named("industry_code", columns).alias("industry"))
-limit = 40
-if shown.get_column("industry_code").n_unique() > limit:  # the columns with the largest totals
-    biggest = (shown.group_by("industry_code").agg(pl.col("value").sum() if "value" in shown.columns else pl.len())
-               .sort(pl.col("value") if "value" in shown.columns else "len", descending=True).head(limit))
-    shown = shown.filter(pl.col("industry_code").is_in(biggest.get_column("industry_code").to_list()))
-    st.caption(t("heatmap_limited", n=limit))
+n_columns, n_rows = shown.get_column("industry_code").n_unique(), shown.get_column("region_code").n_unique()
+columns_total, rows_total = matrix.get_column("columns_total")[0], matrix.get_column("rows_total")[0]
+if n_columns < columns_total or n_rows < rows_total:  # the query kept those with the largest totals
+    st.caption(t("heatmap_limited", columns=n_columns, columns_total=columns_total, rows=n_rows,
+                 rows_total=rows_total))
+shown = shown.drop("columns_total", "rows_total")
 fmt = "+.1%" if key == "growth_rate" else ",.0f" if key == "competitive" else ".2f"
 mid = 1.0 if key in ("lq", "cluster_lq") else 0.0
 chart = charts.heatmap(shown.drop_nulls(value), x="region", y="industry", value=value, x_title=None, y_title=None,
