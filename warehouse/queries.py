@@ -196,7 +196,10 @@ def index_matrix(path: Path, family: str, *, measure: str, region_level: str, in
         params |= {"start_year": start_year, "end_year": end_year}
     else:
         params["year"] = year
-    return run(path, MATRICES[family], **params)
+    cells = "\n".join(line for line in sql_text(f"queries/{MATRICES[family]}.sql").splitlines()
+                      if not line.startswith("--"))
+    with read_only(path) as con:
+        return query(con, sql_text("queries/ui_matrix_top.sql").format(matrix=cells), params)
 
 
 def city_indicators(path: Path, year: int, measure: str, *, region_level: str, industry_level: str) -> pl.DataFrame:
