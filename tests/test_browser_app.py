@@ -166,10 +166,10 @@ def test_open_a_scorecard_read_its_score_and_download_it(server, page, shots):
     assert len(list(book["Indicators"].iter_rows())) == 20  # header + 19 indicators
 
 
-def upload(page, base: str, kind: str, file: Path) -> None:
-    page.goto(f"{base}/upload?lang=en")
+def upload(page, base: str, kind: str, file: Path, *, lang: str = "en") -> None:
+    page.goto(f"{base}/upload?lang={lang}")
     settle(page)
-    page.get_by_role("combobox", name="What does the file hold?").click()
+    page.get_by_role("combobox", name="What does the file hold?" if lang == "en" else "文件内容类型").click()
     page.get_by_role("option", name=re.compile(re.escape(f"({kind})"))).click()
     settle(page)
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(file))
@@ -188,6 +188,12 @@ def test_upload_with_errors_then_the_fixed_file_and_see_the_new_vintage(server, 
     assert problems.locator("[data-testid='stMetricValue']").inner_text() == "2"
     assert page.get_by_role("button", name="Rejected rows (2)").count() == 1
     shoot(page, shots, "upload-report-en")
+    # the same report in Chinese: the headline, and each rule's fix in the officer's language
+    upload(page, base, "regional-industry", bad, lang="zh")
+    page.get_by_text("city-employment.csv：2 行中有 2 行存在 2 个问题；修正前不会入库。").wait_for()
+    assert page.get_by_text(re.compile("地区字典中没有代码“219900”")).count() >= 1
+    assert page.get_by_text(re.compile("指标不能为负数")).count() >= 1
+    shoot(page, shots, "upload-report-zh")
     vintages = len(OpsStore(data / "ops.sqlite").uploads("regional-industry"))
 
     fixed = tmp_path / "city-employment-fixed.csv"
