@@ -258,10 +258,33 @@ class _Reader:
                                      description=col.description.rstrip(".")))
         return bad
 
+    def _plain(self, name: str, text: pl.Series) -> pl.Series | None:
+        """The column read in one pass when every cell is plain for its type (a number, a four-digit year, a code
+        that is no marker): such cells hold no control character, formula error or marker and need no repair, so
+        the careful path would find nothing and read the same values. None when any cell is not plain."""
+        col = self.kind.columns[name]
+        if col.dtype in ("float", "int"):
+            pattern, dtype = (NUMBER, pl.Float64) if col.dtype == "float" else (_PLAIN_YEAR, pl.Int64)
+            if not text.str.contains(pattern).fill_null(True).all():
+                return None
+            values = text.cast(dtype, strict=False)
+            return values if values.null_count() == text.null_count() else None  # else the careful path says why
+        if is_code_column(self.kind, name):
+            plain = text.str.contains(_PLAIN_CODE) & ~text.is_in(list(MISSING_MARKERS | SUPPRESSED_MARKERS))
+            return text if plain.fill_null(True).all() else None
+        return None
+
     def read(self, name: str) -> pl.Series:
         col = self.kind.columns[name]
         dtype = {"int": pl.Int64, "float": pl.Float64}.get(col.dtype, pl.String)
         text = self.raw.get_column(name).str.strip_chars().replace("", None)
+        fast = self._plain(name, text)
+        if fast is not None:  # a machine-written column: nothing to flag, repair or report
+            out = fast
+            if col.default is not None:
+                out = pl.select(pl.when(text.is_null()).then(pl.lit(col.default, dtype=dtype)).otherwise(out)
+                                ).to_series()
+            return out.cast(dtype).alias(name)
         text = pl.select(pl.when(self.blocked(name, text)).then(None).otherwise(text)).to_series()
         frame = pl.DataFrame({SOURCE_ROW: self.rows, "raw": text}).with_columns(
             marker_flag(pl.col("raw"), suppressed=col.role == "measure").alias("flag"))

@@ -130,3 +130,31 @@ def test_cli_prints_the_table_and_exits_1(dictionaries, tmp_path, cli_env):
                                                              "negative_value": 1}
     assert {(f["row"], f["column"], f["rule"]) for f in report["failures"]} >= {
         (3, "地区代码", "unknown_code"), (4, "从业人员", "negative_value")}
+
+
+def test_plain_columns_read_in_one_pass_give_what_the_careful_path_gives(dictionaries, monkeypatch):
+    """A machine-written column (plain numbers, four-digit years, codes that are no marker) is read in one pass
+    (cells._Reader._plain); the careful path must read the same values and report nothing more. A column with
+    one odd cell (1,234.5 with a thousands separator, a "-" marker) goes the careful way, as before."""
+    from pipeline import cells
+    from pipeline.ingest import check_upload
+
+    clean = "地区代码,行业代码,年份,从业人员,工业总产值(万元)\n210100,13,2022,100,50000.5\n210200,37,2022,,1e3\n"
+    odd = "地区代码,行业代码,年份,从业人员,工业总产值(万元)\n210100,13,2022,\"1,234.5\",-\n210200,37,2022,7,8\n"
+    fast = {name: check_upload(dictionaries, text.encode(), f"{name}.csv", "regional-industry")
+            for name, text in (("clean", clean), ("odd", odd))}
+    monkeypatch.setattr(cells._Reader, "_plain", lambda self, name, text: None)
+    careful = {name: check_upload(dictionaries, text.encode(), f"{name}.csv", "regional-industry")
+               for name, text in (("clean", clean), ("odd", odd))}
+    for name in ("clean", "odd"):
+        assert fast[name].prepared.frame.equals(careful[name].prepared.frame)
+        every = {k: [(f.row, f.rule) for f in v.report.failures + v.report.warnings] for k, v in (
+            ("fast", fast[name]), ("careful", careful[name]))}
+        assert every["fast"] == every["careful"]
+    # clean: 50000.5 万元 = 500,005,000 yuan, 1e3 万元 = 10,000,000 yuan, the empty cell is null
+    assert fast["clean"].prepared.frame.get_column("output_value").to_list() == [500_005_000.0, 10_000_000.0]
+    assert fast["clean"].prepared.frame.get_column("employment").to_list() == [100.0, None]
+    # odd: the thousands separator is read and noted, the marker flagged as missing
+    rules = {f.rule for f in fast["odd"].report.failures + fast["odd"].report.warnings}
+    assert {"number_format", "missing_marker"} <= rules
+    assert fast["odd"].prepared.frame.get_column("employment").to_list() == [1234.5, 7.0]
