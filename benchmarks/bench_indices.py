@@ -6,10 +6,10 @@ as in ``pipeline.marts.regional``. Sources, first that applies:
 
 - ``--facts FILE.parquet``: a frame saved earlier (e.g. by ``--save``);
 - ``--warehouse PATH``: a built warehouse (``clusterstats --data-dir DIR ...`` leaves it at DIR/warehouse.duckdb),
-  read with ``warehouse/sql/queries/build_regional_facts.sql``; default ``/tmp/sn/warehouse.duckdb`` if it exists;
-- ``--synth SCALE``: generated with :func:`pipeline.synth.write_synthetic` (``national``: 285 regions x 1,380
-  industries, about 3 million long rows; ``census``: ten times the regions), regional-industry.csv read into the
-  long form.
+  read with ``warehouse/sql/queries/build_regional_facts.sql``;
+- ``--synth SCALE`` (``national`` when no source is given): generated with :func:`pipeline.synth.write_synthetic`
+  (``national``: 285 regions x 1,380 industries, about 3 million long rows; ``census``: ten times the regions),
+  regional-industry.csv read into the long form.
 
 Each function runs in a subprocess of its own (``--run NAME``), which loads the facts, runs the function
 ``--repeat`` times and reports the best wall time, its CPU time, and ``ru_maxrss`` (the process's peak resident
@@ -21,7 +21,7 @@ Usage::
 
     .venv/bin/python benchmarks/bench_indices.py
     .venv/bin/python benchmarks/bench_indices.py --synth national --only krugman,gini --repeat 3
-    .venv/bin/python benchmarks/bench_indices.py --warehouse /tmp/sn/warehouse.duckdb --save /tmp/facts.parquet
+    .venv/bin/python benchmarks/bench_indices.py --warehouse DATA_DIR/warehouse.duckdb --save facts.parquet
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 LEVELS = ("year", "measure", "region_level", "industry_level")
-DEFAULT_WAREHOUSE = Path("/tmp/sn/warehouse.duckdb")
 MEASURES = ("employment", "establishments", "output_value", "wages")
 
 
@@ -170,8 +169,7 @@ def prepare(args: argparse.Namespace, out: Path) -> dict[str, object]:
     elif args.synth:
         facts, origin = facts_from_synth(args.synth), f"pipeline.synth ({args.synth})"
     else:
-        warehouse = args.warehouse or DEFAULT_WAREHOUSE
-        facts, origin = facts_from_warehouse(warehouse), str(warehouse)
+        facts, origin = facts_from_warehouse(args.warehouse), str(args.warehouse)
     if not args.facts:
         facts.write_parquet(out)
     cells = facts.group_by(LEVELS).agg(pl.col("region_code").n_unique() * pl.col("industry_code").n_unique())
@@ -217,13 +215,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(prepare(args, args.prepare)))
         return 0
 
-    if not (args.facts or args.synth) and not (args.warehouse or DEFAULT_WAREHOUSE).exists():
-        parser.error(f"no warehouse at {args.warehouse or DEFAULT_WAREHOUSE}: give --warehouse, --facts or --synth")
+    if not (args.facts or args.synth or args.warehouse):
+        args.synth = "national"
+    if args.warehouse and not args.warehouse.exists():
+        parser.error(f"no warehouse at {args.warehouse}: give --warehouse, --facts or --synth")
     facts_path = args.facts or args.save or Path(tempfile.mkdtemp(prefix="bench_indices_")) / "facts.parquet"
     source_args = (
         ["--facts", str(args.facts)] if args.facts
         else ["--synth", args.synth] if args.synth
-        else ["--warehouse", str(args.warehouse or DEFAULT_WAREHOUSE)]
+        else ["--warehouse", str(args.warehouse)]
     )  # fmt: skip
     about = _child("--prepare", str(facts_path), *source_args)
     print(
