@@ -6,7 +6,7 @@ as in ``pipeline.marts.regional``. Sources, first that applies:
 
 - ``--facts FILE.parquet``: a frame saved earlier (e.g. by ``--save``);
 - ``--warehouse PATH``: a built warehouse (``clusterstats --data-dir DIR ...`` leaves it at DIR/warehouse.duckdb),
-  read with ``warehouse/sql/queries/build_regional_facts.sql``;
+  read with ``warehouse/sql/queries/build_regional_facts_year.sql`` year by year;
 - ``--synth SCALE`` (``national`` when no source is given): generated with :func:`pipeline.synth.write_synthetic`
   (``national``: 285 regions x 1,380 industries, about 3 million long rows; ``census``: ten times the regions),
   regional-industry.csv read into the long form.
@@ -128,8 +128,10 @@ def facts_from_warehouse(path: Path) -> pl.DataFrame:
     from warehouse.db import sql_text
 
     con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.sql(sql_text("queries/build_regional_facts.sql")).pl()
+    try:  # the build's own query, one year at a time, as the marts read the facts
+        years = [y for (y,) in con.sql("select distinct year from fact_regional_industry order by year").fetchall()]
+        text = sql_text("queries/build_regional_facts_year.sql")
+        return pl.concat([con.sql(text, params={"year": y}).pl() for y in years])
     finally:
         con.close()
 

@@ -99,15 +99,17 @@ def temp_path(target: Path) -> Path:
     return target.parent / f".{target.name}.{uuid.uuid4().hex}{TMP_SUFFIX}"
 
 
-def write_atomic(target: Path, write: Any, *, what: str) -> None:
-    """Call ``write(tmp)`` then flush and rename, so that ``target`` is either absent or complete."""
+def write_atomic(target: Path, write: Any, *, what: str, pause: str | None = "landing-write") -> None:
+    """Call ``write(tmp)`` then flush and rename, so that ``target`` is either absent or complete. ``pause``: the
+    fault-injection step between the flush and the rename (tests kill a landing there)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(target)
     try:
         write(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        pause_at("landing-write")
+        if pause:
+            pause_at(pause)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
     except Exception as exc:
@@ -116,6 +118,11 @@ def write_atomic(target: Path, write: Any, *, what: str) -> None:
         raise
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_text_atomic(target: Path, text: str, *, what: Msg) -> None:
+    """Write ``text`` (UTF-8) to ``target`` so that ``target`` is either absent or complete."""
+    write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"), what=what, pause=None)
 
 
 def write_parquet_atomic(frame: pl.DataFrame, target: Path) -> None:

@@ -420,6 +420,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "{folder} 所在磁盘已满，{what}未能写入，未作任何更改（已删除未写完的文件）：请清理磁盘空间"
                              "后重试"),
     "land.landed_file": ("the landed file {name}", "入库文件 {name} "),
+    "land.methodology_file": ("the methodology file {name}", "评价方法文件 {name} "),
     "land.rejected_file": ("the file of rejected rows {name}", "问题行文件 {name} "),
     "land.disk_full_record": ("The disk holding {folder} is full: the upload could not be recorded, and nothing was "
                               "landed. Free some space, then upload again.",

@@ -8,10 +8,10 @@ its version), so the warehouse can show scores under earlier versions beside the
 from __future__ import annotations
 
 import contextlib
-import os
-import uuid
 from pathlib import Path
 
+from pipeline.landing import write_text_atomic
+from pipeline.messages import Msg
 from pipeline.scoring import Methodology
 from pipeline.settings import Settings
 
@@ -32,17 +32,9 @@ def active_methodology(settings: Settings) -> Methodology:
 
 def archive(settings: Settings, m: Methodology, text: str) -> Path:
     """Keep the methodology's text under its version (idempotent; written atomically)."""
-    folder = archive_dir(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{m.hash}.toml"
+    target = archive_dir(settings) / f"{m.hash}.toml"
     if not target.exists():
-        tmp = folder / f".{target.name}.{uuid.uuid4().hex}.tmp"
-        try:
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, target)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+        write_text_atomic(target, text, what=Msg("land.methodology_file", name=target.name))
     return target
 
 

@@ -3,12 +3,10 @@ the options of each level, and saving an edited copy as a new version."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import uuid
-
 import polars as pl
 
+from pipeline.landing import write_text_atomic
+from pipeline.messages import Msg
 from pipeline.methodologies import methodology_path
 from pipeline.ops import OpsStore
 from pipeline.scoring import Methodology
@@ -110,14 +108,7 @@ def save_version(settings: Settings, text: str, *, who: str) -> Methodology:
     build, which archives it under its hash). Raises ``MethodologyInvalid`` naming the problems."""
     m = Methodology.from_text(text, source="methodology.toml")
     target = methodology_path(settings)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    write_text_atomic(target, text, what=Msg("land.methodology_file", name=target.name))
     store = OpsStore(settings.ops_path)
     store.migrate()
     store.audit(who, "methodology_saved", {"hash": m.hash, "name": m.name, "path": str(target)})

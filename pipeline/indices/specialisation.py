@@ -316,30 +316,46 @@ def _with_totals(
         _regions=within(pl.col(REG).filter(x.is_not_null()).n_unique(), [PART] if by else []),
     )  # fmt: skip
     if region_totals is not None:
-        what = "location_quotient(region_totals=)"
-        require_columns(region_totals, [*by, region, "region_total"], what=what)
-        require_unique(region_totals, [*by, region], what=what)
-        keyed = region_totals.select(*by, region, pl.col("region_total").cast(pl.Float64))
+        keyed, grand = _explicit_region_totals(region_totals, region=region, by=by)
         out = out.drop("region_total").join(
             keyed, on=[*by, region], how="left", nulls_equal=True, maintain_order="left"
         )
-        grand = (
-            keyed.group_by(by).agg(pl.col("region_total").sum().alias("total"))
-            if by
-            else float(keyed["region_total"].sum())
-        )
         out = _replace(out, "total", grand, by)
     if reference is not None:
-        what = "location_quotient(reference=)"
-        require_columns(reference, [*by, industry, "reference_value"], what=what)
-        require_unique(reference, [*by, industry], what=what)
-        keyed = reference.select(*by, industry, pl.col("reference_value").cast(pl.Float64).alias("industry_total"))
+        keyed, grand = _explicit_reference(reference, reference_total, industry=industry, by=by)
         out = out.drop("industry_total").join(
             keyed, on=[*by, industry], how="left", nulls_equal=True, maintain_order="left"
         )
-        parts = keyed.group_by(by).agg(pl.col("industry_total").sum().alias("_parts")) if by else None
-        out = _replace(out, "total", _reference_total(reference_total, keyed, parts, by), by)
+        out = _replace(out, "total", grand, by)
     return out.select(*base.columns, "_x", "region_total", "industry_total", "total", "_regions")
+
+
+def _explicit_region_totals(region_totals: pl.DataFrame, *, region: str, by: list[str]
+                            ) -> tuple[pl.DataFrame, pl.DataFrame | float]:
+    """``region_totals=`` checked: (``*by``, region, ``region_total`` as Float64) and the grand total they make
+    (per partition, or one number without ``by``)."""
+    what = "location_quotient(region_totals=)"
+    require_columns(region_totals, [*by, region, "region_total"], what=what)
+    require_unique(region_totals, [*by, region], what=what)
+    keyed = region_totals.select(*by, region, pl.col("region_total").cast(pl.Float64))
+    grand = (
+        keyed.group_by(by).agg(pl.col("region_total").sum().alias("total"))
+        if by
+        else float(keyed["region_total"].sum())
+    )
+    return keyed, grand
+
+
+def _explicit_reference(reference: pl.DataFrame, reference_total: TotalsOrNumber, *, industry: str, by: list[str]
+                        ) -> tuple[pl.DataFrame, pl.DataFrame | float]:
+    """``reference=`` checked: (``*by``, industry, ``industry_total`` as Float64) and the reference economy's
+    total (``reference_total`` or the sum of its industries, see :func:`_reference_total`)."""
+    what = "location_quotient(reference=)"
+    require_columns(reference, [*by, industry, "reference_value"], what=what)
+    require_unique(reference, [*by, industry], what=what)
+    keyed = reference.select(*by, industry, pl.col("reference_value").cast(pl.Float64).alias("industry_total"))
+    parts = keyed.group_by(by).agg(pl.col("industry_total").sum().alias("_parts")) if by else None
+    return keyed, _reference_total(reference_total, keyed, parts, by)
 
 
 def _reference_total(
@@ -516,25 +532,13 @@ def _sparse_cells(
     # explicit totals, checked and combined as in location_quotient: they replace the internal ones
     explicit = region_totals is not None or reference is not None
     if region_totals is not None:
-        what_totals = "location_quotient(region_totals=)"
-        require_columns(region_totals, [*by, region, "region_total"], what=what_totals)
-        require_unique(region_totals, [*by, region], what=what_totals)
-        keyed = region_totals.select(*by, region, pl.col("region_total").cast(pl.Float64))
+        keyed, grand = _explicit_region_totals(region_totals, region=region, by=by)
         regions = join_on(regions.drop("region_total"), keyed, [*by, region])
-        grand = (
-            keyed.group_by(by).agg(pl.col("region_total").sum().alias("total"))
-            if by
-            else float(keyed["region_total"].sum())
-        )
         partitions = _replace(partitions, "total", grand, by)
     if reference is not None:
-        what_reference = "location_quotient(reference=)"
-        require_columns(reference, [*by, industry, "reference_value"], what=what_reference)
-        require_unique(reference, [*by, industry], what=what_reference)
-        keyed = reference.select(*by, industry, pl.col("reference_value").cast(pl.Float64).alias("industry_total"))
+        keyed, grand = _explicit_reference(reference, reference_total, industry=industry, by=by)
         listed = industries.drop("industry_total")
-        parts = keyed.group_by(by).agg(pl.col("industry_total").sum().alias("_parts")) if by else None
-        partitions = _replace(partitions, "total", _reference_total(reference_total, keyed, parts, by), by)
+        partitions = _replace(partitions, "total", grand, by)
         # the reference's industries without a row in a partition of the frame: every cell of theirs is missing
         extra = keyed.cast(schema)  # type: ignore[arg-type]
         if not by:  # the one partition, if the frame has a row
