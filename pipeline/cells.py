@@ -179,6 +179,16 @@ def rows_msg(rows: list[int]) -> Msg:
     return Msg("rows", rows=[str(r) for r in rows[:12]], more=Msg("rows.more", n=len(rows)) if len(rows) > 12 else "")
 
 
+def rows_msg_of(shown: list[str], n: int) -> Msg:
+    """:func:`rows_msg` from the first rows (as text) and how many there are (a streamed file's blocks merged)."""
+    return Msg("rows", rows=shown[:12], more=Msg("rows.more", n=n) if n > 12 else "")
+
+
+def example_text(examples: list[str]) -> str:
+    """Examples of cells as a report line's value: ``'1,234', '5 678'``."""
+    return ", ".join(f"'{v}'" for v in examples)
+
+
 def rows_text(rows: list[int]) -> str:
     return rows_msg(rows).en
 
@@ -229,10 +239,12 @@ class _Reader:
     def note(self, rule: str, name: str, cells: pl.DataFrame, fix: Msg) -> None:
         if cells.height == 0:
             return
-        examples = ", ".join(f"'{v}'" for v in cells.get_column("raw").unique(maintain_order=True).head(EXAMPLES))
+        examples = cells.get_column("raw").unique(maintain_order=True).head(EXAMPLES).to_list()
         rows = cells.get_column(SOURCE_ROW).to_list()
-        self.failures.append(Failure(row=rows[0], column=self.headers.get(name, name), value=examples, rule=rule,
-                                     field=name, fix=Msg("cells.note", n=cells.height, rows=rows_msg(rows), what=fix)))
+        self.failures.append(Failure(row=rows[0], column=self.headers.get(name, name), value=example_text(examples),
+                                     rule=rule, field=name,
+                                     fix=Msg("cells.note", n=cells.height, rows=rows_msg(rows), what=fix,
+                                             examples=examples)))
 
     # cells that are problems in any column
     def blocked(self, name: str, text: pl.Series) -> pl.Series:
@@ -277,8 +289,11 @@ class _Reader:
     def read(self, name: str) -> pl.Series:
         col = self.kind.columns[name]
         dtype = {"int": pl.Int64, "float": pl.Float64}.get(col.dtype, pl.String)
-        text = self.raw.get_column(name).str.strip_chars().replace("", None)
-        fast = self._plain(name, text)
+        text = self.raw.get_column(name)
+        fast = self._plain(name, text)  # plain cells hold no space and are never "": stripping would change nothing
+        if fast is None:
+            text = text.str.strip_chars().replace("", None)
+            fast = self._plain(name, text)
         if fast is not None:  # a machine-written column: nothing to flag, repair or report
             out = fast
             if col.default is not None:

@@ -328,7 +328,8 @@ def rejected_rows(checked: Any, *, row_label: str = "row", problems_label: str =
             problems.setdefault(f.row, []).append(f"{f.column}: {f.message} ({f.rule}). {f.fix}")
     prepared = checked.prepared
     table = getattr(checked, "table", None)
-    body, labels = getattr(prepared, "body", None), list(getattr(prepared, "labels", []) or [])
+    labels = list(getattr(prepared, "labels", []) or [])
+    body = prepared.body_rows(list(problems)) if hasattr(prepared, "body_rows") else getattr(prepared, "body", None)
     if body is None:  # an ingest path that keeps the header on the table
         body, labels = getattr(table, "frame", None), list(getattr(table, "headers", []) or [])
     if body is not None and SOURCE_ROW in body.columns:

@@ -42,6 +42,7 @@ from pipeline.reading import SOURCE_ROW, RawTable, read_table
 from pipeline.safety import clean_file_name
 from pipeline.settings import Settings
 from pipeline.sheets import MAX_UNPACKED_BYTES, column_letter
+from pipeline.streaming import block_size, prepare_streamed
 from pipeline.validation import Failure, ValidationReport
 from schemas import KINDS, Kind, get_kind
 
@@ -120,11 +121,10 @@ class CheckedUpload:
         """The rows set aside (without ``accept_valid_rows``: every row with an error), as the user typed them
         (their own headers), with the row number and the reasons in English (``problems``) and Chinese
         (``problems_zh``): for a download, to fix and upload again."""
-        body = self.prepared.body
         wanted = self.rejected or self.report.bad_rows
-        if body is None or not wanted:
+        rows = self.prepared.body_rows(wanted) if wanted else None
+        if rows is None:
             return pl.DataFrame(schema={"row": pl.Int64, "problems": pl.String, "problems_zh": pl.String})
-        rows = body.filter(pl.col(SOURCE_ROW).is_in(wanted))
         names: list[str] = []
         for i in range(len(rows.columns) - 1):
             label = self.prepared.labels[i] if i < len(self.prepared.labels) and self.prepared.labels[i] else ""
@@ -224,8 +224,12 @@ def check_upload(
     limits = upload_limits(settings, max_bytes=max_bytes)
     check_size(len(data), name, limits)
     sha, upload_id = upload_identity(data, kind, sheet=sheet, units=units, accept_valid_rows=accept_valid_rows)
-    table = read_table(data, name, sheet=sheet, kind=spec, max_unpacked=limits.max_unpacked)
-    prepared = prepare(table, spec, units)
+    streamed = prepare_streamed(data, name, spec, units, size=block_size(settings)) if sheet is None else None
+    if streamed is not None:  # a large CSV, read block by block (pipeline.streaming)
+        table, prepared = streamed
+    else:
+        table = read_table(data, name, sheet=sheet, kind=spec, max_unpacked=limits.max_unpacked)
+        prepared = prepare(table, spec, units)
     report = ValidationReport(file_name=name, kind=kind, rows=prepared.frame.height,
                               header_row=prepared.header_rows[-1])
     if renamed:

@@ -14,7 +14,9 @@ warehouse computes its own totals), and each dropped row is named in a notice so
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -61,9 +63,30 @@ class Prepared:
     reported: set[tuple[int, str]] = field(default_factory=set)  # (row, field) already reported as errors
     body: pl.DataFrame | None = None  # every data row as read (positional), for the rejected-rows file
     labels: list[str] = field(default_factory=list)  # positional column -> header label
+    source: Any = None  # a streamed file (pipeline.streaming.BlockSource): its text is read again when needed
 
     def errors(self) -> list[Failure]:
         return [f for f in self.failures if f.severity == "error"]
+
+    @property
+    def raw_names(self) -> list[str]:
+        """The columns :meth:`raw_rows` gives."""
+        return self.source.raw_names if self.source is not None else self.raw.columns
+
+    def raw_rows(self, rows: Iterable[int]) -> pl.DataFrame:
+        """The records ``rows`` as the user typed them, under canonical column names (+ SOURCE_ROW): from
+        :attr:`raw`, or for a streamed file (which keeps no text) parsed again from its bytes."""
+        if self.source is not None:
+            return self.source.raw(rows)
+        return self.raw.filter(pl.col(SOURCE_ROW).is_in(pl.Series(list(rows), dtype=pl.Int64).implode()))
+
+    def body_rows(self, rows: Iterable[int]) -> pl.DataFrame | None:
+        """The rows ``rows`` as read, every column of the file (positional, + SOURCE_ROW); None when not kept."""
+        if self.source is not None:
+            return self.source.body(rows)
+        if self.body is None:
+            return None
+        return self.body.filter(pl.col(SOURCE_ROW).is_in(pl.Series(list(rows), dtype=pl.Int64).implode()))
 
 
 def _no_flags() -> pl.DataFrame:
@@ -189,10 +212,25 @@ def _row_roles(body: pl.DataFrame, key_positions: list[str]) -> pl.DataFrame:
     positional = [c for c in body.columns if c != SOURCE_ROW]
     stripped = [pl.col(c).str.strip_chars().replace("", None) for c in positional]
     first = pl.coalesce(stripped)
-    suspect = pl.any_horizontal([pl.col(c).str.contains_any(_ROLE_WORDS, ascii_case_insensitive=True)
-                                 .fill_null(False) for c in key_positions]
-                                + [first.str.contains_any(_ROLE_WORDS, ascii_case_insensitive=True).fill_null(False)])
-    base = body.select(SOURCE_ROW, first.alias("first"), suspect.alias("suspect"))
+
+    def suspect(first_cell: pl.Expr) -> pl.Expr:
+        return pl.any_horizontal([pl.col(c).str.contains_any(_ROLE_WORDS, ascii_case_insensitive=True)
+                                  .fill_null(False) for c in key_positions]
+                                 + [first_cell.str.contains_any(_ROLE_WORDS, ascii_case_insensitive=True)
+                                    .fill_null(False)])
+
+    # The first filled cell, quickly: the first cell that is not null, stripped. Only where that one is blank
+    # (spaces, "") can a later cell be the first filled one: those rows are read again, stripping every cell.
+    raw_first = pl.coalesce([pl.col(c) for c in positional])
+    quick = raw_first.str.strip_chars().replace("", None)
+    base = body.select(SOURCE_ROW, quick.alias("first"), suspect(quick).alias("suspect"),
+                       (quick.is_null() & raw_first.is_not_null()).alias("unsure"))
+    if base.get_column("unsure").any():
+        exact = body.filter(base.get_column("unsure")).select(SOURCE_ROW, first.alias("first"),
+                                                               suspect(first).alias("suspect"))
+        base = base.drop("unsure").update(exact, on=SOURCE_ROW, include_nulls=True)
+    else:
+        base = base.drop("unsure")
     blank = base.filter(pl.col("first").is_null()).get_column(SOURCE_ROW)
     squeezed = [pl.col(c).str.replace_all(r"\s", "") for c in key_positions]  # \s: full-width spaces too
     first_key = first.str.replace_all(r"\s", "").fill_null("")
@@ -218,17 +256,43 @@ def _row_roles(body: pl.DataFrame, key_positions: list[str]) -> pl.DataFrame:
                       blank_roles.with_columns(pl.lit(True).alias("blank"))], how="diagonal").sort(SOURCE_ROW)
 
 
-def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) -> Prepared:
-    """Header found and matched, cells parsed, units converted; every problem found on the way is a line."""
+@dataclass
+class Layout:
+    """What the header says, for every row under it: found once per file (in a streamed file, on its first
+    chunk) and applied to each block of rows."""
+
+    loc: HeaderLocation
+    mapping: dict[str, str]  # positional column -> canonical column
+    headers: dict[str, str]  # canonical column -> header as written (name columns read as codes included)
+    name_cols: dict[str, str]  # positional column -> the code column it names
+    units: dict[str, dict[str, object]]
+    failures: list[Failure]  # the header's own lines
+    empty: set[str]  # positional columns the header does not map that hold no cell (in the rows seen)
+
+    @property
+    def header_row(self) -> int:
+        return self.loc.rows[-1]
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {code: self.loc.labels[int(pos[1:])] for pos, code in self.name_cols.items()}
+
+
+def body_of(table: RawTable, header_row: int) -> pl.DataFrame:
+    """The rows below the header: a slice (no copy) when the grid's rows are in file order, as they are read."""
+    rows = table.grid.get_column(SOURCE_ROW)
+    return table.grid.slice(int(rows.search_sorted(header_row, side="right"))) if rows.is_sorted() \
+        else table.grid.filter(pl.col(SOURCE_ROW) > header_row)
+
+
+def layout(table: RawTable, kind: Kind, units: dict[str, str] | None = None) -> Layout | Prepared:
+    """The header of ``table`` found and matched to ``kind``; a :class:`Prepared` without rows when the file has
+    no header (its first row is data)."""
     failures: list[Failure] = list(table.notes)
     loc = locate_header(table.grid, kind)
     if loc is None:
         raise UploadUnreadable(Msg("read.all_cells_empty", file=table.file_name))
-    header_row = loc.rows[-1]
-    # the rows below the header: a slice (no copy) when the grid's rows are in file order, as they are read
-    rows = table.grid.get_column(SOURCE_ROW)
-    body = table.grid.slice(int(rows.search_sorted(header_row, side="right"))) if rows.is_sorted() \
-        else table.grid.filter(pl.col(SOURCE_ROW) > header_row)
+    body = body_of(table, loc.rows[-1])
     if loc.matched == 0 and _looks_like_data(loc.labels):
         expected = [f"{c.title_zh}/{n}" for n, c in kind.columns.items() if c.required]
         failures.append(Failure(
@@ -251,7 +315,51 @@ def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) ->
         ))
     mapping, headers, name_cols, resolved, header_failures = _map_headers(table, loc, body, kind, units)
     failures += header_failures
+    for pos, code in name_cols.items():
+        label = loc.labels[int(pos[1:])]
+        used = Msg("header.name_column.check" if code in headers else "header.name_column.lookup")
+        failures.append(Failure(row=loc.rows[-1], column=label, value=None, rule="extra_column", field=code,
+                                fix=Msg("header.name_column", label=label, used=used)))
+    name_only = {code: loc.labels[int(pos[1:])] for pos, code in name_cols.items() if code not in headers}
+    headers.update(name_only)
+    return Layout(loc=loc, mapping=mapping, headers=headers, name_cols=name_cols, units=resolved,
+                  failures=failures, empty=set(unfilled(body, mapping, name_cols)))
 
+
+def unfilled(body: pl.DataFrame, mapping: dict[str, str], name_cols: dict[str, str]) -> list[str]:
+    """Positional columns neither mapped nor a name column, without a single filled cell in ``body``."""
+    others = [c for c in body.columns if c != SOURCE_ROW and c not in mapping and c not in name_cols]
+    if not others:
+        return []
+    filled = body.select(pl.col(c).str.strip_chars().replace("", None).drop_nulls().len() for c in others).row(0)
+    return [c for c, n in zip(others, filled, strict=True) if n == 0]
+
+
+def raw_columns(body: pl.DataFrame, lay: Layout) -> pl.DataFrame:
+    """The positional text ``body`` under canonical names, name columns as ``__name__<code>`` (and as the code
+    column itself when the file has names but no codes)."""
+    raw = body.select(SOURCE_ROW, *[pl.col(p).alias(n) for p, n in lay.mapping.items()],
+                      *[pl.col(p).alias(NAME_PREFIX + c) for p, c in lay.name_cols.items()])
+    for code in lay.name_cols.values():
+        if code not in lay.mapping.values():
+            raw = raw.with_columns(pl.col(NAME_PREFIX + code).alias(code))
+    return raw
+
+
+def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) -> Prepared:
+    """Header found and matched, cells parsed, units converted; every problem found on the way is a line."""
+    found = layout(table, kind, units)
+    if isinstance(found, Prepared):
+        return found
+    return prepare_rows(table, found, kind, body_of(table, found.header_row))
+
+
+def prepare_rows(table: RawTable, lay: Layout, kind: Kind, body: pl.DataFrame, *, head: bool = True) -> Prepared:
+    """The rows ``body`` of ``table`` read under the header ``lay``: blank rows, totals and footnotes set aside,
+    cells parsed, units converted. ``head``: the header's own lines are part of the result (a streamed file's
+    later blocks leave them to the first)."""
+    loc, mapping, headers, name_cols = lay.loc, lay.mapping, lay.headers, lay.name_cols
+    failures: list[Failure] = list(lay.failures) if head else []
     # rows that are not records: blank, totals, footnotes
     key_positions = [p for p, n in mapping.items() if kind.columns[n].role == "key" or is_code_column(kind, n)]
     key_positions += list(name_cols)
@@ -271,7 +379,8 @@ def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) ->
         body = body.filter(~pl.col(SOURCE_ROW).is_in(dropped.implode()))
 
     # a unit stated above the table or in a footnote, for measures whose header has none
-    statements = [(r, t) for r, t in loc.title_rows] + list(notes.select(SOURCE_ROW, "first").iter_rows())
+    statements = ([(r, t) for r, t in loc.title_rows] if head else []) + list(
+        notes.select(SOURCE_ROW, "first").iter_rows())
     for row, text in statements:
         unit = stated_unit(text)
         found = unit_factor(unit) if unit else None
@@ -279,7 +388,7 @@ def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) ->
             continue
         for name, label in headers.items():
             col = kind.columns[name]
-            if col.dimension == found[0] and name not in resolved:
+            if col.dimension == found[0] and name not in lay.units:
                 failures.append(Failure(
                     row=row, column=label, value=text, rule="unit_not_in_header", field=name,
                     fix=Msg("header.unit_not_in_header", row=row, unit=unit, label=label, field=name,
@@ -287,32 +396,20 @@ def prepare(table: RawTable, kind: Kind, units: dict[str, str] | None = None) ->
                 ))
 
     failures += _ragged(table, loc, body)
-    raw = body.select(
-        SOURCE_ROW,
-        *[pl.col(pos).alias(name) for pos, name in mapping.items()],
-        *[pl.col(pos).alias(NAME_PREFIX + code) for pos, code in name_cols.items()],
-    )
-    name_headers = {code: loc.labels[int(pos[1:])] for pos, code in name_cols.items()}
-    for code, label in name_headers.items():
-        used = Msg("header.name_column.check" if code in headers else "header.name_column.lookup")
-        failures.append(Failure(row=header_row, column=label, value=None, rule="extra_column", field=code,
-                                fix=Msg("header.name_column", label=label, used=used)))
-        if code not in headers:
-            headers[code] = label
-            raw = raw.with_columns(pl.col(NAME_PREFIX + code).alias(code))
+    raw = raw_columns(body, lay)
     decimal_comma = _decimal_comma(table, kind, raw)
     if decimal_comma:
         failures.append(Failure(row=None, column="(file)", value=";", rule="decimal_comma",
                                 fix=Msg("rows.decimal_comma")))
-    read = read_cells(kind, raw, headers, resolved, decimal_comma=decimal_comma)
+    read = read_cells(kind, raw, headers, lay.units, decimal_comma=decimal_comma)
     failures += read.failures
     kept = raw if read.frame.height == raw.height else raw.filter(
         pl.col(SOURCE_ROW).is_in(read.frame[SOURCE_ROW].implode()))
     prepared = Prepared(frame=read.frame, raw=kept,
-                        headers=headers, units=resolved, failures=failures, flags=read.flags, reported=read.reported)
+                        headers=headers, units=lay.units, failures=failures, flags=read.flags, reported=read.reported)
     prepared.blank_rows = blank_rows
     prepared.header_rows = loc.rows
-    prepared.names = name_headers
+    prepared.names = lay.names
     prepared.body = body
     prepared.labels = loc.labels
     return prepared

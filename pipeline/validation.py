@@ -139,6 +139,7 @@ class Failure:
         if isinstance(self.fix, Msg):
             if not self.fix_zh:
                 object.__setattr__(self, "fix_zh", self.fix.zh)
+            object.__setattr__(self, "msg", self.fix)  # not a field: its parameters, for pipeline.streaming
             object.__setattr__(self, "fix", self.fix.en)
         object.__setattr__(self, "value", shown_value(self.value))
         if not self.severity:
