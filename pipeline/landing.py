@@ -197,6 +197,12 @@ def write_rejected_rows(settings: Settings, frame: pl.DataFrame, name: str) -> P
 
 def landed_frame(settings: Settings, kind: str, *, columns: list[str] | None = None) -> pl.DataFrame | None:
     """All landed vintages of ``kind`` stacked (with ``upload_id`` and ``vintage``), or None if none landed."""
+    lf = landed_lazy(settings, kind, columns=columns)
+    return None if lf is None else lf.collect()
+
+
+def landed_lazy(settings: Settings, kind: str, *, columns: list[str] | None = None) -> pl.LazyFrame | None:
+    """:func:`landed_frame` as a scan, so that a filter (a year) reads only what it needs."""
     uploads = OpsStore(settings.ops_path).uploads(kind)
     if not uploads:
         return None
@@ -206,7 +212,7 @@ def landed_frame(settings: Settings, kind: str, *, columns: list[str] | None = N
         if columns is not None:
             lf = lf.select(columns)
         frames.append(lf.with_columns(pl.lit(up.upload_id).alias("upload_id"), pl.lit(up.vintage).alias("vintage")))
-    return pl.concat(frames, how="diagonal_relaxed").collect()
+    return pl.concat(frames, how="diagonal_relaxed")
 
 
 def known_codes(settings: Settings, kind: str) -> dict[str, str]:

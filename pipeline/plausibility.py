@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.landing import landed_frame
+from pipeline.landing import landed_frame, landed_lazy
 from pipeline.messages import Msg
 from pipeline.normalise import Prepared
+from pipeline.ops import OpsStore
 from pipeline.reading import SOURCE_ROW
 from pipeline.settings import Settings
 from pipeline.units import CANONICAL
@@ -47,81 +48,152 @@ def _newest(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     return frame.sort("vintage", descending=True).unique(keys, keep="first", maintain_order=True)
 
 
+class Landed:
+    """The newest landed record of each key of a kind, read a year at a time where the keys hold a year (a census
+    firm file is 25 million firm-years: all vintages read at once held 22 GB when it was uploaded again)."""
+
+    def __init__(self, settings: Settings, kind: Kind, schema: pl.Schema) -> None:
+        self.scan = landed_lazy(settings, kind.name)
+        self.single = len(OpsStore(settings.ops_path).uploads(kind.name)) == 1  # one vintage: its keys are unique
+        self.keys = list(kind.keys)
+        self.schema = schema  # the upload's types, which the landed records are read in (hashes compare types)
+        self.by_year = "year" in self.keys
+        self._cache: dict[int | None, pl.DataFrame | None] = {}
+
+    def newest(self, year: int | None = None) -> pl.DataFrame | None:
+        """The newest landed record of each key (of ``year`` when the keys hold a year), with ``vintage``."""
+        if self.scan is None:
+            return None
+        if year not in self._cache:
+            if len(self._cache) >= 2:  # a year and the year before it are all that is ever compared at once
+                self._cache.pop(next(iter(self._cache)))
+            lf = self.scan.filter(pl.col("year") == year) if self.by_year and year is not None else self.scan
+            frame = lf.collect()
+            wanted = {c: t for c, t in self.schema.items() if c in frame.columns and frame.schema[c] != t}
+            frame = frame.cast(wanted)
+            self._cache[year] = frame if self.single else _newest(frame, self.keys)
+        return self._cache[year]
+
+
 def plausibility(settings: Settings, kind: Kind, prepared: Prepared, *, jump_factor: float | None = None
                  ) -> list[Failure]:
     """Every plausibility warning of ``prepared`` (a validated upload of ``kind``)."""
     frame = prepared.frame
     if frame.height == 0:
         return []
-    landed = landed_frame(settings, kind.name)
-    lines = replaced_keys(kind, prepared, landed)
-    if "year" in kind.keys and kind.measures:
-        lines += year_on_year_jumps(kind, prepared, landed, factor=jump_factor_of(settings, jump_factor))
+    landed = Landed(settings, kind, frame.schema)
+    replaced = _Replaced(kind, prepared)
+    jumps = _Jumps(kind, prepared, jump_factor_of(settings, jump_factor))
+    file = frame.select(SOURCE_ROW, *kind.columns)
+    # a year at a time where the keys hold a year: that year's newest landed records, and the year before's
+    for year in (_years(file) if landed.by_year else [None]):
+        part = file.filter(pl.col("year") == year) if year is not None else file
+        if year is not None and jumps.measures:  # the year before first: it is the one the cache lets go next
+            jumps.add(part, file.filter(pl.col("year") == year - 1), landed.newest(year - 1))
+        if landed.scan is not None:
+            replaced.add(part, landed.newest(year))
+    lines = replaced.lines() + jumps.lines()
     if kind.name == "cluster-indicators":
         lines += cluster_exceeds_industries(settings, prepared)
     return lines
 
 
-def replaced_keys(kind: Kind, prepared: Prepared, landed: pl.DataFrame | None) -> list[Failure]:
-    keys = [k for k in kind.keys if k in prepared.frame.columns]
-    if landed is None or not keys:
-        return []
-    newest = _newest(landed, keys)
-    file = prepared.frame.select(SOURCE_ROW, *kind.columns)
-    both = file.join(newest, on=keys, how="inner", nulls_equal=True, suffix="__landed")
-    if both.height == 0:
-        return []
-    values = [c for c in kind.columns if c not in keys and f"{c}__landed" in both.columns]
-    changed = both.filter(pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__landed")) for c in values])) \
-        if values else both.clear()
-    vintages = sorted(both.get_column("vintage").unique().to_list())
-    both = both.sort(SOURCE_ROW)
-    rows = both.get_column(SOURCE_ROW).to_list()
-    key_text = "/".join(str(both.row(0, named=True)[k]) for k in keys)  # the first row's key
-    return [Failure(
-        row=rows[0], column=" + ".join(prepared.headers.get(k, k) for k in keys), value=key_text,
-        rule="replaces_landed",
-        fix=Msg("plaus.replaces_landed", n=len(rows), rows=[str(r) for r in rows[:10]],
-                etc=" …" if len(rows) > 10 else "", vintages=[str(v) for v in vintages], changed=changed.height),
-    )]
+def _years(frame: pl.DataFrame) -> list[int]:
+    return frame.get_column("year").drop_nulls().unique().sort().to_list()
 
 
-def year_on_year_jumps(kind: Kind, prepared: Prepared, landed: pl.DataFrame | None, *, factor: float
-                       ) -> list[Failure]:
-    series = [k for k in kind.keys if k != "year"]
-    measures = [m for m in kind.measures if m in prepared.headers and kind.columns[m].dimension in JUMP_DIMENSIONS
-                and any(str(c.name).startswith("greater_than_or_equal_to") for c in kind.schema.columns[m].checks)]
-    if not measures or factor <= 1:
-        return []
-    file = prepared.frame.select(SOURCE_ROW, *series, "year", *measures).with_columns(pl.lit(None, pl.Int64)
-                                                                                      .alias("vintage"))
-    pool = file
-    if landed is not None:
-        newest = _newest(landed, [*series, "year"]).join(file, on=[*series, "year"], how="anti", nulls_equal=True)
-        pool = pl.concat([file, newest.select(pl.lit(None, pl.Int64).alias(SOURCE_ROW), *series, "year",
-                                              *measures, "vintage")], how="diagonal_relaxed")
-    lines: list[Failure] = []
-    pairs = _year_before(file, pool, series, measures, factor)
-    del pool
-    for m in measures:
-        jumps = pairs.filter(_jump(m, factor)).rename({f"before__{m}": "before"})
-        label = prepared.headers[m]
-        jumps = jumps.sort(SOURCE_ROW).head(MAX_LINES)
-        if m in prepared.raw_names and jumps.height:
-            raw = prepared.raw_rows(jumps.get_column(SOURCE_ROW).to_list()).select(SOURCE_ROW, pl.col(m).alias("raw"))
-            jumps = jumps.join(raw, on=SOURCE_ROW, how="left")
-        for rec in jumps.iter_rows(named=True):
-            r = rec[m] / rec["before"]
-            where = (Msg("plaus.from_row", row=rec["before_row"]) if rec["before_row"] is not None
-                     else Msg("plaus.from_vintage", vintage=rec["before_vintage"]))
-            times = Msg("plaus.times", ratio=r) if r > 1 else Msg("plaus.fraction", ratio=1 / r)
-            unit = Msg(f"unit.{CANONICAL[kind.columns[m].dimension or 'count']}")
-            lines.append(Failure(
-                row=rec[SOURCE_ROW], column=label, value=rec.get("raw"), rule="year_on_year_jump", field=m,
-                fix=Msg("plaus.year_on_year_jump", value=_number(rec[m]), unit=unit, times=times,
-                        year=str(rec["year"] - 1), before=_number(rec["before"]), where=where, factor=factor),
-            ))
-    return lines
+class _Replaced:
+    """Keys already landed: one line for the file, from the years compared one by one."""
+
+    def __init__(self, kind: Kind, prepared: Prepared) -> None:
+        self.kind, self.prepared = kind, prepared
+        self.keys = [k for k in kind.keys if k in prepared.frame.columns]
+        self.n = self.changed = 0
+        self.first: list[int] = []  # the first ten rows
+        self.vintages: set[int] = set()
+        self.key_text = ""
+
+    def add(self, part: pl.DataFrame, newest: pl.DataFrame | None) -> None:
+        if newest is None or not self.keys:
+            return
+        both = part.join(newest, on=self.keys, how="inner", nulls_equal=True, suffix="__landed")
+        if both.height == 0:
+            return
+        values = [c for c in self.kind.columns if c not in self.keys and f"{c}__landed" in both.columns]
+        if values:
+            self.changed += both.filter(pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__landed"))
+                                                           for c in values])).height
+        self.vintages |= set(both.get_column("vintage").unique().to_list())
+        both = both.sort(SOURCE_ROW)
+        head = both.get_column(SOURCE_ROW).head(10).to_list()
+        if not self.first or head[0] < self.first[0]:
+            self.key_text = "/".join(str(both.row(0, named=True)[k]) for k in self.keys)  # the first row's key
+        self.first = sorted(self.first + head)[:10]
+        self.n += both.height
+
+    def lines(self) -> list[Failure]:
+        if self.n == 0:
+            return []
+        return [Failure(
+            row=self.first[0], column=" + ".join(self.prepared.headers.get(k, k) for k in self.keys),
+            value=self.key_text, rule="replaces_landed",
+            fix=Msg("plaus.replaces_landed", n=self.n, rows=[str(r) for r in self.first],
+                    etc=" …" if self.n > 10 else "", vintages=[str(v) for v in sorted(self.vintages)],
+                    changed=self.changed),
+        )]
+
+
+class _Jumps:
+    """Year-on-year jumps: each year's records against their series' record of the year before (the file's, else
+    the newest landed one)."""
+
+    def __init__(self, kind: Kind, prepared: Prepared, factor: float) -> None:
+        self.kind, self.prepared, self.factor = kind, prepared, factor
+        self.series = [k for k in kind.keys if k != "year"]
+        measures = [m for m in kind.measures
+                    if m in prepared.headers and kind.columns[m].dimension in JUMP_DIMENSIONS
+                    and any(str(c.name).startswith("greater_than_or_equal_to") for c in kind.schema.columns[m].checks)]
+        self.measures = measures if "year" in kind.keys and factor > 1 else []
+        self.found: list[pl.DataFrame] = []
+
+    def add(self, now: pl.DataFrame, before: pl.DataFrame, newest: pl.DataFrame | None) -> None:
+        series, measures = self.series, self.measures
+        keys = [*series, "year"]
+        before = before.select(SOURCE_ROW, *keys, *measures).with_columns(pl.lit(None, pl.Int64).alias("vintage"))
+        if newest is not None:  # the newest landed records of the year before, where the file has none
+            older = newest.join(before, on=keys, how="anti", nulls_equal=True)
+            before = pl.concat([before, older.select(pl.lit(None, pl.Int64).alias(SOURCE_ROW), *keys, *measures,
+                                                     "vintage")], how="diagonal_relaxed")
+        if before.height:
+            self.found.append(_year_before(now.select(SOURCE_ROW, *keys, *measures), before, series, measures,
+                                           self.factor))
+
+    def lines(self) -> list[Failure]:
+        if not self.found:
+            return []
+        kind, prepared, factor = self.kind, self.prepared, self.factor
+        pairs = pl.concat(self.found)
+        lines: list[Failure] = []
+        for m in self.measures:
+            jumps = pairs.filter(_jump(m, factor)).rename({f"before__{m}": "before"})
+            label = prepared.headers[m]
+            jumps = jumps.sort(SOURCE_ROW).head(MAX_LINES)
+            if m in prepared.raw_names and jumps.height:
+                raw = prepared.raw_rows(jumps.get_column(SOURCE_ROW).to_list()).select(
+                    SOURCE_ROW, pl.col(m).alias("raw"))
+                jumps = jumps.join(raw, on=SOURCE_ROW, how="left")
+            for rec in jumps.iter_rows(named=True):
+                r = rec[m] / rec["before"]
+                where = (Msg("plaus.from_row", row=rec["before_row"]) if rec["before_row"] is not None
+                         else Msg("plaus.from_vintage", vintage=rec["before_vintage"]))
+                times = Msg("plaus.times", ratio=r) if r > 1 else Msg("plaus.fraction", ratio=1 / r)
+                unit = Msg(f"unit.{CANONICAL[kind.columns[m].dimension or 'count']}")
+                lines.append(Failure(
+                    row=rec[SOURCE_ROW], column=label, value=rec.get("raw"), rule="year_on_year_jump", field=m,
+                    fix=Msg("plaus.year_on_year_jump", value=_number(rec[m]), unit=unit, times=times,
+                            year=str(rec["year"] - 1), before=_number(rec["before"]), where=where, factor=factor),
+                ))
+        return lines
 
 
 def _jump(m: str, factor: float) -> pl.Expr:
@@ -129,34 +201,25 @@ def _jump(m: str, factor: float) -> pl.Expr:
     return (pl.col(m) > 0) & (pl.col(f"before__{m}") > 0) & ((ratio > factor) | (ratio < 1 / factor))
 
 
-def _year_before(file: pl.DataFrame, pool: pl.DataFrame, series: list[str], measures: list[str], factor: float
+def _year_before(now: pl.DataFrame, before: pl.DataFrame, series: list[str], measures: list[str], factor: float
                  ) -> pl.DataFrame:
-    """The records of ``file`` that jump from their series' record of the year before (in ``pool``: the file and
-    the newest landed vintage), each with ``before__<measure>``, ``before_row`` and ``before_vintage``.
+    """The records ``now`` (of one year) that jump from their series' record in ``before`` (the year before: the
+    file's and the newest landed ones), each with ``before__<measure>``, ``before_row`` and ``before_vintage``.
 
-    A year at a time, the series is matched on one 64-bit hash of its keys, joined in polars' streaming engine,
-    which keeps only the jumps: a join on the keys and years themselves held 4.7 GB for a census firm file (25 M
-    firm-years). Equal keys have equal hashes; the few jumps found are then checked on the keys, so that two
-    series whose hashes collide are never compared. Records without a year (an error, reported) have none before."""
-    n = file.height  # the pool's first rows are the file's, in the pool's types (as the hashes must be)
-    years = pool.lazy().slice(0, n).select(pl.col("year").unique().drop_nulls()).collect().get_column("year")
-    found = []
-    for year in years.sort().to_list():  # a year at a time: the join holds one year's records of the year before
-        probe = pool.lazy().slice(0, n).with_row_index("__file").filter(pl.col("year") == year).select(
-            "__file", pl.struct(series).hash().alias("__key"), *measures)
-        build = pool.lazy().with_row_index("__pool").filter(pl.col("year") == year - 1).select(
-            "__pool", pl.struct(series).hash().alias("__key"), *[pl.col(m).alias(f"before__{m}") for m in measures])
-        found.append(probe.join(build, on="__key").filter(pl.any_horizontal([_jump(m, factor) for m in measures]))
-                     .collect(engine="streaming"))
-    found = pl.concat(found) if found else pl.DataFrame(
-        schema={"__file": pl.UInt32, "__pool": pl.UInt32, **{f"before__{m}": pl.Float64 for m in measures}})
-    now = pool[found.get_column("__file")]
-    then = pool[found.get_column("__pool")]
-    same = pl.select(pl.all_horizontal(
-        [now.get_column(k).eq_missing(then.get_column(k)) for k in series]
-        + [now.get_column("year").eq_missing(then.get_column("year") + 1)])).to_series()
+    The series are matched on one 64-bit hash of their keys, joined in polars' streaming engine, which keeps only
+    the jumps: a join on the keys themselves held 4.7 GB for a census firm file (25 M firm-years). Equal keys have
+    equal hashes; the few jumps found are then checked on the keys, so that two series whose hashes collide are
+    never compared."""
+    probe = now.lazy().with_row_index("__now").select("__now", pl.struct(series).hash().alias("__key"), *measures)
+    build = before.lazy().with_row_index("__before").select(
+        "__before", pl.struct(series).hash().alias("__key"), *[pl.col(m).alias(f"before__{m}") for m in measures])
+    found = probe.join(build, on="__key").filter(pl.any_horizontal([_jump(m, factor) for m in measures])) \
+        .collect(engine="streaming")
+    this, then = now[found.get_column("__now")], before[found.get_column("__before")]
+    same = pl.select(pl.all_horizontal([this.get_column(k).eq_missing(then.get_column(k)) for k in series])
+                     ).to_series() if series else pl.Series([True] * found.height)
     return pl.concat([
-        now.select(SOURCE_ROW, *series, "year", *measures),
+        this.select(SOURCE_ROW, *series, "year", *measures),
         found.select(*[f"before__{m}" for m in measures]),
         then.select(pl.col(SOURCE_ROW).alias("before_row"), pl.col("vintage").alias("before_vintage")),
     ], how="horizontal").filter(same)
@@ -164,11 +227,19 @@ def _year_before(file: pl.DataFrame, pool: pl.DataFrame, series: list[str], meas
 
 def cluster_exceeds_industries(settings: Settings, prepared: Prepared) -> list[Failure]:
     mapping = landed_frame(settings, "cluster-industries")
-    regional = landed_frame(settings, "regional-industry")
-    if mapping is None or regional is None:
+    scan = landed_lazy(settings, "regional-industry")
+    if mapping is None or scan is None:
         return []
     mapping = _newest(mapping, ["cluster_code", "industry_code", "valid_from"])
-    regional = _newest(regional, ["region_code", "industry_code", "year"])
+    # only the landed records of the clusters' industries in the upload's years (a census is 31 M records)
+    clusters = prepared.frame.get_column("cluster_code").unique()
+    industries = mapping.filter(pl.col("cluster_code").is_in(clusters.implode())).get_column("industry_code").unique()
+    present = scan.collect_schema().names()
+    regional = _newest(scan.filter(pl.col("industry_code").is_in(industries.implode())
+                                   & pl.col("year").is_in(prepared.frame.get_column("year").unique().implode()))
+                       .select("region_code", "industry_code", "year", "vintage",
+                               *[c for c in ("output_value", "employment") if c in present]).collect(),
+                       ["region_code", "industry_code", "year"])
     regions = landed_frame(settings, "regions", columns=["code", "level"])
     levels = _newest(regions, ["code"]).select(pl.col("code").alias("region_code"), "level") \
         if regions is not None else pl.DataFrame(schema={"region_code": pl.String, "level": pl.String})

@@ -304,3 +304,26 @@ def test_a_row_whose_first_cells_are_spaces_is_judged_by_its_first_filled_cell(d
     assert ("total_row", 4, "合计") in lines
     blank = [f for f in report.warnings if f.rule == "blank_rows"]
     assert len(blank) == 1 and blank[0].msg.params["n"] == 1 and blank[0].fix.endswith(": 5.")
+
+
+def test_checks_against_landed_data_read_a_year_at_a_time_take_the_newest_vintage(landed):
+    """Keys already landed and year-on-year jumps compare each year with that year's newest landed records and
+    the year before's (pipeline.plausibility.Landed reads the landed vintages a year at a time)."""
+    header = "地区代码,行业代码,年份,从业人员(人),工业总产值(万元)\n"
+    # vintage 1 (the tiny set) has 210100/13/2022 at 100 persons; vintage 2 moves it to 120
+    ingest_bytes(landed, (header + "210100,13,2022,120,50000\n").encode(), "v2.csv", "regional-industry",
+                 this_year=2026, who="t")
+    upload = (header
+              + "210100,13,2023,1200,50000\n"    # row 2: 1200 / 120 (vintage 2, not vintage 1's 100) = 10.0 times
+              + "210200,13,2022,200,150000\n"    # row 3: the key of vintage 1, the same values
+              + "210200,13,2023,2100,150000\n")  # row 4: 2100 / 200 (row 3 of this file) = 10.5 times
+    report = check_upload(landed, upload.encode(), "v3.csv", "regional-industry", this_year=2026).report
+    jumps = sorted((f.row, f.fix.split(";")[0]) for f in report.warnings if f.rule == "year_on_year_jump")
+    assert jumps == [
+        (2, "1,200 persons is 10.0 times the 2022 value (120 persons, landed vintage 2)"),
+        (4, "2,100 persons is 10.5 times the 2022 value (200 persons, row 3)"),
+    ]
+    replaced = [f for f in report.warnings if f.rule == "replaces_landed"]
+    assert len(replaced) == 1 and replaced[0].row == 3 and replaced[0].value == "210200/13/2022"
+    assert replaced[0].msg.params["n"] == 1 and replaced[0].msg.params["vintages"] == ["1"]
+    assert replaced[0].msg.params["changed"] == 0
