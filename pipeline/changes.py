@@ -32,11 +32,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 
 from pipeline.ops import OpsStore
 from pipeline.settings import Settings
-from warehouse.db import query, quote_ident, read_only
+from warehouse.db import build_memory, query, quote_ident, read_only
 
 KEEP_BUILDS = 3
 MAX_ITEMS = 200  # per list in a report; the totals are always complete
@@ -130,8 +131,9 @@ class Snapshot:
 
     def __init__(self, path: Path, stack: contextlib.ExitStack) -> None:
         self.path = Path(path)
-        self._con = stack.enter_context(read_only(self.path))
+        self._con = stack.enter_context(read_only(self.path, memory_limit=build_memory()))
         self._cache: dict[str, pl.DataFrame] = {}
+        self.pair: duckdb.DuckDBPyConnection | None = None  # both builds attached, for the current one
 
     def sql(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         return query(self._con, sql, params)
@@ -194,7 +196,42 @@ def change_report(current_path: Path, previous_path: Path | None, *, previous_bu
     with contextlib.ExitStack() as stack:
         cur = Snapshot(current_path, stack)
         prev = Snapshot(previous_path, stack) if previous_path is not None else None
+        if prev is not None:
+            cur.pair = stack.enter_context(_both(current_path, previous_path))
         return _report(cur, prev, previous_build_id)
+
+
+@contextlib.contextmanager
+def _both(current: Path, previous: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One DuckDB connection with both builds attached read-only (``cur``, ``prev``): the comparisons of large
+    tables run there, in DuckDB's memory limit (a census build's LQ marts are 95 million rows; read into polars,
+    two builds of them took the machine's 24 GB)."""
+    con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": build_memory()})
+    try:
+        con.execute("set enable_progress_bar = false")
+        con.execute(f"attach {_literal(current)} as cur (read_only)")
+        con.execute(f"attach {_literal(previous)} as prev (read_only)")
+        yield con
+    finally:
+        con.close()
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _relation(snap: Snapshot, schema: str, table: str, other: Snapshot, columns: list[str]) -> str | None:
+    """``schema.table``'s columns, or an empty relation of the other build's when this build has no such table."""
+    cols = ", ".join(quote_ident(c) for c in columns)
+    if table in snap.tables():
+        return f"select {cols} from {schema}.{quote_ident(table)}"
+    if table in other.tables():
+        return f"select {cols} from {'prev' if schema == 'cur' else 'cur'}.{quote_ident(table)} where false"
+    return None
+
+
+def _on(keys: tuple[str, ...] | list[str]) -> str:
+    return " and ".join(f"a.{quote_ident(k)} is not distinct from b.{quote_ident(k)}" for k in keys)
 
 
 def _report(cur: Snapshot, prev: Snapshot | None, previous_build_id: str | None) -> dict[str, Any]:
@@ -252,26 +289,33 @@ def _data_changes(cur: Snapshot, prev: Snapshot) -> dict[str, Any]:
     kinds = set(before.get_column("kind").to_list()) if before.height else set()
     gone = sorted(old_ids - set(now.get_column("upload_id").to_list())) if now.height else sorted(old_ids)
     touched = set(new.get_column("kind").to_list()) if new.height else set()
-    facts = {t: _fact_changes(cur.table(t), prev.table(t), keys)
-             for t, (kind, keys) in FACTS.items() if kind in touched or gone}
+    facts = {t: _fact_changes(cur, prev, t, keys) for t, (kind, keys) in FACTS.items() if kind in touched or gone}
     return {"landing_seq": [prev.build()["landing_seq"], cur.build()["landing_seq"]],
             "new_uploads": _uploads(new, cur, kinds), "uploads_no_longer_read": gone, "facts": facts}
 
 
-def _fact_changes(now: pl.DataFrame, before: pl.DataFrame, keys: tuple[str, ...]) -> dict[str, Any]:
+def _fact_changes(cur: Snapshot, prev: Snapshot, table: str, keys: tuple[str, ...]) -> dict[str, Any]:
     """Cells added, revised (value differs) and removed between two fact tables, with the years touched."""
-    if now.is_empty() and before.is_empty():
+    columns = [*keys, "value"]
+    a, b = _relation(cur, "cur", table, prev, columns), _relation(prev, "prev", table, cur, columns)
+    if a is None or b is None or cur.pair is None:
         return {"added": 0, "revised": 0, "removed": 0, "years": []}
-    cols = [*keys, "value"]
-    a = now.select(cols) if now.height else pl.DataFrame(schema=before.select(cols).schema)
-    b = before.select(cols) if before.height else pl.DataFrame(schema=a.schema)
-    joined = a.join(b, on=list(keys), how="full", suffix="_before", nulls_equal=True, coalesce=True)
-    added = joined.filter(pl.col("value_before").is_null() & pl.col("value").is_not_null())
-    removed = joined.filter(pl.col("value").is_null() & pl.col("value_before").is_not_null())
-    revised = joined.filter(pl.col("value").is_not_null() & pl.col("value_before").is_not_null()
-                            & (pl.col("value") != pl.col("value_before")))
-    years = sorted({int(y) for f in (added, removed, revised) for y in f.get_column("year").to_list()})
-    return {"added": added.height, "revised": revised.height, "removed": removed.height, "years": years}
+    row = query(cur.pair, f"""
+        with j as (
+            select coalesce(a.year, b.year) as year, a.value as value, b.value as value_before
+            from ({a}) a full join ({b}) b on {_on(keys)}
+        ), c as (
+            select year, value_before is null and value is not null as added,
+                   value is null and value_before is not null as removed,
+                   value is not null and value_before is not null and value <> value_before as revised
+            from j
+        )
+        select count(*) filter (where added) as added, count(*) filter (where revised) as revised,
+               count(*) filter (where removed) as removed,
+               coalesce(list(distinct year order by year) filter (where added or revised or removed), []) as years
+        from c""").row(0, named=True)
+    return {"added": int(row["added"]), "revised": int(row["revised"]), "removed": int(row["removed"]),
+            "years": [int(y) for y in row["years"]]}
 
 
 def score_change_explanations(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
@@ -378,17 +422,25 @@ def _threshold_crossings(cur: Snapshot, prev: Snapshot) -> dict[str, Any]:
     industries = cur.names("dim_industry") or prev.names("dim_industry")
     clusters = cur.names("dim_cluster") or prev.names("dim_cluster")
     for table, keys in FLAG_TABLES.items():
-        now, before = cur.table(table), prev.table(table)
+        if table not in cur.tables() or table not in prev.tables() or cur.pair is None:
+            continue
+        now, before = cur.table_columns(table), prev.table_columns(table)
         for flag in FLAG_COLUMNS:
-            if flag not in now.columns or flag not in before.columns:
+            if flag not in now or flag not in before:
                 continue
-            extra = ["lq"] if "lq" in now.columns and "lq" in before.columns else []
-            j = now.select(*keys, flag, *extra).join(before.select(*keys, flag, *extra), on=list(keys),
-                                                     how="inner", suffix="_before", nulls_equal=True)
-            crossed = j.filter(pl.col(flag).is_not_null() & pl.col(f"{flag}_before").is_not_null()
-                               & (pl.col(flag) != pl.col(f"{flag}_before")))
+            extra = ["lq"] if "lq" in now and "lq" in before else []
+            f, t = quote_ident(flag), quote_ident(table)
+            crossed = query(cur.pair, f"""
+                select {", ".join(f"a.{quote_ident(k)}" for k in keys)}, a.{f} as {f}, b.{f} as {flag}_before
+                       {"".join(f", a.{quote_ident(x)} as {x}, b.{quote_ident(x)} as {x}_before" for x in extra)},
+                       count(*) filter (where a.{f}) over () as gained,
+                       count(*) filter (where not a.{f}) over () as lost
+                from cur.{t} a join prev.{t} b on {_on(keys)}
+                where a.{f} is not null and b.{f} is not null and a.{f} <> b.{f}
+                order by a.year desc, {", ".join(f"a.{quote_ident(k)}" for k in keys)}
+                limit {MAX_ITEMS}""")  # the counts are of every crossing; the items, the newest first
             items = []
-            for r in crossed.sort("year", descending=True).head(MAX_ITEMS).iter_rows(named=True):
+            for r in crossed.iter_rows(named=True):
                 item = {k: r[k] for k in keys} | {"change": "gained" if r[flag] else "lost"}
                 if extra:
                     item |= {"lq_before": _r(r["lq_before"]), "lq": _r(r["lq"])}
@@ -397,8 +449,8 @@ def _threshold_crossings(cur: Snapshot, prev: Snapshot) -> dict[str, Any]:
                     if code in item:
                         item[code.replace("_code", "_name")] = lookup.get(item[code])
                 items.append(item)
-            out[f"{table}.{flag}"] = {"gained": crossed.filter(pl.col(flag)).height,
-                                      "lost": crossed.filter(~pl.col(flag)).height, "items": items}
+            counts = crossed.row(0, named=True) if crossed.height else {"gained": 0, "lost": 0}
+            out[f"{table}.{flag}"] = {"gained": int(counts["gained"]), "lost": int(counts["lost"]), "items": items}
     now, before = cur.table("mart_cluster_score"), prev.table("mart_cluster_score")
     if "size_band" in now.columns and "size_band" in before.columns:
         j = now.select("cluster_code", "year", "size_band").join(

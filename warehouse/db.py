@@ -74,12 +74,14 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | No
 
 
 @contextmanager
-def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def read_only(path: Path, *, memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-only connection to the live warehouse; never cache it (it would block the swap's
-    readers from seeing a new build and, opened read-write, the writer)."""
+    readers from seeing a new build and, opened read-write, the writer). ``memory_limit``: DuckDB's memory for a
+    connection that scans whole builds (its default, 80% of the machine, fills with cached blocks)."""
     if not Path(path).exists():
         raise NoWarehouse()
-    con = duckdb.connect(str(path), read_only=True)
+    config = {"memory_limit": memory_limit} if memory_limit else {}
+    con = duckdb.connect(str(path), read_only=True, config=config)
     con.execute("set enable_progress_bar = false")  # a page's long read must not draw bars into the server log
     try:
         yield con
@@ -94,9 +96,14 @@ BUILD_MEMORY_ENV = "CLUSTERSTATS_BUILD_MEMORY"
 DEFAULT_BUILD_MEMORY = "3GB"
 
 
+def build_memory() -> str:
+    """DuckDB's memory for a build and for the change report that follows it (``CLUSTERSTATS_BUILD_MEMORY``)."""
+    return os.environ.get(BUILD_MEMORY_ENV) or DEFAULT_BUILD_MEMORY
+
+
 def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection; only the build uses it, on ``warehouse.next.duckdb``."""
-    memory = os.environ.get(BUILD_MEMORY_ENV) or DEFAULT_BUILD_MEMORY
+    memory = build_memory()
     con = duckdb.connect(str(path), read_only=False, config={"threads": 2, "memory_limit": memory})
     con.execute("set enable_progress_bar = false")
     return con
