@@ -260,9 +260,9 @@ def _report(cur: Snapshot, prev: Snapshot | None, previous_build_id: str | None)
     changed_tables = sorted(t for t in set(hashes) | set(phashes) if hashes.get(t) != phashes.get(t))
     report["tables_changed"] = changed_tables
     report["no_change"] = not changed_tables
-    report["data"] = _data_changes(cur, prev)
+    report["data"] = _data_changes(cur, prev, set(changed_tables))
     report["scores"] = _score_moves(cur, prev)
-    report["thresholds"] = _threshold_crossings(cur, prev)
+    report["thresholds"] = _threshold_crossings(cur, prev, set(changed_tables))
     report["summary"] = _summary(report)
     return report
 
@@ -282,14 +282,17 @@ def _uploads(frame: pl.DataFrame, snap: Snapshot, previous_kinds: set[str]) -> l
             for u in frame.sort("seq").iter_rows(named=True)]
 
 
-def _data_changes(cur: Snapshot, prev: Snapshot) -> dict[str, Any]:
+def _data_changes(cur: Snapshot, prev: Snapshot, changed: set[str]) -> dict[str, Any]:
     now, before = cur.table("stg_uploads"), prev.table("stg_uploads")
     old_ids = set(before.get_column("upload_id").to_list()) if before.height else set()
     new = now.filter(~pl.col("upload_id").is_in(list(old_ids))) if now.height else now
     kinds = set(before.get_column("kind").to_list()) if before.height else set()
     gone = sorted(old_ids - set(now.get_column("upload_id").to_list())) if now.height else sorted(old_ids)
     touched = set(new.get_column("kind").to_list()) if new.height else set()
-    facts = {t: _fact_changes(cur, prev, t, keys) for t, (kind, keys) in FACTS.items() if kind in touched or gone}
+    # a table whose content hash is unchanged has no cell added, revised or removed: not compared cell by cell
+    facts = {t: _fact_changes(cur, prev, t, keys) if t in changed else {"added": 0, "revised": 0, "removed": 0,
+                                                                      "years": []}
+             for t, (kind, keys) in FACTS.items() if kind in touched or gone}
     return {"landing_seq": [prev.build()["landing_seq"], cur.build()["landing_seq"]],
             "new_uploads": _uploads(new, cur, kinds), "uploads_no_longer_read": gone, "facts": facts}
 
@@ -416,7 +419,7 @@ def _round(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
 
 
-def _threshold_crossings(cur: Snapshot, prev: Snapshot) -> dict[str, Any]:
+def _threshold_crossings(cur: Snapshot, prev: Snapshot, changed: set[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     regions = cur.names("dim_region") or prev.names("dim_region")
     industries = cur.names("dim_industry") or prev.names("dim_industry")
@@ -427,6 +430,9 @@ def _threshold_crossings(cur: Snapshot, prev: Snapshot) -> dict[str, Any]:
         now, before = cur.table_columns(table), prev.table_columns(table)
         for flag in FLAG_COLUMNS:
             if flag not in now or flag not in before:
+                continue
+            if table not in changed:  # the same content: no flag crossed
+                out[f"{table}.{flag}"] = {"gained": 0, "lost": 0, "items": []}
                 continue
             extra = ["lq"] if "lq" in now and "lq" in before else []
             f, t = quote_ident(flag), quote_ident(table)
