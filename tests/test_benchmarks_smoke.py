@@ -21,7 +21,7 @@ def test_bench_smoke_run_reports_every_figure(tmp_path):
     assert "ratios (targets" in run.stdout
     results = json.loads(out.read_text(encoding="utf-8"))
     steps = ["duckdb_read:regional-industry", "ingest:regional-industry", "duckdb_read:firms", "ingest:firms",
-             "recompute", "index_code", "sql_floor", "pandas_way", "ui_loaders"]
+             "recompute", "recompute_again", "index_code", "sql_floor", "pandas_way", "ui_loaders"]
     for step in steps:
         assert results[step]["seconds"] > 0 and results[step]["peak_mib"] > 0, step
     # the same synthetic files went through every step: the index code and both baselines saw the same records
