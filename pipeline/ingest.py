@@ -5,7 +5,8 @@
 The steps are :mod:`pipeline.reading` (format, encoding, sheets, row numbers), :mod:`pipeline.normalise` (header,
 aliases, units, cells, totals and footnotes), :mod:`pipeline.codes` (names and damaged codes through the landed
 dictionaries), :mod:`pipeline.checking` (pandera, ``lazy=True``), :mod:`pipeline.plausibility` (warnings against
-landed data) and :mod:`pipeline.landing` (immutable Parquet plus manifest row, warnings and flagged cells).
+landed data) and :mod:`pipeline.landing` (immutable Parquet plus manifest row, warnings and flagged cells). A large
+UTF-8 CSV is read block by block (:mod:`pipeline.streaming`), with the same report.
 
 A file with any error raises :class:`UploadInvalid` carrying the whole report and lands nothing, unless
 ``accept_valid_rows``: then the rows without errors land (re-checked on their own, so that no landed row refers to
