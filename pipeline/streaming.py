@@ -40,6 +40,7 @@ from pipeline.validation import Failure
 from schemas import Kind
 
 ENV_BLOCK_MB = "CLUSTERSTATS_INGEST_BLOCK_MB"
+BOM = b"\xef\xbb\xbf"  # Excel's "CSV UTF-8" starts with it
 DEFAULT_BLOCK_MB = 32.0
 #: the first block holds at least this many records, so that the separator, the header and the width of the rows
 #: are judged on the same rows as when the file is read whole (pipeline.reading looks at the first 200)
@@ -109,8 +110,9 @@ class BlockSource:
         """The block's records as text cells c0, c1, ... (+ SOURCE_ROW); None when polars cannot read it as the
         first block was read (a wider row, bytes that are not UTF-8): the file is then read whole."""
         prefix = self.delimiter.join(f"_{i}" for i in range(self.width)) + "\n"
+        start = block.start + 3 if block.start == 0 and self.data.startswith(BOM) else block.start
         try:
-            frame = pl.read_csv(io.BytesIO(prefix.encode("utf-8") + self.data[block.start:block.end]),
+            frame = pl.read_csv(io.BytesIO(prefix.encode("utf-8") + self.data[start:block.end]),
                                 has_header=True, infer_schema=False, separator=self.delimiter,
                                 truncate_ragged_lines=False, raise_if_empty=False)
         except pl.exceptions.PolarsError:

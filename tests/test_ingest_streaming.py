@@ -120,6 +120,18 @@ def test_streamed_report_records_and_flags_equal_reading_whole(firm_dictionaries
     assert streamed.prepared.body is None
 
 
+@pytest.mark.parametrize(("bom", "line_end"), [(b"\xef\xbb\xbf", b"\n"), (b"", b"\r\n"), (b"\xef\xbb\xbf", b"\r\n")])
+def test_a_file_with_a_byte_order_mark_or_windows_line_ends_streams_too(firm_dictionaries, bom, line_end):
+    """Excel saves "CSV UTF-8" with a byte order mark and Windows line ends: the first block is read without the
+    mark, as the whole file is, and a block's rows are counted by its line ends either way."""
+    whole, streamed = _both(firm_dictionaries, bom + firms_csv().replace(b"\n", line_end))
+    encoding = "utf-8-sig" if bom else "utf-8"
+    assert streamed.prepared.source is not None and whole.table.encoding == streamed.table.encoding == encoding
+    assert _report(streamed) == _report(whole)
+    assert streamed.records().equals(whole.records())
+    assert streamed.rejected_rows().equals(whole.rejected_rows())
+
+
 def test_streamed_report_finds_every_planted_problem(firm_dictionaries):
     _, streamed = _both(firm_dictionaries, firms_csv())
     report = streamed.report
