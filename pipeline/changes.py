@@ -32,12 +32,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars as pl
 
 from pipeline.ops import OpsStore
 from pipeline.settings import Settings
-from warehouse.db import build_memory, query, quote_ident, read_only
+from warehouse.db import attached, build_memory, query, quote_ident, read_only
 
 KEEP_BUILDS = 3
 MAX_ITEMS = 200  # per list in a report; the totals are always complete
@@ -133,7 +132,7 @@ class Snapshot:
         self.path = Path(path)
         self._con = stack.enter_context(read_only(self.path, memory_limit=build_memory()))
         self._cache: dict[str, pl.DataFrame] = {}
-        self.pair: duckdb.DuckDBPyConnection | None = None  # both builds attached, for the current one
+        self.pair: Any = None  # both builds attached (warehouse.db.attached), for the current one
 
     def sql(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         return query(self._con, sql, params)
@@ -197,27 +196,10 @@ def change_report(current_path: Path, previous_path: Path | None, *, previous_bu
         cur = Snapshot(current_path, stack)
         prev = Snapshot(previous_path, stack) if previous_path is not None else None
         if prev is not None:
-            cur.pair = stack.enter_context(_both(current_path, previous_path))
+            # the comparisons of large tables run in DuckDB, both builds attached within the build's memory (a
+            # census build's LQ marts are 95 M rows; read into polars, two builds took the machine's 24 GB)
+            cur.pair = stack.enter_context(attached({"cur": current_path, "prev": previous_path}))
         return _report(cur, prev, previous_build_id)
-
-
-@contextlib.contextmanager
-def _both(current: Path, previous: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One DuckDB connection with both builds attached read-only (``cur``, ``prev``): the comparisons of large
-    tables run there, in DuckDB's memory limit (a census build's LQ marts are 95 million rows; read into polars,
-    two builds of them took the machine's 24 GB)."""
-    con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": build_memory()})
-    try:
-        con.execute("set enable_progress_bar = false")
-        con.execute(f"attach {_literal(current)} as cur (read_only)")
-        con.execute(f"attach {_literal(previous)} as prev (read_only)")
-        yield con
-    finally:
-        con.close()
-
-
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _relation(snap: Snapshot, schema: str, table: str, other: Snapshot, columns: list[str]) -> str | None:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.cells import EXAMPLES, example_text, rows_msg_of
 from pipeline.errors import UploadUnreadable
 from pipeline.messages import Msg
 from pipeline.normalise import NAME_PREFIX, Layout, Prepared, body_of, layout, prepare_rows, raw_columns, unfilled
@@ -292,8 +293,6 @@ def _rows_of(msg: Msg) -> tuple[list[str], int]:
 
 
 def _sum(a: Failure, b: Failure) -> Failure:
-    from pipeline.cells import EXAMPLES, example_text, rows_msg_of
-
     fa, fb = a.msg, b.msg  # type: ignore[attr-defined]
     shown_a, n_a = _rows_of(fa.params["rows"])
     shown_b, n_b = _rows_of(fb.params["rows"])

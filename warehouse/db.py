@@ -96,6 +96,20 @@ BUILD_MEMORY_ENV = "CLUSTERSTATS_BUILD_MEMORY"
 DEFAULT_BUILD_MEMORY = "3GB"
 
 
+@contextmanager
+def attached(files: dict[str, Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One in-memory connection with each build file attached read-only under its alias (``{"cur": path}``), in
+    the build's memory (:func:`build_memory`): for queries that join two builds' large tables."""
+    con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": build_memory()})
+    try:
+        con.execute("set enable_progress_bar = false")
+        for alias, path in files.items():
+            con.execute(f"attach {quote_literal(str(path))} as {quote_ident(alias)} (read_only)")
+        yield con
+    finally:
+        con.close()
+
+
 def build_memory() -> str:
     """DuckDB's memory for a build and for the change report that follows it (``CLUSTERSTATS_BUILD_MEMORY``)."""
     return os.environ.get(BUILD_MEMORY_ENV) or DEFAULT_BUILD_MEMORY
