@@ -7,7 +7,7 @@ as in ``pipeline.marts.regional``. Sources, first that applies:
 - ``--facts FILE.parquet``: a frame saved earlier (e.g. by ``--save``);
 - ``--warehouse PATH``: a built warehouse (``clusterstats --data-dir DIR ...`` leaves it at DIR/warehouse.duckdb),
   read with ``warehouse/sql/queries/build_regional_facts_year.sql`` year by year;
-- ``--synth SCALE`` (``national`` when no source is given): generated with :func:`pipeline.synth.write_synthetic`
+- ``--synth SCALE`` (``national`` when no source is given): generated with :func:`pipeline.demo.synth.write_synthetic`
   (``national``: 285 regions x 1,380 industries, about 3 million long rows; ``census``: ten times the regions),
   regional-industry.csv read into the long form.
 
@@ -138,7 +138,7 @@ def facts_from_warehouse(path: Path) -> pl.DataFrame:
 
 def facts_from_synth(scale: str) -> pl.DataFrame:
     """``write_synthetic`` upload files, regional-industry.csv read into the long facts (levels from the dims)."""
-    from pipeline.synth import write_synthetic
+    from pipeline.demo.synth import write_synthetic
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
@@ -169,7 +169,7 @@ def prepare(args: argparse.Namespace, out: Path) -> dict[str, object]:
     if args.facts:
         facts, origin = pl.read_parquet(args.facts), str(args.facts)
     elif args.synth:
-        facts, origin = facts_from_synth(args.synth), f"pipeline.synth ({args.synth})"
+        facts, origin = facts_from_synth(args.synth), f"pipeline.demo.synth ({args.synth})"
     else:
         facts, origin = facts_from_warehouse(args.warehouse), str(args.warehouse)
     if not args.facts:
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--facts", type=Path, help="a parquet file of the long facts")
     source.add_argument("--warehouse", type=Path, help="a built warehouse.duckdb")
-    source.add_argument("--synth", choices=["province", "national", "census"], help="generate with pipeline.synth")
+    source.add_argument("--synth", choices=["province", "national", "census"], help="generate with pipeline.demo.synth")
     parser.add_argument("--only", help="comma-separated parts of function names to run (e.g. krugman,gini)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per function; the best is reported")
     parser.add_argument("--target", type=float, default=2.0, help="seconds a function should stay within")

@@ -38,9 +38,9 @@ def _step(step: str, data: Path, files: Path) -> dict:
 
 
 def run(scale: str, work: Path) -> dict:
+    from pipeline.core.settings import Settings
+    from pipeline.demo.synth import write_synthetic
     from pipeline.ingest import ingest_file
-    from pipeline.settings import Settings
-    from pipeline.synth import write_synthetic
 
     files, data = work / "files", work / "data"
     start = time.perf_counter()

@@ -40,8 +40,8 @@ def duckdb_read(files: Path, name: str) -> dict[str, float]:
 
 def ingest(data: Path, files: Path, kind: str) -> dict[str, float]:
     """clusterstats ingest (read, validate, land) of one file, dictionaries already landed."""
+    from pipeline.core.settings import Settings
     from pipeline.ingest import ingest_file
-    from pipeline.settings import Settings
 
     path = files / f"{kind}.csv"
     start = time.perf_counter()
@@ -51,8 +51,8 @@ def ingest(data: Path, files: Path, kind: str) -> dict[str, float]:
 
 
 def recompute(data: Path) -> dict[str, float]:
+    from pipeline.core.settings import Settings
     from pipeline.jobs import recompute as run
-    from pipeline.settings import Settings
 
     start = time.perf_counter()
     result = run(Settings.from_env(data), trigger="bench", who="bench")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from schemas import Kind
+from schemas.kinds import Kind
 
 KNOWN_CODE = "known_code"
 KNOWN_GROUPS = "known_group_codes"

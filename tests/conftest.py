@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.settings import Settings
+from pipeline.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -132,7 +132,7 @@ def landed(settings: Settings, tiny_files: list[tuple[str, Path]]) -> Settings:
 @pytest.fixture
 def built(landed: Settings) -> Settings:
     """The tiny set landed and built through the real recompute path."""
-    from pipeline.jobs import recompute
+    from pipeline.jobs.build import recompute
 
     recompute(landed, who="tester")
     return landed
@@ -145,7 +145,7 @@ def cli_env(settings: Settings) -> dict[str, str]:
 
 
 def read_landed(settings: Settings, kind: str) -> pl.DataFrame:
-    from pipeline.landing import landed_frame
+    from pipeline.ingest.landing import landed_frame
 
     frame = landed_frame(settings, kind)
     assert frame is not None, f"nothing landed for {kind}"

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
+from pipeline.access.users import LOCAL, AccessDenied, LoginFailed, add_user, auth_enabled, login, remove_user, set_role
 from pipeline.cli import cli
-from pipeline.errors import ClusterstatsError
-from pipeline.users import LOCAL, AccessDenied, LoginFailed, add_user, auth_enabled, login, remove_user, set_role
+from pipeline.core.errors import ClusterstatsError
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
 PASSWORDS = {"ada": "admin-pass-1", "ulla": "upload-pass-2", "vic": "viewer-pass-3"}
@@ -143,7 +143,7 @@ def test_app_roles(accounts, monkeypatch):
 
 
 def test_serving_beyond_this_machine_needs_accounts(built, monkeypatch):
-    import pipeline.cli as cli_module
+    from pipeline.cli import app as cli_module
 
     served = []
     monkeypatch.setattr(cli_module.os, "execve", lambda exe, args, env: served.append(args))

@@ -195,7 +195,7 @@ def upload(page, base: str, kind: str, file: Path, *, lang: str = "en") -> None:
 
 
 def test_upload_with_errors_then_the_fixed_file_and_see_the_new_vintage(server, page, shots, tmp_path):
-    from pipeline.ops import OpsStore
+    from pipeline.core.ops import OpsStore
 
     base, data = server
     bad = tmp_path / "city-employment.csv"

@@ -11,11 +11,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.demo import DEMO_SEED, FILE_PREFIX, DemoFile, write_demo_files
+from pipeline.core.settings import Settings
+from pipeline.demo.files import DEMO_SEED, FILE_PREFIX, DemoFile, write_demo_files
 from pipeline.ingest import IngestResult, ingest_file
-from pipeline.landing import landed_frame
-from pipeline.reading import SOURCE_ROW, read_table
-from pipeline.settings import Settings
+from pipeline.ingest.landing import landed_frame
+from pipeline.ingest.reading import read_table
+from pipeline.ingest.report import SOURCE_ROW
 from schemas import LANDING_ORDER
 
 CITY_CODES = {

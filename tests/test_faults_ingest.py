@@ -1,7 +1,7 @@
 """Faults: kill -9 during ingest, during a build and during the swap; a full disk; a damaged warehouse file.
 
 Each test kills a real `clusterstats` process at a named step (the CLUSTERSTATS_PAUSE_AT hook), then checks that
-the landing zone, the manifest and the live warehouse are consistent (pipeline.recovery.consistency_problems, after
+the landing zone, the manifest and the live warehouse are consistent (pipeline.jobs.recovery.consistency_problems, after
 the next ordinary command), that nothing half-written was ever visible to readers, and that the next run needs no
 hand-made fix.
 """
@@ -23,13 +23,13 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipeline.errors import StorageFull
+from pipeline.core.errors import StorageFull
+from pipeline.core.ops import OpsStore
+from pipeline.core.settings import Settings
 from pipeline.ingest import ingest_bytes, ingest_file
-from pipeline.jobs import recompute
-from pipeline.landing import landed_frame
-from pipeline.ops import OpsStore
-from pipeline.recovery import consistency_problems, startup_check
-from pipeline.settings import Settings
+from pipeline.ingest.landing import landed_frame
+from pipeline.jobs.build import recompute
+from pipeline.jobs.recovery import consistency_problems, startup_check
 from warehouse import queries
 
 pytestmark = pytest.mark.slow

@@ -16,11 +16,11 @@ from conftest import TINY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import UploadInvalid, UploadUnreadable
+from pipeline.core.errors import UploadInvalid, UploadUnreadable
+from pipeline.core.ops import OpsStore
+from pipeline.core.settings import Settings
 from pipeline.ingest import ingest_bytes
-from pipeline.ops import OpsStore
-from pipeline.settings import Settings
-from pipeline.validation import RULES
+from pipeline.ingest.report import RULES
 
 HEADERS = ["地区代码", "region_code", "行业代码", "industry", "年份", "year", "从业人员", "employment(万人)",
            "工业总产值(万元)", "output_value", "出口交货值", "备注", "", "产值（亿元）", "从业人员(万元)", "合计"]

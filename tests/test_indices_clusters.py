@@ -14,13 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.indices._common import IndexInputInvalid
-from pipeline.indices.clusters import (
-    QUADRANTS,
-    percentile_rank,
-    portfolio_quadrant,
-    region_cluster_strength,
-    strong_clusters,
-)
+from pipeline.indices.portfolio import QUADRANTS, portfolio_quadrant
+from pipeline.indices.strength import percentile_rank, region_cluster_strength, strong_clusters
 
 FAST = settings(max_examples=50, deadline=None)
 USCMP = {"region": "region_code_t", "cluster": "cluster_code_t", "employment": "emp_tl", "establishments": "est_tl"}
@@ -260,7 +255,7 @@ def test_quadrants_partition_the_units(df: pl.DataFrame, change, threshold: floa
 
 
 def test_strong_industry_share_counts_overlapping_industries_once():
-    from pipeline.indices.clusters import strong_industry_share
+    from pipeline.indices.strength import strong_industry_share
 
     # Region A, 2021 and 2022: industries x 60, y 30, z 10 (total 100).
     frame = pl.DataFrame({"region_code": ["A"] * 6, "industry_code": ["x", "y", "z"] * 2,

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.indices._common import IndexInputInvalid
-from pipeline.indices.dynamics import growth, shift_share
+from pipeline.indices.growth import growth
+from pipeline.indices.shift_share import shift_share
 
 FAST = settings(max_examples=50, deadline=None)
 

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-import pipeline.indices.specialisation as specialisation
+import pipeline.indices.sparse as specialisation
 from pipeline.indices import (
     IndexInputInvalid,
     cluster_rollup,

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from conftest import read_landed
 
 from pipeline.cli import cli
-from pipeline.errors import UploadInvalid, UploadTooLarge
+from pipeline.core.errors import UploadInvalid, UploadTooLarge
+from pipeline.core.ops import OpsStore
+from pipeline.core.safety import clean_file_name, escape_html, looks_like_formula, neutralise_formula, neutralise_frame
 from pipeline.ingest import check_upload, ingest_bytes, ingest_file, upload_limits
-from pipeline.ops import OpsStore
-from pipeline.safety import clean_file_name, escape_html, looks_like_formula, neutralise_formula, neutralise_frame
 
 # row 2: fine; row 3: level 'town' is not a level; row 4: its parent is row 3's code, so it can only land with
 # row 3; row 5: fine, and its name starts like a formula (kept as text; the rejected-rows file neutralises it)
@@ -87,7 +87,7 @@ def test_rejected_rows_for_the_ui_before_landing(dictionaries):
 
 
 def test_cli_accept_valid_rows(dictionaries, monkeypatch):
-    monkeypatch.setattr("pipeline.worker.enqueue_upload", lambda *_a, **_k: type("J", (), {"job_id": 7})())
+    monkeypatch.setattr("pipeline.jobs.enqueue_upload", lambda *_a, **_k: type("J", (), {"job_id": 7})())
     path = dictionaries.data_dir.parent / "regions-2.csv"
     path.write_text(REGIONS, encoding="utf-8")
     base = ["--data-dir", str(dictionaries.data_dir), "ingest", str(path), "--kind", "regions"]

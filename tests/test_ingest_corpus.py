@@ -25,12 +25,12 @@ from click.testing import CliRunner
 from conftest import TINY
 
 from pipeline.cli import cli
-from pipeline.errors import UploadInvalid, UploadUnreadable
+from pipeline.core.errors import UploadInvalid, UploadUnreadable
+from pipeline.core.ops import OpsStore
+from pipeline.core.settings import Settings
 from pipeline.ingest import ingest_bytes
-from pipeline.landing import landed_frame
-from pipeline.ops import OpsStore
-from pipeline.settings import Settings
-from pipeline.validation import Failure
+from pipeline.ingest.landing import landed_frame
+from pipeline.ingest.report import Failure
 
 BAD = Path(__file__).parent / "data" / "bad"
 CASES: list[dict[str, Any]] = tomllib.loads((BAD / "EXPECTED.toml").read_text(encoding="utf-8"))["case"]
@@ -278,7 +278,7 @@ def test_cli(case, dictionaries_dir, tmp_path, monkeypatch):
     folder.mkdir()
     path = folder / Path(case.get("upload_name", case["file"])).name
     path.write_bytes(case_bytes(case))
-    monkeypatch.setattr("pipeline.worker.enqueue_upload", lambda *_a, **_k: type("J", (), {"job_id": 1})())
+    monkeypatch.setattr("pipeline.jobs.enqueue_upload", lambda *_a, **_k: type("J", (), {"job_id": 1})())
     args = ["--data-dir", str(settings.data_dir), "ingest", str(path), "--kind", case["kind"], "--json"]
     if case.get("sheet"):
         args += ["--sheet", case["sheet"]]

@@ -13,9 +13,9 @@ import pytest
 import xlsxwriter
 from conftest import read_landed
 
+from pipeline.core.ops import OpsStore
 from pipeline.ingest import ingest_bytes, ingest_file
-from pipeline.ops import OpsStore
-from pipeline.reading import decode_text
+from pipeline.ingest.text import decode_text
 
 # Chinese headers, units in the header: employment in 万人, output in 万元 (full-width brackets on one of them).
 GBK_TEXT = """地区代码,行业代码,年份,从业人员（万人）,工业总产值(万元)
@@ -82,7 +82,7 @@ def test_xlsx_sheet_chosen_by_its_header_or_named(dictionaries):
         "说明": [["本表为测试"]],
         "2022": [["地区代码", "行业代码", "年份", "从业人员"], [210100, 37, 2022, 300], ["210200", "13", 2022, 200]],
     })
-    from pipeline.errors import UploadInvalid
+    from pipeline.core.errors import UploadInvalid
 
     # Named, the note sheet is read, and fails on its headers, naming what is missing.
     with pytest.raises(UploadInvalid) as info:

@@ -1,7 +1,7 @@
 """Every message an officer can see from the ingest path exists in Simplified Chinese as well as English.
 
 The fixes of the report (errors, warnings, notices) and the messages of the upload errors are built once from the
-templates of :mod:`pipeline.messages`: the English stays what it was (the other ingest tests pin it), and the
+templates of :mod:`pipeline.core.messages`: the English stays what it was (the other ingest tests pin it), and the
 Chinese is checked here: on every case of the bad-file corpus (tests/data/bad/EXPECTED.toml), on more cases that
 reach the rarer messages, word for word for the most common rules, and on the upload page in Chinese.
 """
@@ -25,11 +25,11 @@ from conftest import TINY
 from streamlit.testing.v1 import AppTest
 from test_ingest_corpus import BAD, CASES, case_bytes
 
-from pipeline.errors import ClusterstatsError, StorageFull, UploadInvalid, UploadUnreadable
+from pipeline.core.errors import ClusterstatsError, StorageFull, UploadInvalid, UploadUnreadable
+from pipeline.core.messages import MESSAGES, Msg, joined, placeholders
+from pipeline.core.settings import Settings
 from pipeline.ingest import check_upload, ingest_bytes
-from pipeline.messages import MESSAGES, Msg, joined, placeholders
-from pipeline.settings import Settings
-from pipeline.validation import Failure
+from pipeline.ingest.report import Failure
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:[!:][^{}]*)?\}")
@@ -342,11 +342,11 @@ def test_upload_page_shows_the_fixes_warnings_and_errors_in_chinese(dictionaries
 
 def test_every_message_the_ingest_modules_name_is_in_the_catalogue():
     """A message id that is not in the catalogue would raise KeyError on the rare path that builds it."""
-    from pipeline.units import CANONICAL
+    from pipeline.ingest.units import CANONICAL
 
     root = Path(__file__).resolve().parents[1] / "pipeline"
     named = set()
-    for path in root.glob("*.py"):
+    for path in root.rglob("*.py"):
         named |= set(re.findall(r'Msg\(\s*"([a-z0-9_.]+)"', path.read_text(encoding="utf-8")))
     named |= {f"dim.{d}" for d in CANONICAL} | {f"unit.{u}" for u in CANONICAL.values()}
     named |= {f"rows.ragged.{s}" for s in ("tab", "semicolon", "comma")} | {"cells.missing_marker",

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from pipeline.errors import UploadInvalid
+from pipeline.core.errors import UploadInvalid
+from pipeline.core.ops import OpsStore
 from pipeline.ingest import ingest_bytes
-from pipeline.ops import OpsStore
 
 # Row numbers as the officer sees them in a spreadsheet: the header is row 1.
 #   row 2: fine
@@ -136,8 +136,7 @@ def test_plain_columns_read_in_one_pass_give_what_the_careful_path_gives(diction
     """A machine-written column (plain numbers, four-digit years, codes that are no marker) is read in one pass
     (cells._Reader._plain); the careful path must read the same values and report nothing more. A column with
     one odd cell (1,234.5 with a thousands separator, a "-" marker) goes the careful way, as before."""
-    from pipeline import cells
-    from pipeline.ingest import check_upload
+    from pipeline.ingest import cells, check_upload
 
     clean = "地区代码,行业代码,年份,从业人员,工业总产值(万元)\n210100,13,2022,100,50000.5\n210200,37,2022,,1e3\n"
     odd = "地区代码,行业代码,年份,从业人员,工业总产值(万元)\n210100,13,2022,\"1,234.5\",-\n210200,37,2022,7,8\n"

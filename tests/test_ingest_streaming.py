@@ -1,5 +1,5 @@
-"""Streaming ingest (pipeline.streaming): a large CSV read block by block gives the report, the records, the flags
-and the rejected rows that reading it whole gives, and keeps none of the user's text.
+"""Streaming ingest (pipeline.ingest.streaming): a large CSV read block by block gives the report, the records, the
+flags and the rejected rows that reading it whole gives, and keeps none of the user's text.
 
 The files here are a few hundred kilobytes, read in blocks of a few kilobytes (``ingest_block_mb``), so that every
 kind of problem falls in a later block than the header, and some across blocks (a duplicate key, a year-on-year
@@ -14,11 +14,11 @@ import json
 import polars as pl
 import pytest
 
-from pipeline.errors import UploadUnreadable
+from pipeline.core.errors import UploadUnreadable
 from pipeline.ingest import check_upload, ingest_bytes
-from pipeline.landing import landed_frame
-from pipeline.reading import SOURCE_ROW
-from pipeline.streaming import HEAD_LINES, cut
+from pipeline.ingest.landing import landed_frame
+from pipeline.ingest.report import SOURCE_ROW
+from pipeline.ingest.streaming import HEAD_LINES, cut
 
 FIRMS = 1000  # firms F0001..F1000, each in 2020, 2021 and 2022: rows 2..3001 before the planted lines
 HEADER = "企业代码,年份,地区代码,行业代码,集群代码,从业人员(人),总产值(元),企业名称"
@@ -193,7 +193,7 @@ def test_rejected_rows_read_again_from_the_bytes(firm_dictionaries):
 
 
 def test_streamed_accept_valid_rows_lands_what_reading_whole_lands(firm_dictionaries, tmp_path):
-    from pipeline.settings import Settings
+    from pipeline.core.settings import Settings
     from tests.conftest import TINY, land_all
 
     data = firms_csv()
@@ -271,9 +271,9 @@ def test_cuts_fall_on_line_ends_outside_quotes():
 
 
 def test_repeated_keys_by_block_are_those_pandera_finds_on_the_whole_frame():
-    """The unique key is checked on the whole frame by hashes, then keys (pipeline.checking._cases_by_block):
+    """The unique key is checked on the whole frame by hashes, then keys (pipeline.ingest.checking._cases_by_block):
     the same rows, and the same records, as pandera's own check, nulls in keys included."""
-    from pipeline.checking import _cases, _cases_by_block
+    from pipeline.ingest.checking import _cases, _cases_by_block
     from schemas import get_kind
 
     schema = get_kind("firms").schema
@@ -303,7 +303,7 @@ def test_repeated_keys_by_block_are_those_pandera_finds_on_the_whole_frame():
 def test_a_row_whose_first_cells_are_spaces_is_judged_by_its_first_filled_cell(dictionaries):
     """Rows are sorted into records, totals, footnotes and blank rows by their first filled cell. It is found
     quickly as the first cell that is not empty; where that cell holds only spaces, the row is read again with
-    every cell stripped (pipeline.normalise._row_roles): here row 4's first filled cell is '合计' in column D,
+    every cell stripped (pipeline.ingest.rows.row_roles): here row 4's first filled cell is '合计' in column D,
     and row 5 holds nothing but spaces."""
     text = ("地区代码,行业代码,年份,从业人员(人),工业总产值(万元)\n"
             "210100,13,2022,100,50000\n"
@@ -320,7 +320,7 @@ def test_a_row_whose_first_cells_are_spaces_is_judged_by_its_first_filled_cell(d
 
 def test_checks_against_landed_data_read_a_year_at_a_time_take_the_newest_vintage(landed):
     """Keys already landed and year-on-year jumps compare each year with that year's newest landed records and
-    the year before's (pipeline.plausibility.Landed reads the landed vintages a year at a time)."""
+    the year before's (pipeline.ingest.plausibility.Landed reads the landed vintages a year at a time)."""
     header = "地区代码,行业代码,年份,从业人员(人),工业总产值(万元)\n"
     # vintage 1 (the tiny set) has 210100/13/2022 at 100 persons; vintage 2 moves it to 120
     ingest_bytes(landed, (header + "210100,13,2022,120,50000\n").encode(), "v2.csv", "regional-industry",

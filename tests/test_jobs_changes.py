@@ -11,25 +11,17 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from pipeline import changes
-from pipeline.changes import (
-    builds_dir,
-    changes_for_cluster,
-    demo_correction_files,
-    demo_second_build,
-    kept_build_path,
-    latest_report,
-    load_report,
-    score_change_explanations,
-    score_moves,
-)
 from pipeline.cli import cli
-from pipeline.cli_jobs import register
+from pipeline.cli.jobs import register
+from pipeline.core.ops import OpsStore
+from pipeline.demo.corrections import demo_correction_files, demo_second_build
 from pipeline.ingest import ingest_file
-from pipeline.jobs import recompute
-from pipeline.ops import OpsStore
+from pipeline.jobs import changes
+from pipeline.jobs.build import recompute
+from pipeline.jobs.kept import builds_dir, changes_for_cluster, kept_build_path, latest_report, load_report
+from pipeline.jobs.moves import score_change_explanations, score_moves
+from pipeline.jobs.queue import job_history
 from pipeline.scoring import Methodology
-from pipeline.worker import job_history
 from warehouse import queries
 
 # Shenyang's agri-food employment 100 -> 400 (2022). Cities' employment LQs, before -> after (threshold 1):

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.ingest import ingest_file
-from pipeline.worker import Worker, enqueue_upload
+from pipeline.jobs.queue import enqueue_upload
+from pipeline.jobs.worker import Worker
 from warehouse import queries
 from warehouse.db import query, read_only, sql_text
 

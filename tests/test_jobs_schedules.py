@@ -11,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.cli_jobs import register
-from pipeline.schedules import (
+from pipeline.cli.jobs import register
+from pipeline.jobs.attempts import Attempt, WorkerConfig
+from pipeline.jobs.queue import job_history
+from pipeline.jobs.schedules import (
     ScheduleInvalid,
     ScheduleNotFound,
     add_schedule,
@@ -22,7 +24,7 @@ from pipeline.schedules import (
     remove_schedule,
     set_paused,
 )
-from pipeline.worker import Attempt, Worker, WorkerConfig, job_history
+from pipeline.jobs.worker import Worker
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

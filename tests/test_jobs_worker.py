@@ -21,21 +21,14 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.cli_jobs import register
-from pipeline.errors import WarehouseLocked
+from pipeline.cli.jobs import register
+from pipeline.core.errors import WarehouseLocked
+from pipeline.core.ops import OpsStore
 from pipeline.ingest import ingest_file
-from pipeline.jobs import recompute
-from pipeline.ops import OpsStore
-from pipeline.worker import (
-    Enqueued,
-    Worker,
-    WorkerConfig,
-    WorkerRunning,
-    enqueue,
-    enqueue_upload,
-    get_job,
-    job_history,
-)
+from pipeline.jobs.attempts import WorkerConfig
+from pipeline.jobs.build import recompute
+from pipeline.jobs.queue import Enqueued, enqueue, enqueue_upload, get_job, job_history
+from pipeline.jobs.worker import Worker, WorkerRunning
 from warehouse import queries
 
 pytestmark = pytest.mark.slow
@@ -229,7 +222,7 @@ def test_jobs_run_wait_runs_the_job_here_when_no_worker_runs(built):
 
 def test_the_serve_worker_stops_when_its_parent_ends(settings, cli_env):
     # a parent that starts the worker the way serve does, then is killed
-    script = ("import sys, time; from pipeline.settings import Settings; from pipeline.worker import "
+    script = ("import sys, time; from pipeline.core.settings import Settings; from pipeline.jobs.worker import "
               "start_worker_process; p = start_worker_process(Settings.from_env(), poll_seconds=0.2); "
               "print(p.pid, flush=True); time.sleep(60)")
     parent = subprocess.Popen([sys.executable, "-c", script], env=cli_env, stdout=subprocess.PIPE, text=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.normalise import header_key
+from pipeline.ingest.headers import header_key
 from schemas import KINDS, LANDING_ORDER
 
 ALL_COLUMNS = [(k, c) for k in KINDS.values() for c in k.columns.values()]

@@ -7,8 +7,8 @@ from importlib import resources
 import polars as pl
 import pytest
 
-from pipeline.jobs import recompute
-from pipeline.methodologies import archived, methodology_path
+from pipeline.jobs.build import recompute
+from pipeline.jobs.methodologies import archived, methodology_path
 from pipeline.scoring import Methodology
 from warehouse import queries
 from warehouse.db import read_only
@@ -71,8 +71,8 @@ def test_score_detail_marts_of_the_tiny_set(built):
 
 @pytest.mark.slow
 def test_on_the_demo_every_cluster_has_score_pillars_interval_and_explanation(tmp_path):
-    from pipeline.demo_run import run_demo
-    from pipeline.settings import Settings
+    from pipeline.core.settings import Settings
+    from pipeline.demo.run import run_demo
 
     settings = Settings.from_env(tmp_path / "data")
     list(run_demo(settings))

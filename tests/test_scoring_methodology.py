@@ -7,7 +7,7 @@ from importlib import resources
 import polars as pl
 import pytest
 
-from pipeline.errors import MethodologyInvalid
+from pipeline.core.errors import MethodologyInvalid
 from pipeline.scoring import Methodology, composite_scores, indicator_values
 
 REPORTED = {"output_value", "employment", "firms", "new_firms", "rd_spending", "rd_staff", "patents",

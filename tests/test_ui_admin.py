@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipeline.methodologies import methodology_path, methodology_text
-from pipeline.ops import OpsStore
-from pipeline.schedules import list_schedules
+from pipeline.core.ops import OpsStore
+from pipeline.jobs.methodologies import methodology_path, methodology_text
+from pipeline.jobs.schedules import list_schedules
 from pipeline.scoring import Methodology
 from warehouse import queries
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipeline.settings import Settings
+from pipeline.core.settings import Settings
 from warehouse import queries
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
@@ -27,7 +27,7 @@ BUDGET_SECONDS = 1.0
 
 def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo's data directory, built once per test session (the browser tests copy it)."""
-    from pipeline.demo_run import run_demo
+    from pipeline.demo.run import run_demo
 
     folder = tmp_path_factory.getbasetemp() / "ui-demo-shared" / "data"
     done = folder / ".built"

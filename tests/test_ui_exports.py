@@ -9,8 +9,18 @@ import openpyxl
 import polars as pl
 import pytest
 
-from pipeline.exports import Facts, Image, Section, Table, Text, chart_png, html_report, neutralise_formula, xlsx_bytes
-from pipeline.templates import data_dictionary, example_rows, template_columns, template_xlsx
+from pipeline.reports.exports import (
+    Facts,
+    Image,
+    Section,
+    Table,
+    Text,
+    chart_png,
+    html_report,
+    neutralise_formula,
+    xlsx_bytes,
+)
+from pipeline.reports.templates import data_dictionary, example_rows, template_columns, template_xlsx
 from schemas import KINDS
 
 HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1", "＝1+1", "沈阳市", "-5", "Dalian"]
@@ -101,8 +111,8 @@ def test_every_kind_has_a_template_and_a_dictionary_entry():
 
 
 def test_rejected_rows_are_the_users_rows_with_their_problems(dictionaries):
-    from pipeline.exports import rejected_rows
     from pipeline.ingest import check_upload
+    from pipeline.reports.exports import rejected_rows
 
     bad = "地区代码,行业代码,年份,从业人员\n219900,13,2022,5\n210100,37,2022,140\n210100,13,2022,-1\n".encode()
     checked = check_upload(dictionaries, bad, "bad.csv", "regional-industry")

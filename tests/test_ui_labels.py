@@ -30,7 +30,7 @@ def test_every_label_the_pages_use_exists():
 
 
 def test_dynamic_labels_exist():
-    from pipeline.validation import RULES
+    from pipeline.ingest.report import RULES
 
     dynamic = [f"{x}_tier" for x in ("mainstay", "emerging")] + [
         f"job_{s}" for s in ("queued", "running", "succeeded", "unchanged", "failed")] + [

@@ -15,7 +15,7 @@ import pytest
 from conftest import TINY, land_all
 from streamlit.testing.v1 import AppTest
 
-from pipeline.settings import Settings
+from pipeline.core.settings import Settings
 from warehouse import queries
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
@@ -25,7 +25,7 @@ EQ, AG = "Shenyang aviation equipment cluster", "Dalian food processing cluster"
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The tiny set landed and built once for this module's read-only pages."""
-    from pipeline.jobs import recompute
+    from pipeline.jobs.build import recompute
 
     root = tmp_path_factory.mktemp("ui-tiny")
     settings = Settings.from_env(root / "data")
@@ -204,7 +204,7 @@ def test_a_warehouse_from_another_version_is_said_and_serve_rebuilds_it(built, m
     import duckdb
     from click.testing import CliRunner
 
-    from pipeline import cli as cli_module
+    from pipeline.cli import app as cli_module
 
     con = duckdb.connect(str(built.warehouse_path))  # simulate a build by other code
     con.sql("update _build set schema_version = 'older'")

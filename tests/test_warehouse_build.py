@@ -10,10 +10,10 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipeline.errors import AuditFailed, NoWarehouse
+from pipeline.core.errors import AuditFailed, NoWarehouse
+from pipeline.core.ops import OpsStore
 from pipeline.ingest import ingest_bytes
-from pipeline.jobs import recompute
-from pipeline.ops import OpsStore
+from pipeline.jobs.build import recompute
 from schemas import KINDS
 from warehouse import queries
 from warehouse.build import STAGING_TABLES

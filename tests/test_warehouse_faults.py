@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import WarehouseLocked
-from pipeline.jobs import recompute
-from pipeline.ops import OpsStore
+from pipeline.core.errors import WarehouseLocked
+from pipeline.core.ops import OpsStore
+from pipeline.jobs.build import recompute
 from warehouse import queries
 from warehouse.lock import BuildLock
 

@@ -80,7 +80,7 @@ def test_options_are_recorded_with_the_results(built):
 
 def test_growth_and_shift_share_marts(built):
     from pipeline.ingest import ingest_bytes
-    from pipeline.jobs import recompute
+    from pipeline.jobs.build import recompute
 
     # Employment 2021: Shenyang 13: 80, 37: 300; Dalian 13: 200, 37: 150 (total 730; 2022: 800).
     text = ("地区代码,行业代码,年份,从业人员\n"

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipeline.errors import ClusterstatsError
-from pipeline.users import LOCAL, User, auth_enabled, login, openid_user
+from pipeline.access.users import LOCAL, User, auth_enabled, login, openid_user
+from pipeline.core.errors import ClusterstatsError
 from ui.i18n import t
 
 SESSION_KEY = "clusterstats_user"

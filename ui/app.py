@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pipeline.users import LOCAL
+from pipeline.access.users import LOCAL
 from ui.access import require_login, user
 from ui.i18n import LANGS, t
 

@@ -35,7 +35,7 @@ def show(chart: Any, *, name: str, png: bool = True) -> None:
         spec = chart.to_dict()
 
         def render() -> bytes:
-            from pipeline.exports import chart_png
+            from pipeline.reports.exports import chart_png
 
             return chart_png(spec)
 

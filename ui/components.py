@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from pipeline.settings import Settings
+from pipeline.core.settings import Settings
 from ui.i18n import lang, t
 
 

@@ -1,4 +1,4 @@
-"""A build's change report (:mod:`pipeline.changes`) in the reader's language: a one-line summary for the job
+"""A build's change report (:mod:`pipeline.jobs.changes`) in the reader's language: a one-line summary for the job
 history, and tables of new uploads, moved scores and crossed thresholds with names instead of codes."""
 
 from __future__ import annotations

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.landing import write_text_atomic
-from pipeline.messages import Msg
-from pipeline.methodologies import methodology_path
-from pipeline.ops import OpsStore
+from pipeline.core.files import write_text_atomic
+from pipeline.core.messages import Msg
+from pipeline.core.ops import OpsStore
+from pipeline.core.settings import Settings
+from pipeline.jobs.methodologies import methodology_path
 from pipeline.scoring import Methodology
-from pipeline.settings import Settings
 from ui.i18n import lang, t
 from ui.labels import OPTIONS_EN, OPTIONS_ZH, UNITS_ZH
 

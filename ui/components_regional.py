@@ -7,9 +7,9 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from pipeline.ingest.boundaries import fingerprint
 from ui import charts, data
 from ui.components import Page
-from ui.geo import fingerprint
 from ui.i18n import lang, t
 
 #: what the overview map can show per city -> label key

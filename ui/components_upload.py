@@ -1,6 +1,6 @@
 """The upload page's pieces: the validation report in the reader's language, the rejected rows, the rebuild watch.
 
-The ingest path writes every fix and error in English and Chinese (:mod:`pipeline.messages`); the page shows the
+The ingest path writes every fix and error in English and Chinese (:mod:`pipeline.core.messages`); the page shows the
 reader's language, and the English when a text has no Chinese.
 
 The ingest path is being extended (warnings and notices, ``accept_valid_rows``); what it offers is looked up here
@@ -16,10 +16,10 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from pipeline.exports import rejected_rows as own_rejected_rows
-from pipeline.exports import xlsx_bytes
+from pipeline.core.settings import Settings
 from pipeline.ingest import check_upload, ingest_bytes, problems_zh
-from pipeline.settings import Settings
+from pipeline.reports.exports import rejected_rows as own_rejected_rows
+from pipeline.reports.exports import xlsx_bytes
 from ui.i18n import lang, t
 from ui.labels import RULES_ZH
 
@@ -81,7 +81,7 @@ def summary(report: Any) -> str:
 def rejected_frame(checked: Any) -> pl.DataFrame:
     """The rows with errors as the user typed them, with the row number and the problems in both languages (the
     reader's first): the ingest path's own version when it has one (with ``accept_valid_rows``), else
-    :func:`pipeline.exports.rejected_rows`."""
+    :func:`pipeline.reports.exports.rejected_rows`."""
     if getattr(checked, "rejected", None) and hasattr(checked, "rejected_rows"):
         frame = checked.rejected_rows().rename({"row": t("row")})
     else:
@@ -111,7 +111,7 @@ def rejected_download(checked: Any, *, key: str) -> None:
 def watch_job(s: Settings, job_id: int) -> dict[str, Any]:
     """Run the queued job here when no worker runs (``clusterstats serve --no-worker``, tests), else follow the
     worker running it; the status box says what is happening. Returns the finished job."""
-    from pipeline.worker import Worker, WorkerConfig, WorkerRunning, get_job
+    from pipeline.jobs import Worker, WorkerConfig, WorkerRunning, get_job
 
     with st.status(t("rebuilding"), expanded=True) as box:
         started = time.monotonic()

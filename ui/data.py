@@ -12,8 +12,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from pipeline.ops import OpsStore, Upload
-from pipeline.settings import Settings
+from pipeline.core.ops import OpsStore, Upload
+from pipeline.core.settings import Settings
 from warehouse import queries
 
 
@@ -107,7 +107,7 @@ def scoring_inputs(path: str, build_id: str) -> dict[str, pl.DataFrame]:
 @st.cache_data(show_spinner=False, max_entries=16)
 def change_report(data_dir: str, build_id: str) -> dict[str, Any] | None:
     """The change report of a build (kept in ops.sqlite; a build's report never changes)."""
-    from pipeline.changes import load_report
+    from pipeline.jobs import load_report
 
     return load_report(Settings.from_env(data_dir), build_id)
 
@@ -116,7 +116,7 @@ def change_report(data_dir: str, build_id: str) -> dict[str, Any] | None:
 def boundaries(data_dir: str, fingerprint: tuple[tuple[str, int, int], ...], codes: tuple[str, ...]
                ) -> list[dict[str, Any]]:
     """Features of ``<data dir>/boundaries/*.geojson`` matched to the dictionary (``fingerprint``: file times)."""
-    from ui.geo import load_features
+    from pipeline.ingest.boundaries import load_features
 
     return load_features(Path(data_dir), set(codes))
 
@@ -128,7 +128,7 @@ def uploads(s: Settings) -> list[Upload]:
 
 def jobs(s: Settings, limit: int = 50) -> list[dict[str, Any]]:
     """The job history, newest first (not cached: jobs change while the page is open)."""
-    from pipeline.worker import job_history
+    from pipeline.jobs import job_history
 
     return job_history(s, limit=limit)
 

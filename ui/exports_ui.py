@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from pipeline.exports import Facts, Image, Section, Table, Text, chart_png, html_report, xlsx_bytes
+from pipeline.reports.exports import Facts, Image, Section, Table, Text, chart_png, html_report, xlsx_bytes
 from ui import components as c
 from ui.components import Page
 from ui.i18n import band, category, lang, name_of, t, tier

@@ -511,7 +511,7 @@ UNITS_ZH = {
     "tce per 10,000 yuan": "吨标准煤/万元", "per 1,000 persons": "每千人", "count": "个",
 }
 
-#: the validation rules' meanings in Chinese (the English ones come from pipeline.validation)
+#: the validation rules' meanings in Chinese (the English ones come from pipeline.ingest.report)
 RULES_ZH = {
     "no_rows": "文件没有数据行", "missing_header": "文件没有表头行", "ragged_row": "该行单元格多于表头",
     "control_character": "单元格含控制字符", "formula_error": "公式的保存值为 Excel 错误",

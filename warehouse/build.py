@@ -1,6 +1,6 @@
 """Building a warehouse file: create ``warehouse.next.duckdb``, fill it, audit it, swap it in atomically.
 
-Only :func:`pipeline.jobs.recompute` drives a :class:`Builder`, under the build lock. The live file is replaced
+Only :func:`pipeline.jobs.build.recompute` drives a :class:`Builder`, under the build lock. The live file is replaced
 with ``os.replace`` after the new one is complete, checkpointed, closed and flushed to disk, so readers see either
 the old build or the new one, and a crash at any point leaves the old one live.
 """
@@ -16,8 +16,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipeline.errors import AuditFailed
-from pipeline.ops import Upload
+from pipeline.core.errors import AuditFailed
+from pipeline.core.ops import Upload
 from warehouse.db import (
     connect_writable,
     execute,

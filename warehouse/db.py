@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipeline.errors import NoWarehouse
+from pipeline.core.errors import NoWarehouse
 
 
 def quote_ident(name: str) -> str:

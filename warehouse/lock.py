@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from pipeline.errors import WarehouseLocked
+from pipeline.core.errors import WarehouseLocked
 
 
 class BuildLock:

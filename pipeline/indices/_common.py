@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from pipeline.errors import ClusterstatsError
+from pipeline.core.errors import ClusterstatsError
 
 __all__ = [
     "IndexInputInvalid",

@@ -26,7 +26,7 @@ from pipeline.indices._common import (
     require_unique,
     split_unit,
 )
-from pipeline.indices.specialisation import IND, PART, REG, SparseCells, TotalsOrNumber, join_on, sparse_cells
+from pipeline.indices.sparse import IND, PART, REG, SparseCells, TotalsOrNumber, join_on, sparse_cells
 
 __all__ = ["hoover", "krugman_concentration", "krugman_specialisation"]
 

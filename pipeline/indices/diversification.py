@@ -23,7 +23,7 @@ from pipeline.indices._common import (
     require_unique,
 )
 from pipeline.indices.dissimilarity import count_note, krugman_specialisation
-from pipeline.indices.specialisation import (
+from pipeline.indices.sparse import (
     IND,
     PART,
     REG,

@@ -20,7 +20,7 @@ import polars as pl
 
 from pipeline.indices._common import IndexInputInvalid, first_note, join_notes, require_columns
 from pipeline.indices.inequality import _missing_note
-from pipeline.indices.specialisation import join_on, matrix_codes
+from pipeline.indices.sparse import join_on, matrix_codes
 
 __all__ = ["locational_gini"]
 

@@ -12,6 +12,23 @@ every index turns its keys into integer codes, which for a categorical is a cast
 of every string (a census year is 3 million records and 5 million firm rows); the marts are written as text
 all the same. The categories are the build's own, so a long-running worker does not keep
 every code it ever saw.
+
+- ``__init__`` (:func:`build_marts`): the year-by-year loop that reads the facts, calls the builders below and
+  writes every mart;
+- :mod:`~pipeline.marts.common`: the partition keys of the regional indices, combining several indices' results
+  and notes into one table, the pairs of years the dynamics compare;
+- :mod:`~pipeline.marts.regional`: region x industry marts: location quotients, region profiles, industry
+  concentration, balance across regions, growth and shift-share;
+- :mod:`~pipeline.marts.clusters`: cluster marts: cluster LQs, geographic and firm concentration, U.S. Cluster
+  Mapping strength, portfolio quadrants, agglomeration from firm records;
+- :mod:`~pipeline.marts.scores`: composite performance scores per cluster and year, with their uncertainty,
+  explanations and the scores under earlier methodology versions.
+
+Enters: a warehouse build being written (its facts, cluster map and firms, read through ``warehouse/sql/queries``)
+and the methodology (with the earlier versions whose scores stay readable).
+Leaves: the mart tables of the build (indices, cluster strength, scores ...), written through the build, and the
+rows written per mart.
+May import: pipeline.core, warehouse, pipeline.indices, pipeline.scoring.
 """
 
 from __future__ import annotations

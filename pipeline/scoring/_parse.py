@@ -7,8 +7,8 @@ import tomllib
 from dataclasses import replace
 from typing import Any
 
-from pipeline.errors import MethodologyInvalid
-from pipeline.scoring.methodology import (
+from pipeline.core.errors import MethodologyInvalid
+from pipeline.scoring.options import (
     AGGREGATIONS,
     GROWTHS,
     IMPUTATIONS,

@@ -11,8 +11,9 @@ import numpy as np
 from scipy.stats import rankdata
 
 from pipeline.scoring.aggregate import aggregate
-from pipeline.scoring.methodology import Level, Methodology
+from pipeline.scoring.methodology import Methodology
 from pipeline.scoring.normalise import _normalise
+from pipeline.scoring.options import Level
 from pipeline.scoring.treatment import impute, treat_outliers
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pipeline.exports import xlsx_bytes
+from pipeline.reports.exports import xlsx_bytes
 from ui import charts, data
 from ui import components as c
 from ui.i18n import band, labels_for, lang, measure, name_zh_en, t, tier

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pipeline.templates import data_dictionary
+from pipeline.reports.templates import data_dictionary
 from ui import charts, data
 from ui import components as c
 from ui.i18n import lang, measure, name_zh_en, t

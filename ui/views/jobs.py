@@ -6,12 +6,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pipeline.changes import format_report
-from pipeline.errors import ClusterstatsError
-from pipeline.exports import xlsx_bytes
-from pipeline.methodologies import active_methodology
-from pipeline.schedules import add_schedule, list_schedules, remove_schedule, set_paused
-from pipeline.worker import enqueue
+from pipeline.core.errors import ClusterstatsError
+from pipeline.jobs import add_schedule, enqueue, format_report, list_schedules, remove_schedule, set_paused
+from pipeline.jobs.methodologies import active_methodology
+from pipeline.reports.exports import xlsx_bytes
 from ui import components as c
 from ui import components_jobs as cj
 from ui import components_upload as cu
@@ -89,7 +87,7 @@ if is_admin():
                 st.rerun()
 
 if is_admin():  # who did what, when: logins, uploads, methodology and schedule changes, builds
-    from pipeline.users import audit_log
+    from pipeline.access.users import audit_log
 
     with st.expander(t("audit_log")):
         st.dataframe(pl.DataFrame([{**e, "detail": str(e["detail"])} for e in audit_log(s, limit=300)]),

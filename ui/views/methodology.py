@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pipeline.errors import ClusterstatsError
-from pipeline.methodologies import active_methodology, archived, methodology_text
+from pipeline.core.errors import ClusterstatsError
+from pipeline.jobs.methodologies import active_methodology, archived, methodology_text
 from pipeline.scoring import Methodology
 from ui import charts, data
 from ui import components as c

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pipeline.exports import neutralised, xlsx_bytes
+from pipeline.reports.exports import neutralised, xlsx_bytes
 from ui import charts, data
 from ui import components as c
 from ui.components_tables import column_labels, number_columns, pick_and_link, ranking_frame

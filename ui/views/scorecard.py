@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pipeline.changes import changes_for_cluster
+from pipeline.jobs import changes_for_cluster
 from ui import charts, data
 from ui import components as c
 from ui import components_scorecard as sc

@@ -6,10 +6,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pipeline.errors import ClusterstatsError, UploadInvalid
+from pipeline.core.errors import ClusterstatsError, UploadInvalid
 from pipeline.ingest import check_upload, ingest_bytes
-from pipeline.templates import template_columns, template_xlsx
-from pipeline.worker import enqueue_upload
+from pipeline.jobs import enqueue_upload
+from pipeline.reports.templates import template_columns, template_xlsx
 from schemas import KINDS
 from ui import components as c
 from ui import components_upload as cu

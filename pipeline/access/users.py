@@ -1,0 +1,174 @@
+"""Accounts, roles and who may do what.
+
+Roles, each including the ones before: ``viewer`` (read scorecards), ``uploader`` (plus upload and rebuild),
+``admin`` (plus methodology, schedules and users). Local accounts keep an argon2id hash of their password (the
+argon2-cffi library, salted per password); OpenID Connect accounts (Streamlit's login) have no password and are
+matched by the e-mail the provider reports. Authentication is on as soon as one account exists: then nothing is
+readable without logging in. With no account the system runs single-user, as the demo does on localhost.
+Every login, failed login and change of an account goes to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from pipeline.core.errors import ClusterstatsError
+from pipeline.core.ops import OpsStore, utc_now
+from pipeline.core.settings import Settings
+
+ROLES = ("viewer", "uploader", "admin")
+_HASHER = PasswordHasher()
+
+
+class AccessDenied(ClusterstatsError):
+    """You are not allowed to do this; ask an administrator for the role it needs."""
+
+
+class LoginFailed(ClusterstatsError):
+    """Unknown user name or wrong password."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    disabled: bool = False
+    local: bool = True  # a password account (False: OpenID Connect)
+
+    def can(self, role: str) -> bool:
+        """Whether this user has ``role`` or a stronger one."""
+        return not self.disabled and ROLES.index(self.role) >= ROLES.index(role)
+
+
+#: The user of a data directory without accounts (single-user mode).
+LOCAL = User("local user", "admin")
+
+
+def _store(settings: Settings) -> OpsStore:
+    store = OpsStore(settings.ops_path)
+    store.migrate()
+    return store
+
+
+def auth_enabled(settings: Settings) -> bool:
+    """Whether accounts exist (then every reader and writer must log in)."""
+    if not settings.ops_path.exists():
+        return False
+    with _store(settings).connect() as con:
+        return con.execute("select count(*) from users").fetchone()[0] > 0
+
+
+def list_users(settings: Settings) -> list[User]:
+    with _store(settings).connect() as con:
+        rows = con.execute("select username, role, disabled, password_hash is not null from users order by username")
+        return [User(r[0], r[1], bool(r[2]), bool(r[3])) for r in rows.fetchall()]
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ClusterstatsError(f"Unknown role {role!r}; use one of: {', '.join(ROLES)}.")
+
+
+def add_user(settings: Settings, username: str, role: str, *, password: str | None, by: User) -> User:
+    """Create an account. The first account of a data directory must be an admin and can be created by anyone
+    on the machine (it switches authentication on); after that only an admin can add accounts."""
+    _check_role(role)
+    name = username.strip()
+    if not name or len(name) > 200:
+        raise ClusterstatsError("A user name is 1 to 200 characters.")
+    if password is not None and len(password) < 8:
+        raise ClusterstatsError("Use a password of at least 8 characters.")
+    first = not auth_enabled(settings)
+    if first and role != "admin":
+        raise ClusterstatsError("The first account must be an admin (it switches authentication on).")
+    if not first:
+        require(by, "admin", "add users")
+    with _store(settings).transaction() as con:
+        if con.execute("select 1 from users where username = ?", (name,)).fetchone():
+            raise ClusterstatsError(f"User {name!r} exists already; change its role with `users role`.")
+        con.execute(
+            "insert into users (username, password_hash, role, created_by, created_at) values (?, ?, ?, ?, ?)",
+            (name, _HASHER.hash(password) if password is not None else None, role, by.username, utc_now()),
+        )
+        OpsStore._audit(con, by.username, "user_added", {"user": name, "role": role,
+                                                         "login": "password" if password else "openid"})
+    return User(name, role, local=password is not None)
+
+
+def set_role(settings: Settings, username: str, role: str, *, by: User) -> None:
+    _check_role(role)
+    require(by, "admin", "change roles")
+    with _store(settings).transaction() as con:
+        if not con.execute("select 1 from users where username = ?", (username,)).fetchone():
+            raise ClusterstatsError(f"There is no user {username!r}.")
+        _keep_an_admin(con, username, role)
+        con.execute("update users set role = ? where username = ?", (role, username))
+        OpsStore._audit(con, by.username, "user_role", {"user": username, "role": role})
+
+
+def remove_user(settings: Settings, username: str, *, by: User) -> None:
+    require(by, "admin", "remove users")
+    with _store(settings).transaction() as con:
+        if not con.execute("select 1 from users where username = ?", (username,)).fetchone():
+            raise ClusterstatsError(f"There is no user {username!r}.")
+        _keep_an_admin(con, username, None)
+        con.execute("delete from users where username = ?", (username,))
+        OpsStore._audit(con, by.username, "user_removed", {"user": username})
+
+
+def _keep_an_admin(con, username: str, new_role: str | None) -> None:  # noqa: ANN001
+    admins = {r[0] for r in con.execute("select username from users where role = 'admin' and not disabled")}
+    if admins == {username} and new_role != "admin":
+        raise ClusterstatsError("That would leave no administrator; make another user an admin first.")
+
+
+def login(settings: Settings, username: str, password: str) -> User:
+    """Check a password; records the attempt in the audit log either way."""
+    store = _store(settings)
+    with store.transaction() as con:
+        row = con.execute("select password_hash, role, disabled from users where username = ?",
+                          (username,)).fetchone()
+        ok = False
+        if row is not None and row[0] is not None and not row[2]:
+            try:
+                ok = _HASHER.verify(row[0], password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        OpsStore._audit(con, username, "login" if ok else "login_failed", {"method": "password"})
+        if ok:
+            con.execute("update users set last_login_at = ? where username = ?", (utc_now(), username))
+    if not ok:  # raised after the commit, so the failed attempt stays in the audit log
+        raise LoginFailed()
+    return User(username, row[1])
+
+
+def openid_user(settings: Settings, email: str) -> User:
+    """The account of an OpenID Connect login (by e-mail); records the login; refuses unknown e-mails."""
+    with _store(settings).transaction() as con:
+        row = con.execute("select role, disabled from users where username = ?", (email,)).fetchone()
+        ok = row is not None and not row[1]
+        OpsStore._audit(con, email, "login" if ok else "login_failed", {"method": "openid"})
+        if ok:
+            con.execute("update users set last_login_at = ? where username = ?", (utc_now(), email))
+    if not ok:
+        raise AccessDenied(f"{email} has no account here; ask an administrator to add it.")
+    return User(email, row[0], local=False)
+
+
+def require(user: User, role: str, action: str) -> None:
+    """Raise :class:`AccessDenied` unless ``user`` has ``role`` (or a stronger one)."""
+    if not user.can(role):
+        raise AccessDenied(f"{user.username} ({user.role}) may not {action}: that needs the {role} role. "
+                           "Ask an administrator.")
+
+
+def audit_log(settings: Settings, *, limit: int = 200) -> list[dict[str, object]]:
+    """The newest audit-log entries (for administrators)."""
+    import json
+
+    with _store(settings).connect() as con:
+        rows = con.execute("select at, who, action, detail from audit_log order by id desc limit ?", (limit,))
+        return [{"at": r[0], "who": r[1], "action": r[2], "detail": json.loads(r[3])} for r in rows.fetchall()]

@@ -1,0 +1,594 @@
+"""Static lists behind the synthetic Liaoning demo: regions, industries, cluster categories, the cluster plan.
+
+Only facts that are public and stable are real here (GB/T 2260 city codes, GB/T 4754-2017 titles, the
+province's development zones and the cities' well-known industrial specialisations). Every number the demo
+writes is made up by :mod:`pipeline.demo.economy`; the parameters below only steer it towards plausible magnitudes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PROVINCE = ("210000", "辽宁省", "Liaoning")
+
+#: Development zones (regions of level ``zone``): code, Chinese name, English name.
+ZONES = [
+    ("Z-CENTRAL", "中部城市群", "Central urban agglomeration"),
+    ("Z-COASTAL", "沿海经济带", "Coastal economic belt"),
+    ("Z-WEST", "辽西北", "Western Liaoning"),
+]
+
+
+@dataclass(frozen=True)
+class City:
+    """A prefecture city and the parameters that size its synthetic economy."""
+
+    code: str
+    name: str
+    name_en: str
+    groups: str  # ';'-separated zone codes
+    scale: float  # share of provincial industrial output, in percent (normalised by the generator)
+    export_factor: float  # multiplies the division export shares (ports export more)
+    wage_factor: float  # multiplies the provincial average wage
+
+
+CITIES = [
+    City("210100", "沈阳市", "Shenyang", "Z-CENTRAL", 22.0, 0.6, 1.12),
+    City("210200", "大连市", "Dalian", "Z-COASTAL", 26.0, 2.2, 1.18),
+    City("210300", "鞍山市", "Anshan", "Z-CENTRAL", 9.0, 0.8, 1.0),
+    City("210400", "抚顺市", "Fushun", "Z-CENTRAL", 5.0, 0.5, 0.95),
+    City("210500", "本溪市", "Benxi", "Z-CENTRAL", 4.0, 0.5, 0.95),
+    City("210600", "丹东市", "Dandong", "Z-COASTAL", 3.0, 1.6, 0.9),
+    City("210700", "锦州市", "Jinzhou", "Z-WEST", 4.0, 1.0, 0.92),
+    City("210800", "营口市", "Yingkou", "Z-CENTRAL;Z-COASTAL", 7.0, 1.4, 0.97),
+    City("210900", "阜新市", "Fuxin", "Z-WEST", 1.5, 0.3, 0.85),
+    City("211000", "辽阳市", "Liaoyang", "Z-CENTRAL", 3.5, 0.5, 0.93),
+    City("211100", "盘锦市", "Panjin", "Z-WEST", 7.0, 0.7, 1.05),
+    City("211200", "铁岭市", "Tieling", "Z-CENTRAL", 2.0, 0.4, 0.85),
+    City("211300", "朝阳市", "Chaoyang", "Z-WEST", 2.0, 0.4, 0.85),
+    City("211400", "葫芦岛市", "Huludao", "Z-WEST", 3.0, 0.9, 0.9),
+]
+
+CLASSIFICATION = "GB/T 4754-2017"
+
+#: GB/T 4754-2017 sections used by the demo: code, Chinese title, English title.
+SECTIONS = [
+    ("B", "采矿业", "Mining"),
+    ("C", "制造业", "Manufacturing"),
+    (
+        "I",
+        "信息传输、软件和信息技术服务业",
+        "Information transmission, software and information technology services",
+    ),
+    ("N", "水利、环境和公共设施管理业", "Management of water conservancy, environment and public facilities"),
+]
+
+
+@dataclass(frozen=True)
+class Division:
+    """A GB/T 4754-2017 division and the parameters of its synthetic non-cluster economy."""
+
+    code: str
+    section: str
+    name: str
+    name_en: str
+    weight: float  # share of provincial output outside the clusters, percent (normalised)
+    productivity: float  # output per person in the first year, million yuan
+    va_ratio: float  # value added / output
+    export_share: float  # exports / output before the city factor
+    cities: tuple[str, ...] = ()  # when set, the only cities with activity outside clusters
+
+
+_COAL = ("210100", "210400", "210900", "211200", "211300")
+_SHIPS = ("210100", "210200", "210600", "210700", "210800", "211100", "211400")
+
+DIVISIONS = [
+    Division("06", "B", "煤炭开采和洗选业", "Mining and washing of coal", 1.5, 0.8, 0.40, 0.00, _COAL),
+    Division(
+        "07",
+        "B",
+        "石油和天然气开采业",
+        "Extraction of petroleum and natural gas",
+        2.0,
+        3.0,
+        0.55,
+        0.00,
+        ("211100",),
+    ),
+    Division(
+        "08", "B", "黑色金属矿采选业", "Mining and processing of ferrous metal ores", 2.0, 1.2, 0.35, 0.00
+    ),
+    Division(
+        "09", "B", "有色金属矿采选业", "Mining and processing of non-ferrous metal ores", 0.5, 1.0, 0.35, 0.02
+    ),
+    Division("10", "B", "非金属矿采选业", "Mining and processing of non-metal ores", 0.8, 0.9, 0.35, 0.05),
+    Division(
+        "13", "C", "农副食品加工业", "Processing of food from agricultural products", 8.0, 2.0, 0.22, 0.08
+    ),
+    Division("14", "C", "食品制造业", "Manufacture of foods", 1.5, 1.2, 0.28, 0.06),
+    Division(
+        "15",
+        "C",
+        "酒、饮料和精制茶制造业",
+        "Manufacture of liquor, beverages and refined tea",
+        1.2,
+        1.2,
+        0.32,
+        0.02,
+    ),
+    Division("16", "C", "烟草制品业", "Manufacture of tobacco", 0.4, 4.0, 0.60, 0.00, ("210100", "210800")),
+    Division("17", "C", "纺织业", "Manufacture of textiles", 0.8, 0.6, 0.22, 0.25),
+    Division(
+        "18",
+        "C",
+        "纺织服装、服饰业",
+        "Manufacture of textile wearing apparel and clothing",
+        1.0,
+        0.35,
+        0.25,
+        0.35,
+    ),
+    Division(
+        "19",
+        "C",
+        "皮革、毛皮、羽毛及其制品和制鞋业",
+        "Manufacture of leather, fur, feather and related products and footwear",
+        0.4,
+        0.45,
+        0.24,
+        0.30,
+    ),
+    Division(
+        "20",
+        "C",
+        "木材加工和木、竹、藤、棕、草制品业",
+        "Processing of timber and manufacture of wood, bamboo, rattan, palm and straw products",
+        0.6,
+        0.8,
+        0.24,
+        0.10,
+    ),
+    Division("21", "C", "家具制造业", "Manufacture of furniture", 0.5, 0.6, 0.25, 0.25),
+    Division("22", "C", "造纸和纸制品业", "Manufacture of paper and paper products", 0.6, 1.2, 0.24, 0.05),
+    Division(
+        "23",
+        "C",
+        "印刷和记录媒介复制业",
+        "Printing and reproduction of recording media",
+        0.3,
+        0.7,
+        0.30,
+        0.03,
+    ),
+    Division(
+        "24",
+        "C",
+        "文教、工美、体育和娱乐用品制造业",
+        "Manufacture of articles for culture, education, arts and crafts, sport and entertainment",
+        0.3,
+        0.5,
+        0.25,
+        0.30,
+    ),
+    Division(
+        "25",
+        "C",
+        "石油、煤炭及其他燃料加工业",
+        "Processing of petroleum, coal and other fuels",
+        14.0,
+        6.0,
+        0.18,
+        0.05,
+    ),
+    Division(
+        "26",
+        "C",
+        "化学原料和化学制品制造业",
+        "Manufacture of raw chemical materials and chemical products",
+        6.0,
+        2.0,
+        0.24,
+        0.10,
+    ),
+    Division("27", "C", "医药制造业", "Manufacture of medicines", 1.5, 1.2, 0.35, 0.08),
+    Division("28", "C", "化学纤维制造业", "Manufacture of chemical fibres", 0.4, 2.0, 0.20, 0.08),
+    Division(
+        "29", "C", "橡胶和塑料制品业", "Manufacture of rubber and plastics products", 2.0, 1.0, 0.24, 0.12
+    ),
+    Division(
+        "30", "C", "非金属矿物制品业", "Manufacture of non-metallic mineral products", 4.0, 1.0, 0.27, 0.06
+    ),
+    Division(
+        "31",
+        "C",
+        "黑色金属冶炼和压延加工业",
+        "Smelting and pressing of ferrous metals",
+        13.0,
+        3.0,
+        0.20,
+        0.08,
+    ),
+    Division(
+        "32",
+        "C",
+        "有色金属冶炼和压延加工业",
+        "Smelting and pressing of non-ferrous metals",
+        3.0,
+        2.5,
+        0.18,
+        0.08,
+    ),
+    Division("33", "C", "金属制品业", "Manufacture of metal products", 3.0, 0.9, 0.25, 0.10),
+    Division("34", "C", "通用设备制造业", "Manufacture of general-purpose machinery", 6.0, 1.0, 0.27, 0.12),
+    Division("35", "C", "专用设备制造业", "Manufacture of special-purpose machinery", 3.5, 1.0, 0.28, 0.10),
+    Division("36", "C", "汽车制造业", "Manufacture of automobiles", 10.0, 2.2, 0.22, 0.05),
+    Division(
+        "37",
+        "C",
+        "铁路、船舶、航空航天和其他运输设备制造业",
+        "Manufacture of railway, ship, aerospace and other transport equipment",
+        3.5,
+        1.2,
+        0.26,
+        0.30,
+        _SHIPS,
+    ),
+    Division(
+        "38",
+        "C",
+        "电气机械和器材制造业",
+        "Manufacture of electrical machinery and equipment",
+        3.5,
+        1.3,
+        0.24,
+        0.15,
+    ),
+    Division(
+        "39",
+        "C",
+        "计算机、通信和其他电子设备制造业",
+        "Manufacture of computers, communication and other electronic equipment",
+        3.0,
+        1.2,
+        0.20,
+        0.40,
+    ),
+    Division("40", "C", "仪器仪表制造业", "Manufacture of measuring instruments", 0.6, 0.8, 0.32, 0.12),
+    Division("41", "C", "其他制造业", "Other manufacturing", 0.2, 0.6, 0.25, 0.10),
+    Division(
+        "42", "C", "废弃资源综合利用业", "Comprehensive utilisation of waste resources", 0.4, 1.5, 0.20, 0.01
+    ),
+    Division(
+        "43",
+        "C",
+        "金属制品、机械和设备修理业",
+        "Repair of metal products, machinery and equipment",
+        0.3,
+        0.6,
+        0.35,
+        0.05,
+    ),
+    Division(
+        "65",
+        "I",
+        "软件和信息技术服务业",
+        "Software and information technology services",
+        2.5,
+        0.5,
+        0.45,
+        0.15,
+    ),
+    Division(
+        "77",
+        "N",
+        "生态保护和环境治理业",
+        "Ecological protection and environmental management",
+        0.3,
+        0.6,
+        0.40,
+        0.00,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Category:
+    """A cluster category and the ranges its synthetic indicators are drawn from."""
+
+    abbr: str  # used in cluster codes, LN-<abbr>-001
+    name: str  # English, as written in the clusters file
+    tier: str  # mainstay or emerging
+    size_bonus: float  # shifts the rank score that picks the cluster's output quantile
+    productivity: tuple[float, float]  # output per person, million yuan
+    rd_share: tuple[float, float]  # R&D spending / output
+    new_product_share: tuple[float, float]
+    export_share: tuple[float, float]
+    margin: float  # mean profit margin
+    energy_intensity: tuple[float, float]  # tce per 10k yuan (万元) of output
+
+
+CATEGORIES = {
+    c.abbr: c
+    for c in [
+        Category(
+            "EQ",
+            "equipment manufacturing",
+            "mainstay",
+            0.3,
+            (1.0, 2.0),
+            (0.015, 0.03),
+            (0.2, 0.4),
+            (0.05, 0.3),
+            0.05,
+            (0.02, 0.05),
+        ),
+        Category(
+            "CH",
+            "chemical engineering",
+            "mainstay",
+            0.5,
+            (2.0, 3.0),
+            (0.005, 0.015),
+            (0.1, 0.2),
+            (0.02, 0.15),
+            0.06,
+            (0.2, 0.45),
+        ),
+        Category(
+            "AG",
+            "agricultural products processing",
+            "mainstay",
+            -0.3,
+            (0.8, 1.5),
+            (0.005, 0.01),
+            (0.1, 0.2),
+            (0.05, 0.35),
+            0.05,
+            (0.03, 0.08),
+        ),
+        Category(
+            "RM",
+            "raw materials deep processing",
+            "mainstay",
+            0.5,
+            (1.5, 3.0),
+            (0.005, 0.015),
+            (0.1, 0.25),
+            (0.03, 0.2),
+            0.04,
+            (0.3, 0.6),
+        ),
+        Category(
+            "NE",
+            "new energy",
+            "emerging",
+            0.0,
+            (1.0, 2.0),
+            (0.025, 0.04),
+            (0.3, 0.45),
+            (0.1, 0.4),
+            0.07,
+            (0.03, 0.08),
+        ),
+        Category(
+            "NM",
+            "new materials",
+            "emerging",
+            0.0,
+            (1.0, 2.2),
+            (0.02, 0.035),
+            (0.25, 0.45),
+            (0.05, 0.3),
+            0.08,
+            (0.1, 0.25),
+        ),
+        Category(
+            "MD",
+            "new medicines",
+            "emerging",
+            -0.1,
+            (0.8, 1.6),
+            (0.03, 0.04),
+            (0.3, 0.45),
+            (0.05, 0.25),
+            0.10,
+            (0.02, 0.05),
+        ),
+        Category(
+            "EI",
+            "electronic information and software",
+            "emerging",
+            0.0,
+            (0.8, 1.5),
+            (0.03, 0.04),
+            (0.3, 0.45),
+            (0.1, 0.4),
+            0.09,
+            (0.005, 0.02),
+        ),
+        Category(
+            "EP",
+            "environmental protection",
+            "emerging",
+            -0.2,
+            (0.8, 1.5),
+            (0.02, 0.035),
+            (0.25, 0.4),
+            (0.02, 0.1),
+            0.06,
+            (0.03, 0.06),
+        ),
+    ]
+}
+
+#: The cluster plan per lead city: (category, sub-industry zh, sub-industry en, divisions). The first division
+#: has weight 1, the others 0.5. Clusters per city: Shenyang 20, Dalian 20, Anshan/Dandong/Jinzhou 10, the
+#: other nine cities 5-7.
+CLUSTER_PLAN: dict[str, list[tuple[str, str, str, tuple[str, ...]]]] = {
+    "210100": [
+        ("EQ", "航空装备", "aviation equipment", ("37",)),
+        ("EQ", "汽车及零部件", "automobiles and parts", ("36",)),
+        ("EQ", "数控机床", "CNC machine tools", ("34",)),
+        ("EQ", "输变电装备", "power transmission equipment", ("38",)),
+        ("EQ", "机器人及智能装备", "robotics and intelligent equipment", ("34", "35")),
+        ("EQ", "燃气轮机", "gas turbine", ("34",)),
+        ("EQ", "重型矿山机械", "heavy mining machinery", ("35",)),
+        ("EQ", "轨道交通装备", "rail transit equipment", ("37",)),
+        ("EQ", "泵阀及通用机械", "pumps, valves and general machinery", ("34",)),
+        ("AG", "农产品精深加工", "agricultural products deep processing", ("13", "14")),
+        ("AG", "酒水饮料", "beverages", ("15",)),
+        ("CH", "精细化工", "fine chemicals", ("26",)),
+        ("RM", "金属制品", "metal products", ("33",)),
+        ("EI", "集成电路装备", "integrated circuit equipment", ("35", "39")),
+        ("EI", "软件和信息服务", "software and information services", ("65",)),
+        ("MD", "生物医药", "biomedicine", ("27",)),
+        ("MD", "医疗器械", "medical devices", ("35",)),
+        ("NE", "新能源汽车", "new energy vehicles", ("36",)),
+        ("NM", "先进高分子材料", "advanced polymer materials", ("26", "29")),
+        ("EP", "节能环保装备", "energy-saving and environmental equipment", ("35", "77")),
+    ],
+    "210200": [
+        ("EQ", "船舶与海洋工程装备", "shipbuilding and offshore engineering", ("37",)),
+        ("EQ", "轴承", "bearings", ("34",)),
+        ("EQ", "数控机床", "CNC machine tools", ("34",)),
+        ("EQ", "轨道交通装备", "rail transit equipment", ("37",)),
+        ("EQ", "汽车零部件", "auto parts", ("36",)),
+        ("EQ", "冷链装备", "cold-chain equipment", ("34",)),
+        ("EQ", "电力装备", "power equipment", ("38",)),
+        ("CH", "石油化工", "petrochemicals", ("25", "26")),
+        ("CH", "精细化工", "fine chemicals", ("26",)),
+        ("CH", "化学纤维", "chemical fibres", ("28", "26")),
+        ("AG", "海洋食品", "seafood processing", ("13",)),
+        ("AG", "食品饮料", "food and beverages", ("14", "15")),
+        ("RM", "金属制品", "metal products", ("33",)),
+        ("EI", "软件和信息技术服务", "software and IT services", ("65",)),
+        ("EI", "集成电路", "integrated circuits", ("39",)),
+        ("NE", "氢能", "hydrogen energy", ("38", "26")),
+        ("NE", "储能电池", "energy storage batteries", ("38",)),
+        ("MD", "生物医药", "biomedicine", ("27",)),
+        ("NM", "化工新材料", "new chemical materials", ("26",)),
+        ("EP", "海水淡化与环保装备", "desalination and environmental equipment", ("35", "77")),
+    ],
+    "210300": [
+        ("RM", "钢铁精深加工", "steel deep processing", ("31",)),
+        ("RM", "钢结构", "steel structures", ("33",)),
+        ("RM", "镁质耐火材料", "magnesia refractories", ("30", "10")),
+        ("RM", "铁矿采选", "iron ore mining", ("08",)),
+        ("CH", "煤焦油化工", "coal-tar chemicals", ("25", "26")),
+        ("EQ", "冶金装备", "metallurgical equipment", ("35",)),
+        ("EQ", "输变电装备", "power transmission equipment", ("38",)),
+        ("AG", "果品加工", "fruit processing", ("13", "15")),
+        ("EI", "激光及光电", "laser and optoelectronics", ("39", "40")),
+        ("NM", "菱镁新材料", "magnesite new materials", ("30",)),
+    ],
+    "210400": [
+        ("CH", "石油炼化", "petroleum refining", ("25",)),
+        ("CH", "精细化工", "fine chemicals", ("26",)),
+        ("CH", "橡胶制品", "rubber products", ("29",)),
+        ("EQ", "石化装备", "petrochemical equipment", ("35",)),
+        ("RM", "特殊钢", "special steel", ("31",)),
+        ("EP", "节能环保", "energy saving and environmental protection", ("77", "42")),
+    ],
+    "210500": [
+        ("RM", "钢铁", "iron and steel", ("31",)),
+        ("RM", "铁矿采选", "iron ore mining", ("08",)),
+        ("AG", "矿泉水及饮品", "mineral water and beverages", ("15",)),
+        ("MD", "生物医药", "biomedicine", ("27",)),
+        ("MD", "现代中药", "modern Chinese medicine", ("27",)),
+    ],
+    "210600": [
+        ("AG", "水产品加工", "seafood processing", ("13",)),
+        ("AG", "果蔬加工", "fruit and vegetable processing", ("13",)),
+        ("AG", "食品饮料", "food and beverages", ("14", "15")),
+        ("AG", "柞蚕丝绸", "tussah silk", ("17",)),
+        ("EQ", "仪器仪表", "instruments", ("40",)),
+        ("EQ", "汽车零部件", "auto parts", ("36",)),
+        ("EQ", "专用汽车", "special-purpose vehicles", ("36",)),
+        ("RM", "造纸", "paper", ("22",)),
+        ("MD", "生物医药", "biomedicine", ("27",)),
+        ("EI", "电子元器件", "electronic components", ("39",)),
+    ],
+    "210700": [
+        ("EQ", "汽车零部件", "auto parts", ("36",)),
+        ("EQ", "汽车电器", "automotive electrics", ("38", "36")),
+        ("CH", "石油化工", "petrochemicals", ("25",)),
+        ("AG", "肉食品加工", "meat processing", ("13",)),
+        ("RM", "钛及钛合金", "titanium and titanium alloys", ("32",)),
+        ("RM", "铁合金", "ferroalloys", ("31",)),
+        ("NE", "光伏", "photovoltaics", ("39",)),
+        ("NM", "硅材料", "silicon materials", ("39", "30")),
+        ("EI", "电子信息", "electronic information", ("39",)),
+        ("NE", "超级电容及储能", "supercapacitors and energy storage", ("38",)),
+    ],
+    "210800": [
+        ("RM", "钢铁", "iron and steel", ("31",)),
+        ("RM", "镁质材料", "magnesia materials", ("30", "10")),
+        ("RM", "铝加工", "aluminium processing", ("32",)),
+        ("EQ", "汽保装备", "automotive service equipment", ("35",)),
+        ("CH", "石化", "petrochemicals", ("26",)),
+        ("NM", "镁基新材料", "magnesium-based new materials", ("32", "30")),
+        ("NE", "锂电池", "lithium batteries", ("38",)),
+    ],
+    "210900": [
+        ("AG", "畜禽加工", "meat and poultry processing", ("13",)),
+        ("AG", "粮油加工", "grain and oil processing", ("13",)),
+        ("AG", "食品制造", "food manufacturing", ("14",)),
+        ("EQ", "液压装备", "hydraulic equipment", ("34",)),
+        ("NE", "风电装备", "wind power equipment", ("38", "34")),
+    ],
+    "211000": [
+        ("CH", "石油化工", "petrochemicals", ("26",)),
+        ("CH", "芳烃及化纤", "aromatics and chemical fibres", ("26", "28")),
+        ("RM", "铝材加工", "aluminium extrusion", ("32",)),
+        ("AG", "皮革裘皮", "leather and fur", ("19",)),
+        ("NM", "高分子新材料", "polymer new materials", ("29", "26")),
+    ],
+    "211100": [
+        ("CH", "石油炼化", "petroleum refining", ("25",)),
+        ("CH", "精细化工", "fine chemicals", ("26",)),
+        ("EQ", "石油装备", "oilfield equipment", ("35",)),
+        ("AG", "稻米加工", "rice processing", ("13",)),
+        ("RM", "油气开采", "oil and gas extraction", ("07",)),
+        ("NM", "特种橡胶新材料", "specialty rubber materials", ("29", "26")),
+    ],
+    "211200": [
+        ("EQ", "专用汽车", "special-purpose vehicles", ("36",)),
+        ("EQ", "阀门", "valves", ("34",)),
+        ("AG", "玉米深加工", "corn deep processing", ("13", "14")),
+        ("AG", "畜产品加工", "livestock products processing", ("13",)),
+        ("EP", "再生资源", "recycling", ("42",)),
+    ],
+    "211300": [
+        ("AG", "杂粮加工", "coarse grain processing", ("13",)),
+        ("AG", "畜禽加工", "meat and poultry processing", ("13",)),
+        ("RM", "铁矿采选", "iron ore mining", ("08",)),
+        ("RM", "新型建材", "building materials", ("30",)),
+        ("NE", "新能源装备", "renewable energy equipment", ("38",)),
+    ],
+    "211400": [
+        ("RM", "锌冶炼", "zinc smelting", ("32",)),
+        ("RM", "钼业", "molybdenum", ("09", "32")),
+        ("EQ", "船舶", "shipbuilding", ("37",)),
+        ("AG", "水产品加工", "seafood processing", ("13",)),
+        ("CH", "石油化工", "petrochemicals", ("25",)),
+        ("NM", "有色金属新材料", "advanced non-ferrous materials", ("32",)),
+    ],
+}
+
+#: Cluster definitions that changed: (lead city, sub-industry en) -> rows of (division, weight, valid_from,
+#: valid_to) that replace the plan's divisions. Years are absolute; the generator keeps them as written.
+DEFINITION_CHANGES: dict[tuple[str, str], list[tuple[str, float, int | None, int | None]]] = {
+    # Batteries and motors were added to the new-energy-vehicle cluster in 2018.
+    ("210100", "new energy vehicles"): [("36", 1.0, None, None), ("38", 0.5, 2018, None)],
+    # Dalian's software cluster took in electronic hardware makers from 2016.
+    ("210200", "software and IT services"): [("65", 1.0, None, None), ("39", 0.5, 2016, None)],
+    # Jinzhou's PV cluster was redefined in 2017: cells and modules moved from division 39 (wholly) to 38.
+    ("210700", "photovoltaics"): [("39", 1.0, None, 2016), ("38", 1.0, 2017, None), ("39", 0.5, 2017, None)],
+    # Tieling's recycling cluster included environmental remediation up to 2018.
+    ("211200", "recycling"): [("42", 1.0, None, None), ("77", 0.5, None, 2018)],
+}
+
+#: Two-character parts of synthetic firm names (brand = first + second).
+FIRM_NAME_FIRST = "华东北宏盛恒金新远鑫嘉瑞泰安兴正永天长福"
+FIRM_NAME_SECOND = "达通源丰昌利信辉宇诚博越峰海阳润和德誉晟"
+FIRM_NAME_MARK = "（合成数据）"

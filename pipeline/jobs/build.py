@@ -1,0 +1,151 @@
+"""Recompute: the only writer of the warehouse.
+
+``recompute`` takes the build lock, builds ``warehouse.next.duckdb`` from the landing zone (staging -> dimensions
+and facts -> marts: indices and scores), runs the audits, records ``_build`` and swaps the file in. Every attempt
+is recorded in ``ops.sqlite`` (``builds``), succeeded or failed, with the step that failed. The live file is kept
+under ``data/builds/`` (:mod:`pipeline.jobs.kept`) and each build gets a change report against the previous one
+(:mod:`pipeline.jobs.changes`).
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pipeline
+from pipeline.core.errors import StorageFull
+from pipeline.core.files import disk_full, pause_at
+from pipeline.core.ops import OpsStore
+from pipeline.core.settings import Settings
+from pipeline.jobs.changes import after_build
+from pipeline.jobs.kept import keep_live_build
+from pipeline.jobs.methodologies import active_methodology, archive, archived, methodology_text
+from pipeline.marts import build_marts
+from pipeline.scoring import Methodology  # noqa: TC001 (used at run time in signatures)
+from warehouse.build import Builder
+from warehouse.db import schema_version
+from warehouse.lock import BuildLock
+
+DEMO_PREFIX = "synthetic-demo-"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A finished build."""
+
+    build_id: str
+    uploads: int
+    rows: dict[str, int]
+    seconds: float
+    methodology_hash: str
+
+    @property
+    def message(self) -> str:
+        facts = ", ".join(f"{n} {k}" for k, n in self.rows.items() if n)
+        return (f"Build {self.build_id} is live: {self.uploads} uploads ({facts or 'no records yet'}), "
+                f"methodology {self.methodology_hash}, {self.seconds:.1f} s.")
+
+
+def new_build_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def recompute(
+    settings: Settings,
+    *,
+    trigger: str = "manual",
+    who: str | None = None,
+    methodology: Methodology | None = None,
+    wait_seconds: float = 0.0,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the warehouse from the landing zone and make it live. Raises ``WarehouseLocked`` when another build
+    runs, ``AuditFailed`` when an audit finds bad rows (the previous warehouse stays live)."""
+    settings.ensure_dirs()
+    store = OpsStore(settings.ops_path)
+    store.migrate()
+    who = who or _user()
+    if methodology is None:
+        methodology = active_methodology(settings)
+        archive(settings, methodology, methodology_text(settings))
+    say = progress or (lambda _msg: None)
+    started = time.monotonic()
+    with BuildLock(settings.lock_path, wait_seconds=wait_seconds):
+        # we hold the lock, so any build still 'running' died: before its swap (failed) or just after (succeeded)
+        store.reconcile_builds(_live_build_id(settings))
+        build_id = new_build_id()
+        store.start_build(build_id, trigger=trigger, who=who)
+        builder = Builder(settings.next_warehouse_path, settings.warehouse_path)
+        step = "create"
+        try:
+            builder.create()
+            step = "staging"
+            uploads = store.uploads()
+            say(f"loading {len(uploads)} uploads")
+            rows = builder.load_landing(settings.data_dir, uploads)
+            builder.run_staging()
+            builder.run_audits(facts=True)  # before the marts: they trust the facts' keys
+            pause_at("staging")
+            step = "marts"
+            say("computing indices and scores")
+            build_marts(builder, methodology, archived(settings))
+            pause_at("marts")
+            step = "audits"
+            say("auditing")
+            builder.run_audits(facts=False)
+            pause_at("audits")
+            step = "swap"
+            builder.finish({
+                "build_id": build_id,
+                "built_at": datetime.now(UTC),
+                "code_version": pipeline.__version__,
+                "schema_version": schema_version(),
+                "methodology_hash": methodology.hash,
+                "landing_seq": max((u.seq for u in uploads), default=0),
+                "uploads": len(uploads),
+                "demo_data": any(u.file_name.startswith(DEMO_PREFIX) for u in uploads),
+                "trigger": trigger,
+                "who": who,
+            })
+            pause_at("swap")
+            previous_build = keep_live_build(settings)  # the change report compares with it
+            builder.swap()
+            pause_at("swapped")
+        except BaseException as exc:
+            builder.abort()
+            store.finish_build(build_id, status="failed", message=f"step {step}: {exc}"[:4000])
+            if disk_full(exc, settings.data_dir):
+                raise StorageFull(f"The disk holding {settings.data_dir} is full: the build stopped at step {step} "
+                                  "and the previous warehouse stays live. Free some space, then recompute.") from exc
+            raise
+        store.finish_build(build_id, status="succeeded", uploads=len(uploads))
+        after_build(settings, build_id, previous_build, say=say)  # keep the file, change report; never raises
+    result = BuildResult(build_id, len(uploads), rows, time.monotonic() - started, methodology.hash)
+    say(result.message)
+    return result
+
+
+def _live_build_id(settings: Settings) -> str | None:
+    from warehouse.build import verify_warehouse
+    from warehouse.queries import build_info
+
+    if verify_warehouse(settings.warehouse_path) is not None:
+        return None
+    try:
+        return (build_info(settings.warehouse_path) or {}).get("build_id")
+    except Exception:  # unreadable: this build replaces it
+        return None
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+__all__ = ["BuildResult", "recompute"]
