@@ -23,8 +23,6 @@ from pipeline.reports.exports import xlsx_bytes
 from ui.i18n import lang, t
 from ui.labels import RULES_ZH
 
-TERMINAL = ("succeeded", "unchanged", "failed")
-
 
 def supports_accept_valid_rows() -> bool:
     return "accept_valid_rows" in inspect.signature(ingest_bytes).parameters and \
@@ -111,7 +109,7 @@ def rejected_download(checked: Any, *, key: str) -> None:
 def watch_job(s: Settings, job_id: int) -> dict[str, Any]:
     """Run the queued job here when no worker runs (``clusterstats serve --no-worker``, tests), else follow the
     worker running it; the status box says what is happening. Returns the finished job."""
-    from pipeline.jobs import Worker, WorkerConfig, WorkerRunning, get_job
+    from pipeline.jobs import TERMINAL, Worker, WorkerConfig, WorkerRunning, get_job
 
     with st.status(t("rebuilding"), expanded=True) as box:
         started = time.monotonic()

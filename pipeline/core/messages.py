@@ -212,7 +212,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "该工作簿由程序生成，要求打开时重新计算，公式单元格可能没有计算结果：如公式的值看起来"
                                  "不对，请在 Excel 或 WPS 中打开、保存后重新上传"),
     "note.file_name_cleaned": ("Kept only the file's own name, {name!r}.", "已去除路径，只保留文件名“{name}”"),
-    # -- the header and the rows (normalise.py) ---------------------------------------------------------------------
+    # -- the header and the rows (ingest/layout.py, rows.py, records.py) -----------------------------------------------
     "header.missing": ("Row {row} holds data, not column headers: insert a header row above it naming the columns "
                        "(required: {required}).",
                        "第 {row} 行是数据而不是表头：请在其上方插入表头行（必填列：{required}）"),
@@ -269,7 +269,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rows.ragged.tab": ("tab", "制表符"),
     "rows.ragged.semicolon": ("';'", "“;”"),
     "rows.ragged.comma": ("','", "逗号"),
-    # -- cells (cells.py) -------------------------------------------------------------------------------------------
+    # -- cells (ingest/cells.py) ---------------------------------------------------------------------------------------
     "cells.note": ("{n} cell(s), rows {rows}: {what}", "共 {n} 个单元格（第 {rows} 行）：{what}"),
     "cells.missing_marker": ("kept empty and flagged not reported, never read as zero.",
                              "保持为空并标注为“未填报”，不按 0 计"),
@@ -320,7 +320,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cells.all_measures_missing": ("Rows {rows} mark every measure missing or suppressed: their flags are kept, the "
                                    "rows are not landed.",
                                    "第 {rows} 行的指标全部标记为缺失或保密：保留标注，这些行不入库"),
-    # -- codes read through the dictionaries (codes.py) -------------------------------------------------------------
+    # -- codes read through the dictionaries (ingest/codes.py) ---------------------------------------------------------
     "codes.ambiguous_name": ("'{value}' is the name of {n} {dictionary}: {listing}. Write the code instead.",
                              "“{value}”是 {n} 个{dictionary}的名称：{listing}。请改填代码"),
     "codes.replaced": ("{how}, each the only match: {examples}{more}.", "{how}，均为唯一匹配：{examples}{more}"),
@@ -331,7 +331,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "codes.more": (" and {n} more", "，另有 {n} 项"),
     "codes.name_mismatch": ("The code {code} is landed as '{landed}', not '{name}': check which of the two is right.",
                             "代码 {code} 已入库的名称是“{landed}”，不是“{name}”：请核对哪个正确"),
-    # -- schema checks (checking.py) --------------------------------------------------------------------------------
+    # -- schema checks (ingest/checking.py) ----------------------------------------------------------------------------
     "checking.empty_cell": ("Fill in {column} ({description}); it is required on every row.",
                             "请填写{column}（每行必填）"),
     "checking.code_formula": ("'{value}' looks like a spreadsheet formula, not a code (it is not calculated): type "
@@ -389,7 +389,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ingest.rows_rejected": ("{good} valid row(s) land; {bad} row(s) with errors are set aside with their reasons "
                              "(accept_valid_rows).",
                              "{good} 行有效数据入库；{bad} 行有错误，已连同原因单独列出（只入库有效行）"),
-    # -- plausibility against landed data (plausibility.py) ---------------------------------------------------------
+    # -- plausibility against landed data (ingest/plausibility.py) -----------------------------------------------------
     "plaus.replaces_landed": ("{n} row(s) (rows {rows}{etc}) have keys already landed in vintage(s) {vintages}; this "
                               "upload becomes a new vintage and replaces their values in the warehouse ({changed} of "
                               "them change a value). The old vintages are kept. If that is not what you meant, do not "
@@ -414,7 +414,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "（万元还是元？）、数值或集群的行业构成"),
     "plaus.in_region": ("in {region}", "地区 {region}"),
     "plaus.in_level": ("in the regions of one level", "同一层级各地区"),
-    # -- landing (landing.py, ingest.py) ----------------------------------------------------------------------------
+    # -- landing (ingest/landing.py, upload.py) ------------------------------------------------------------------------
     "land.disk_full_write": ("The disk holding {folder} is full: {what} could not be written, and nothing was changed "
                              "(the partial file was removed). Free some space, then try again.",
                              "{folder} 所在磁盘已满，{what}未能写入，未作任何更改（已删除未写完的文件）：请清理磁盘空间"
@@ -428,7 +428,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "land.disk_full_ingest": ("The disk holding {folder} is full ({error}): nothing was landed and the stores are as "
                               "they were. Free some space, then upload again.",
                               "{folder} 所在磁盘已满，未入库任何数据，原有数据不变：请清理磁盘空间后重新上传"),
-    # -- the report as a whole (validation.py, errors.py) -----------------------------------------------------------
+    # -- the report as a whole (ingest/report.py, core/errors.py) ------------------------------------------------------
     "report.ok": ("{file}: {rows} rows of {kind}, all valid.{extra}", "{file}：{kind} {rows} 行，全部通过校验{extra}"),
     "report.invalid": ("{file}: {n} problem(s) in {bad} row(s) of {rows} ({per_rule}); nothing was landed. Fix them "
                        "and upload the file again.{extra}",

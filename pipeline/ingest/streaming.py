@@ -308,7 +308,7 @@ def merge_lines(lines: list[Failure]) -> list[Failure]:
 
 
 def _rows_of(msg: Msg) -> tuple[list[str], int]:
-    """(the first rows listed, how many rows) of a :func:`pipeline.ingest.cells.rows_msg`."""
+    """(the first rows listed, how many rows) of a :func:`pipeline.ingest.report.rows_msg`."""
     shown = list(msg.params["rows"])
     more = msg.params.get("more")
     return shown, more.params["n"] if isinstance(more, Msg) else len(shown)

@@ -6,7 +6,7 @@ create table if not exists upload_notes (
     source_row integer,                                -- row in the user's file (null: the whole file or column)
     column_label text not null,                        -- the header as written
     value      text,
-    rule       text not null,                          -- key of pipeline.validation.RULES
+    rule       text not null,                          -- key of pipeline.ingest.report.RULES
     fix        text not null
 );
 create index if not exists upload_notes_upload on upload_notes (upload_id);
