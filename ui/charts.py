@@ -40,7 +40,8 @@ def show(chart: Any, *, name: str, png: bool = True) -> None:
             return chart_png(spec)
 
         st.download_button(t("download_png"), render, file_name=f"{name}.png", mime="image/png",
-                           key=f"png_{name}_{lang()}", icon=":material/image:", type="tertiary")
+                           key=f"png_{name}_{lang()}", icon=":material/image:", type="tertiary",
+                           on_click="ignore")
 
 
 def hbar(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str | None, title: str | None = None,

@@ -225,14 +225,21 @@ def uploads_table(frame: pl.DataFrame, timezone: str) -> pl.DataFrame:
 
 
 def download_xlsx(label: str, make: Callable[[], bytes], *, file_name: str, key: str) -> None:
-    """A download button that builds the workbook only when clicked."""
+    """A download button that builds the workbook only when clicked.
+
+    Every download button of the app builds its file when clicked (a callable: Streamlit's deferred download) and
+    does not rerun the page (``on_click="ignore"``): Streamlit (1.67) clears the messages queued for the browser
+    when a run starts, so a rerun started by the click could drop the reply carrying the file's address, and the
+    button stayed disabled for the request's three-minute timeout with nothing downloaded (seen in a clean-clone
+    run of ``tests/test_browser_app.py``)."""
     st.download_button(label, make, file_name=file_name, key=f"{key}_{lang()}", icon=":material/download:",
+                       on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def download_html(label: str, make: Callable[[], str], *, file_name: str, key: str) -> None:
     st.download_button(label, lambda: make().encode("utf-8"), file_name=file_name, mime="text/html",
-                       key=f"{key}_{lang()}", icon=":material/print:")
+                       key=f"{key}_{lang()}", icon=":material/print:", on_click="ignore")
 
 
 def select_code(label: str, codes: Sequence[str], names: dict[str, str], *, key: str,

@@ -103,7 +103,7 @@ def rejected_download(checked: Any, *, key: str) -> None:
     sheet, name = t("rejected_sheet"), checked.file_name.rsplit(".", 1)[0]
     st.download_button(t("download_rejected", n=frame.height), lambda: xlsx_bytes({sheet: frame}),
                        file_name=f"{name}-rejected-rows.xlsx", key=f"{key}_{lang()}", icon=":material/download:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 
 def watch_job(s: Settings, job_id: int) -> dict[str, Any]:

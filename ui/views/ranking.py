@@ -73,5 +73,5 @@ with d[0]:
 with d[1]:
     st.download_button(t("download_csv"), lambda: neutralised(export).write_csv().encode("utf-8-sig"),
                        file_name=f"cluster-ranking-{year}-{lang()}.csv", mime="text/csv",
-                       key=f"ranking_csv_{lang()}", icon=":material/download:")
+                       key=f"ranking_csv_{lang()}", icon=":material/download:", on_click="ignore")
 c.provenance(page, note=t("ranking_provenance_note"))

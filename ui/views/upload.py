@@ -37,7 +37,7 @@ with top[2]:
     language = lang()
     st.download_button(t("download_template"), lambda: template_xlsx(kind, language), icon=":material/table:",
                        file_name=f"template-{kind}-{language}.xlsx", key=f"upload_template_{kind}_{language}",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 with st.expander(t("template_columns", kind=kind_label(kind))):
     cols = template_columns(kind, lang())
     st.dataframe(pl.DataFrame({
