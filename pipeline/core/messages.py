@@ -186,6 +186,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "{file}：工作表“{sheet}”无法读取，请在 Excel 或 WPS 中打开并另存为 .xlsx 后上传"),
     "book.sheet_empty": ("{file}, sheet {sheet!r}: the sheet is empty; it needs a header row and data rows.",
                          "{file}：工作表“{sheet}”为空，需要有表头行和数据行"),
+    "book.too_wide": ("{file}, sheet {sheet!r}: its cells spread over {span}, {n:,} columns; clusterstats reads at "
+                      "most {limit:,} columns (setting CLUSTERSTATS_MAX_COLUMNS). Delete what lies beyond the table "
+                      "(in Excel, Ctrl+End goes to the last cell) or copy the table into a new workbook, and upload "
+                      "it again.",
+                      "{file}：工作表“{sheet}”的单元格分布在 {span}，共 {n:,} 列，超过上限 {limit:,} 列（设置项 "
+                      "CLUSTERSTATS_MAX_COLUMNS）。请删除表格以外的内容（在 Excel 中按 Ctrl+End 可定位最后一个"
+                      "单元格），或将表格复制到新工作簿后重新上传"),
+    "book.too_long": ("{file}, sheet {sheet!r}: its cells spread over {span}, {n:,} rows; clusterstats reads at most "
+                      "{limit:,} rows of a sheet (setting CLUSTERSTATS_MAX_ROWS). Delete what lies below the table "
+                      "(Ctrl+End goes to the last cell), or upload the data as CSV.",
+                      "{file}：工作表“{sheet}”的单元格分布在 {span}，共 {n:,} 行，超过上限 {limit:,} 行（设置项 "
+                      "CLUSTERSTATS_MAX_ROWS）。请删除表格以下的内容（按 Ctrl+End 可定位最后一个单元格），或改用 "
+                      "CSV 上传"),
+    "book.too_many_cells": ("{file}, sheet {sheet!r}: its cells spread over {span}, {n:,} cells from the first to "
+                            "the last; clusterstats reads sheets of at most {limit:,} cells (setting "
+                            "CLUSTERSTATS_MAX_CELLS). Delete what lies beyond the table (Ctrl+End goes to the last "
+                            "cell), or upload the data as CSV.",
+                            "{file}：工作表“{sheet}”的单元格分布在 {span}，从第一个到最后一个共 {n:,} 个单元格，"
+                            "超过上限 {limit:,} 个（设置项 CLUSTERSTATS_MAX_CELLS）。请删除表格以外的内容（按 "
+                            "Ctrl+End 可定位最后一个单元格），或改用 CSV 上传"),
+    "read.too_wide": ("{file}: a row has {n:,} columns; clusterstats reads at most {limit:,} columns (setting "
+                      "CLUSTERSTATS_MAX_COLUMNS). An upload holds one table with a column per field: check the "
+                      "separator, and delete the columns beyond the table.",
+                      "{file}：有一行共 {n:,} 列，超过上限 {limit:,} 列（设置项 CLUSTERSTATS_MAX_COLUMNS）。每个"
+                      "上传文件只含一张表、每个字段一列：请检查分隔符，并删除表格以外的列"),
     # -- notices and warnings of reading ----------------------------------------------------------------------------
     "note.encoding": ("Read as {encoding} text.", "已按 {encoding}读取"),
     "note.delimiter": ("Columns are separated by {separator}.", "各列以{separator}分隔"),

@@ -1,8 +1,11 @@
 """How large an upload may be, and what identifies it: checked before a byte of it is read.
 
 Files over the size limit are refused before they are read (200 MB unless configured); a workbook may unpack to
-five times that, at least 1 GB. An upload's id covers its bytes and every option that changes what lands, so the
-same file landed twice with the same options is recognised and not duplicated.
+five times that, at least 1 GB. However small its bytes, a table may not spread beyond 1,024 columns, and a sheet
+of a workbook not beyond 20 million cells from its first cell to its last (1,048,576 rows): a 1.6 KB workbook with
+one value in XFD1048576 would otherwise be laid out as 17 billion cells. Each limit is a setting
+(``Settings.extra`` or an environment variable). An upload's id covers its bytes and every option that changes
+what lands, so the same file landed twice with the same options is recognised and not duplicated.
 """
 
 from __future__ import annotations
@@ -15,19 +18,26 @@ from dataclasses import dataclass
 from pipeline.core.errors import UploadTooLarge
 from pipeline.core.messages import Msg
 from pipeline.core.settings import Settings
-from pipeline.ingest.sheets import MAX_UNPACKED_BYTES
 
 DEFAULT_MAX_UPLOAD_MB = 200.0
+#: what a workbook may unpack to, at least (else five times the upload limit)
+MAX_UNPACKED_BYTES = 1 << 30
 ENV_MAX_UPLOAD_MB = "CLUSTERSTATS_MAX_UPLOAD_MB"
 ENV_MAX_UNPACKED_MB = "CLUSTERSTATS_MAX_UNPACKED_MB"
+ENV_MAX_COLUMNS = "CLUSTERSTATS_MAX_COLUMNS"
+ENV_MAX_CELLS = "CLUSTERSTATS_MAX_CELLS"
+ENV_MAX_ROWS = "CLUSTERSTATS_MAX_ROWS"
 
 
 @dataclass(frozen=True)
 class Limits:
-    """How large an upload may be, and what a workbook may unpack to."""
+    """How large an upload may be: its bytes, what a workbook may unpack to, and how far a table may spread."""
 
-    max_bytes: int
-    max_unpacked: int
+    max_bytes: int = int(DEFAULT_MAX_UPLOAD_MB * 1024 * 1024)
+    max_unpacked: int = MAX_UNPACKED_BYTES
+    max_columns: int = 1_024  # columns of any table (an upload kind has fewer than 20)
+    max_cells: int = 20_000_000  # a workbook sheet's cells, first to last (read as a dense grid)
+    max_rows: int = 1_048_576  # a workbook sheet's rows (Excel's own limit)
 
     @property
     def max_text(self) -> str:
@@ -46,13 +56,23 @@ def _size(n: float) -> str:
 def upload_limits(settings: Settings, *, max_bytes: int | None = None) -> Limits:
     """The upload size limit: ``max_bytes``, else ``Settings.extra["max_upload_mb"]``, else the environment
     variable ``CLUSTERSTATS_MAX_UPLOAD_MB``, else 200 MB. Workbooks may unpack to 5 times that, at least 1 GB
-    (``Settings.extra["max_unpacked_mb"]`` or ``CLUSTERSTATS_MAX_UNPACKED_MB`` to set it)."""
+    (``Settings.extra["max_unpacked_mb"]`` or ``CLUSTERSTATS_MAX_UNPACKED_MB`` to set it). The spread of a table:
+    ``max_columns`` (``CLUSTERSTATS_MAX_COLUMNS``, 1,024), ``max_cells`` (``CLUSTERSTATS_MAX_CELLS``, 20 million)
+    and ``max_rows`` (``CLUSTERSTATS_MAX_ROWS``, 1,048,576) of a workbook sheet."""
     if max_bytes is None:
         mb = settings.extra.get("max_upload_mb") or os.environ.get(ENV_MAX_UPLOAD_MB) or DEFAULT_MAX_UPLOAD_MB
         max_bytes = int(float(mb) * 1024 * 1024)
     unpacked = settings.extra.get("max_unpacked_mb") or os.environ.get(ENV_MAX_UNPACKED_MB)
     max_unpacked = int(float(unpacked) * 1024 * 1024) if unpacked else max(MAX_UNPACKED_BYTES, 5 * max_bytes)
-    return Limits(max_bytes=max_bytes, max_unpacked=max_unpacked)
+    default = Limits()
+
+    def setting(key: str, env: str, fallback: int) -> int:
+        return int(float(settings.extra.get(key) or os.environ.get(env) or fallback))
+
+    return Limits(max_bytes=max_bytes, max_unpacked=max_unpacked,
+                  max_columns=setting("max_columns", ENV_MAX_COLUMNS, default.max_columns),
+                  max_cells=setting("max_cells", ENV_MAX_CELLS, default.max_cells),
+                  max_rows=setting("max_rows", ENV_MAX_ROWS, default.max_rows))
 
 
 def check_size(size: int, file_name: str, limits: Limits) -> None:

@@ -17,9 +17,10 @@ import polars as pl
 
 from pipeline.core.errors import UploadUnreadable
 from pipeline.core.messages import Msg
+from pipeline.ingest.limits import Limits
 from pipeline.ingest.raw import RawTable, positional
 from pipeline.ingest.report import Failure
-from pipeline.ingest.sheets import MAX_UNPACKED_BYTES, OLE2_MAGIC, ZIP_MAGIC
+from pipeline.ingest.sheets import OLE2_MAGIC, ZIP_MAGIC
 from pipeline.ingest.text import binary_kind, read_csv_bytes
 from pipeline.ingest.workbooks import read_excel_bytes
 from schemas import Kind
@@ -44,20 +45,26 @@ def read_parquet_bytes(data: bytes, file_name: str) -> RawTable:
 
 # -- dispatch --------------------------------------------------------------------------------------------------------
 def read_table(data: bytes, file_name: str, *, sheet: str | None = None, kind: Kind | None = None,
-               max_unpacked: int = MAX_UNPACKED_BYTES) -> RawTable:
+               limits: Limits | None = None) -> RawTable:
     """Read an upload by what its bytes are, checked against what its name claims, for ``kind`` (which picks the
-    sheet of a workbook and the header; without it, the kind the file fits best)."""
-    return dataclasses.replace(_read(data, file_name, sheet=sheet, kind=kind, max_unpacked=max_unpacked), kind=kind)
+    sheet of a workbook and the header; without it, the kind the file fits best). A table wider than the limits
+    (``max_columns``; a workbook sheet: also rows and cells) is refused before its cells are read."""
+    limits = limits or Limits()
+    table = _read(data, file_name, sheet=sheet, kind=kind, limits=limits)
+    if table.grid.width - 1 > limits.max_columns:  # Parquet and the workbooks without cell positions (XLS, ODS)
+        raise UploadUnreadable(Msg("read.too_wide", file=file_name, n=table.grid.width - 1,
+                                   limit=limits.max_columns))
+    return dataclasses.replace(table, kind=kind)
 
 
-def _read(data: bytes, file_name: str, *, sheet: str | None, kind: Kind | None, max_unpacked: int) -> RawTable:
+def _read(data: bytes, file_name: str, *, sheet: str | None, kind: Kind | None, limits: Limits) -> RawTable:
     suffix = Path(file_name).suffix.lower()
     if not data:
         raise UploadUnreadable(Msg("read.empty_bytes", file=file_name))
     if data.startswith(ZIP_MAGIC) or data.startswith(OLE2_MAGIC):
         if suffix in PARQUET_SUFFIXES:
             raise UploadUnreadable(Msg("read.parquet_is_workbook", file=file_name))
-        table = read_excel_bytes(data, file_name, sheet, kind=kind, max_unpacked=max_unpacked)
+        table = read_excel_bytes(data, file_name, sheet, kind=kind, limits=limits)
         if suffix in CSV_SUFFIXES:
             table.notes.append(Failure(row=None, column="(file)", value=suffix, rule="file_type",
                                        fix=Msg("note.named_csv_is_workbook", suffix=suffix)))
@@ -72,12 +79,12 @@ def _read(data: bytes, file_name: str, *, sheet: str | None, kind: Kind | None, 
             raise UploadUnreadable(Msg("read.not_workbook", file=file_name, suffix=suffix, what=what))
         if sheet is not None:
             raise UploadUnreadable(Msg("read.text_has_no_sheets", file=file_name, suffix=suffix))
-        table = read_csv_bytes(data, file_name)
+        table = read_csv_bytes(data, file_name, max_columns=limits.max_columns)
         table.notes.append(Failure(row=None, column="(file)", value=suffix, rule="file_type",
                                    fix=Msg("note.named_workbook_is_text", suffix=suffix)))
         return table
     if suffix in CSV_SUFFIXES or suffix == "":
         if sheet is not None:
             raise UploadUnreadable(Msg("read.csv_sheet", file=file_name))
-        return read_csv_bytes(data, file_name)
+        return read_csv_bytes(data, file_name, max_columns=limits.max_columns)
     raise UploadUnreadable(Msg("read.unsupported", file=file_name, suffix=suffix))

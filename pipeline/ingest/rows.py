@@ -27,6 +27,7 @@ _CODE_LIKE = re.compile(r"^[\w.\-]{1,32}$")
 
 
 #: words that can start a total or a footnote: rows containing none of them are records (a fast first pass)
+FIRST = "__first_cell__"  # the first filled cell of a row, as a column (no positional column is named so)
 _ROLE_WORDS = ["合", "总", "小计", "共计", "全省", "全市", "累计", "本页", "total", "sum", "注", "备注", "说明",
                "来源", "note", "source", "*", "※", "①", "②", "③", "④", "⑤"]
 
@@ -56,21 +57,26 @@ def row_roles(body: pl.DataFrame, key_positions: list[str]) -> pl.DataFrame:
     else:
         base = base.drop("unsure")
     blank = base.filter(pl.col("first").is_null()).get_column(SOURCE_ROW)
+    # Every test below refers to the row's first filled cell, so it is computed once, as a column: written inline,
+    # each of the row's cells would be compared with a coalesce of all of them (memory and time growing with the
+    # square of the columns: 1,024 columns passed 6 GB).
+    cell = pl.col(FIRST)
     squeezed = [pl.col(c).str.replace_all(r"\s", "") for c in key_positions]  # \s: full-width spaces too
-    first_key = first.str.replace_all(r"\s", "").fill_null("")
+    first_key = cell.str.replace_all(r"\s", "").fill_null("")
     total = pl.any_horizontal([t.fill_null("").str.contains(f"(?i){_TOTAL.pattern}") for t in squeezed]
                               + [first_key.str.contains(f"(?i){_TOTAL.pattern}")])
     filled = pl.sum_horizontal([c.is_not_null().cast(pl.Int32) for c in stripped])
-    same = pl.all_horizontal([c.is_null() | (c == first) for c in stripped])  # one text, merged across
+    same = pl.all_horizontal([c.is_null() | (c == cell) for c in stripped])  # one text, merged across
     note = ((filled <= 2) | same) & first_key.str.contains(f"(?i){_FOOTNOTE.pattern}")
     suspects = body.filter(pl.col(SOURCE_ROW).is_in(base.filter(pl.col("suspect")).get_column(SOURCE_ROW)
-                                                     .implode()))
-    roles = suspects.select(SOURCE_ROW, first.alias("first"), total.alias("total"), (note & ~total).alias("note"))
+                                                     .implode())).with_columns(first.alias(FIRST))
+    roles = suspects.select(SOURCE_ROW, cell.alias("first"), total.alias("total"), (note & ~total).alias("note"))
     first_note = roles.filter(pl.col("note")).get_column(SOURCE_ROW).min()
     if first_note is not None:  # a footnote's continuation lines: single text cells after the first footnote
         single = same & ~first_key.str.contains(_CODE_LIKE.pattern) & ~first_key.str.contains(r"^[+-]?[\d,.]+%?$")
-        tail = body.filter((pl.col(SOURCE_ROW) > first_note) & ~pl.col(SOURCE_ROW).is_in(blank.implode())).select(
-            SOURCE_ROW, first.alias("first"), pl.lit(False).alias("total"), single.alias("note"))
+        tail = body.filter((pl.col(SOURCE_ROW) > first_note) & ~pl.col(SOURCE_ROW).is_in(blank.implode())) \
+            .with_columns(first.alias(FIRST)) \
+            .select(SOURCE_ROW, cell.alias("first"), pl.lit(False).alias("total"), single.alias("note"))
         tail = tail.filter(pl.col("note") & ~pl.col(SOURCE_ROW).is_in(roles.get_column(SOURCE_ROW).implode()))
         roles = pl.concat([roles, tail])
     roles = roles.filter(pl.col("total") | pl.col("note"))

@@ -3,6 +3,11 @@
 - Zip bombs and damaged archives: an XLSX is a ZIP; every member is unpacked once, counting bytes, and the
   workbook is refused before the reader sees it when it unpacks to more than the limit (or claims less than it
   holds).
+- Sheets that spread too far: the reader lays a sheet out as a dense grid from its first cell to its last, so one
+  stray value in XFD1048576 makes a 1.6 KB file 17 billion cells (the reader then aborts the whole process). Each
+  sheet's cells are located while it is unpacked, and a sheet beyond the limits (columns, rows, cells) is refused,
+  named, before the reader sees the workbook. The ``<dimension>`` a file declares is not trusted, and not needed:
+  the reader does not lay out by it.
 - Where the table starts: the reader skips empty leading rows and columns, so the sheet's own XML tells where the
   first cell is; row numbers and column letters in reports are then those Excel shows.
 - Merged cells (``<mergeCell ref="A3:A6"/>``): read as their value on every row and column they span, as the user
@@ -24,19 +29,20 @@ from xml.etree import ElementTree
 
 from pipeline.core.errors import UploadUnreadable
 from pipeline.core.messages import Msg
+from pipeline.ingest.limits import Limits
 
 #: How a workbook's bytes start: a ZIP archive (XLSX, XLSM, ODS) or an OLE2 compound file (XLS).
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-#: Default limit on what a workbook may unpack to.
-MAX_UNPACKED_BYTES = 1 << 30
 MAX_MEMBERS = 10_000
 _CHUNK = 1 << 20
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|t)\b[^>]*>[^<]")
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')  # a cell's position
+_OVERLAP = 512  # bytes of the previous chunk scanned again, so that no cell tag is cut in two
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -70,10 +76,49 @@ class SheetLayout:
 
 
 @dataclass
+class Extent:
+    """Where a sheet's cells lie: first and last row and column (1-based; 0 while no cell is seen)."""
+
+    first_row: int = 0
+    last_row: int = 0
+    first_col: int = 0
+    last_col: int = 0
+
+    def add(self, refs: list[tuple[bytes, bytes]]) -> None:
+        """Take in cell positions as found in the XML (column letters, row number)."""
+        if not refs:
+            return
+        rows = [int(r) for _, r in refs]
+        cols = [column_number(c) for c in {c for c, _ in refs}]
+        self.first_row = min(rows) if not self.first_row else min(self.first_row, *rows)
+        self.last_row = max(self.last_row, *rows)
+        self.first_col = min(cols) if not self.first_col else min(self.first_col, *cols)
+        self.last_col = max(self.last_col, *cols)
+
+    @property
+    def rows(self) -> int:
+        return self.last_row - self.first_row + 1 if self.last_row else 0
+
+    @property
+    def columns(self) -> int:
+        return self.last_col - self.first_col + 1 if self.last_col else 0
+
+    @property
+    def cells(self) -> int:
+        """The cells of the dense grid a reader makes of the sheet."""
+        return self.rows * self.columns
+
+    @property
+    def span(self) -> str:
+        return f"{column_letter(self.first_col)}{self.first_row}:{column_letter(self.last_col)}{self.last_row}"
+
+
+@dataclass
 class Workbook:
     """What was learnt from an XLSX archive without reading its cells."""
 
     members: dict[str, str] = field(default_factory=dict)  # sheet name -> archive member of its XML
+    extents: dict[str, Extent] = field(default_factory=dict)  # archive member of a sheet -> where its cells lie
     needs_recalculation: bool = False  # formulas present and the workbook asks to be recalculated on opening
     has_formulas: bool = False
     unpacked_bytes: int = 0
@@ -87,12 +132,15 @@ def _size(n: float) -> str:
     return f"{n:.1f} TB"
 
 
-def check_archive(data: bytes, file_name: str, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> Workbook:
-    """Refuse damaged archives and zip bombs; read the workbook's sheet list and calculation flag.
+def check_archive(data: bytes, file_name: str, *, limits: Limits | None = None) -> Workbook:
+    """Refuse damaged archives, zip bombs and sheets that spread beyond the limits; read the workbook's sheet list
+    and calculation flag.
 
     Every member is unpacked once (nothing kept but the small workbook parts), counting the bytes, so an archive
-    that claims small sizes but holds more is caught too.
+    that claims small sizes but holds more is caught too; a sheet's cell positions are read on the way.
     """
+    limits = limits or Limits()
+    max_unpacked = limits.max_unpacked
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -112,7 +160,9 @@ def check_archive(data: bytes, file_name: str, *, max_unpacked: int = MAX_UNPACK
             if info.is_dir():
                 continue
             kept = bytearray() if info.filename in keep else None
-            sheet = info.filename.startswith("xl/worksheets/") and not book.has_formulas
+            is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            formulas = is_sheet and not book.has_formulas
+            extent = book.extents.setdefault(info.filename, Extent()) if is_sheet else None
             tail = b""
             with archive.open(info) as member:
                 while chunk := member.read(_CHUNK):
@@ -121,10 +171,12 @@ def check_archive(data: bytes, file_name: str, *, max_unpacked: int = MAX_UNPACK
                         raise _bomb(file_name, len(data), total, max_unpacked)
                     if kept is not None:
                         kept += chunk
-                    if sheet and _FORMULA.search(tail + chunk):
+                    if formulas and _FORMULA.search(tail + chunk):
                         book.has_formulas = True
-                        sheet = False
-                    tail = chunk[-16:]
+                        formulas = False
+                    if extent is not None:
+                        extent.add(_CELL_REF.findall(tail + chunk))
+                    tail = chunk[-_OVERLAP:]
             if kept is not None:
                 parts[info.filename] = bytes(kept)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
@@ -140,7 +192,22 @@ def check_archive(data: bytes, file_name: str, *, max_unpacked: int = MAX_UNPACK
         recalc = b'fullCalcOnLoad="1"' in workbook_xml or b"fullCalcOnLoad='1'" in workbook_xml
         book.needs_recalculation = recalc and book.has_formulas
         book.members = _sheet_members(workbook_xml, parts.get("xl/_rels/workbook.xml.rels", b""))
+    _check_spread(book, file_name, limits)
     return book
+
+
+def _check_spread(book: Workbook, file_name: str, limits: Limits) -> None:
+    """Refuse the workbook when a sheet's cells spread beyond the limits, naming the sheet and its last cell."""
+    names = {member: name for name, member in book.members.items()}
+    for member, extent in book.extents.items():
+        sheet = names.get(member, member.rsplit("/", 1)[-1])
+        common = {"file": file_name, "sheet": sheet, "span": extent.span}
+        if extent.columns > limits.max_columns:
+            raise UploadUnreadable(Msg("book.too_wide", **common, n=extent.columns, limit=limits.max_columns))
+        if extent.rows > limits.max_rows:
+            raise UploadUnreadable(Msg("book.too_long", **common, n=extent.rows, limit=limits.max_rows))
+        if extent.cells > limits.max_cells:
+            raise UploadUnreadable(Msg("book.too_many_cells", **common, n=extent.cells, limit=limits.max_cells))
 
 
 def _bomb(file_name: str, packed: int, unpacked: int, limit: int) -> UploadUnreadable:

@@ -20,6 +20,7 @@ import polars as pl
 
 from pipeline.core.errors import UploadUnreadable
 from pipeline.core.messages import Msg
+from pipeline.ingest.limits import Limits
 from pipeline.ingest.raw import RawTable, positional
 from pipeline.ingest.report import Failure
 from pipeline.ingest.sheets import column_letter
@@ -205,11 +206,18 @@ def _width_of_head(text: str, delimiter: str, records: int = 200) -> int:
     return width
 
 
-def _parse_fast(text: str, delimiter: str, utf8: bytes | None = None) -> pl.DataFrame | None:
+def _too_wide(file_name: str, width: int, max_columns: int) -> None:
+    if width > max_columns:
+        raise UploadUnreadable(Msg("read.too_wide", file=file_name, n=width, limit=max_columns))
+
+
+def _parse_fast(text: str, delimiter: str, utf8: bytes | None = None, *, file_name: str,
+                max_columns: int) -> pl.DataFrame | None:
     """polars, when every row has at most as many fields as the widest of the first rows. ``utf8``: the file's
     own bytes when they are the UTF-8 of ``text`` (no BOM), parsed as they are rather than encoded again from the
     text (a census file is over a gigabyte: each copy counts)."""
     width = _width_of_head(text, delimiter)
+    _too_wide(file_name, width, max_columns)
     prefix = delimiter.join(f"_{i}" for i in range(width)) + "\n"  # fixes the width; the rows keep their numbers
     source = prefix.encode("utf-8") + utf8 if utf8 is not None else (prefix + text).encode("utf-8")
     try:
@@ -222,12 +230,13 @@ def _parse_fast(text: str, delimiter: str, utf8: bytes | None = None) -> pl.Data
     return frame
 
 
-def _parse_slow(text: str, delimiter: str, file_name: str) -> pl.DataFrame:
-    """Python's csv module: ragged rows of any width, quotes as Excel reads them; an unclosed quote is reported."""
+def _parse_slow(text: str, delimiter: str, file_name: str, *, max_columns: int) -> pl.DataFrame:
+    """Python's csv module: ragged rows of any width up to ``max_columns``, quotes as Excel reads them; an unclosed
+    quote is reported."""
     csv.field_size_limit(min(sys.maxsize, 1 << 30))
     try:
-        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
-            pass
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            _too_wide(file_name, len(record), max_columns)
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             raise _unclosed_quote(text, delimiter, file_name) from None
@@ -249,8 +258,9 @@ def _unclosed_quote(text: str, delimiter: str, file_name: str) -> UploadUnreadab
     return UploadUnreadable(Msg("read.unclosed_quote", file=file_name, row=row, column=column))
 
 
-def read_csv_bytes(data: bytes, file_name: str) -> RawTable:
-    """Read CSV bytes as text cells; blank lines are kept as empty rows so that row numbers match the file."""
+def read_csv_bytes(data: bytes, file_name: str, *, max_columns: int = Limits.max_columns) -> RawTable:
+    """Read CSV bytes as text cells; blank lines are kept as empty rows so that row numbers match the file. A row
+    wider than ``max_columns`` refuses the file (a wide file's cells are read column by column)."""
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise UploadUnreadable(Msg("read.empty", file=file_name))
     what = binary_kind(data)
@@ -267,13 +277,14 @@ def read_csv_bytes(data: bytes, file_name: str) -> RawTable:
     if encoding in ("utf-8", "utf-8-sig") and "\n" in text[:65536]:  # the bytes are the text's UTF-8:
         head = text[:1_000_000]  # polars reads them; the decoded copy goes before it does
         del text
-        frame = _parse_fast(head, delimiter, data[3:] if encoding == "utf-8-sig" else data)
+        frame = _parse_fast(head, delimiter, data[3:] if encoding == "utf-8-sig" else data, file_name=file_name,
+                            max_columns=max_columns)
         if frame is None:
             text = (data[3:] if encoding == "utf-8-sig" else data).decode("utf-8")
     else:
-        frame = _parse_fast(text, delimiter)
+        frame = _parse_fast(text, delimiter, file_name=file_name, max_columns=max_columns)
     if frame is None:
-        frame = _parse_slow(text, delimiter, file_name)
+        frame = _parse_slow(text, delimiter, file_name, max_columns=max_columns)
     notes = []
     if encoding not in ("utf-8", "utf-8-sig"):
         known = {"gb18030": "enc.gb18030", "utf-16": "enc.utf16", "cp1252": "enc.cp1252"}.get(encoding)

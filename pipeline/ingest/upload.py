@@ -123,7 +123,7 @@ def typed(data: bytes, file_name: str, kind: Kind, *, sheet: str | None, units: 
 
 def _first_steps(feed: WholeFile | Blocks, file_name: str, kind: Kind, *, sheet: str | None,
                  units: dict[str, str] | None, limits: Limits) -> tuple[RawTable, Prepared]:
-    table = read_table(feed.head, file_name, sheet=sheet, kind=kind, max_unpacked=limits.max_unpacked)  # 1
+    table = read_table(feed.head, file_name, sheet=sheet, kind=kind, limits=limits)  # 1
     header = layout(table, kind, units)  # 2
     prepared = feed.map(typed_records, table, header, kind)  # 3, on each block of rows
     return feed.kept(table), prepared

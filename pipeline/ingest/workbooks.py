@@ -20,9 +20,10 @@ import polars as pl
 from pipeline.core.errors import UploadUnreadable
 from pipeline.core.messages import Msg, joined
 from pipeline.ingest.headers import header_score
+from pipeline.ingest.limits import Limits
 from pipeline.ingest.raw import RawTable, positional
 from pipeline.ingest.report import SOURCE_ROW, Failure
-from pipeline.ingest.sheets import MAX_UNPACKED_BYTES, ZIP_MAGIC, check_archive, column_letter, sheet_layout
+from pipeline.ingest.sheets import ZIP_MAGIC, check_archive, column_letter, sheet_layout
 from schemas import Kind
 
 # fastexcel's names for formula error values -> what Excel shows in the cell
@@ -128,11 +129,11 @@ def _named_sheet(sheet: str, names: list[str], file_name: str) -> str:
 
 
 def read_excel_bytes(data: bytes, file_name: str, sheet: str | None = None, *, kind: Kind | None = None,
-                     max_unpacked: int = MAX_UNPACKED_BYTES) -> RawTable:
+                     limits: Limits | None = None) -> RawTable:
     """Read one sheet of a workbook (``sheet`` by name or 1-based number, else the one matching ``kind``)."""
     import fastexcel
 
-    book = check_archive(data, file_name, max_unpacked=max_unpacked) if data.startswith(ZIP_MAGIC) else None
+    book = check_archive(data, file_name, limits=limits) if data.startswith(ZIP_MAGIC) else None
     try:
         reader = fastexcel.read_excel(data)
         names = list(reader.sheet_names)
