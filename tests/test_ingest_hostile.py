@@ -121,3 +121,32 @@ def test_a_16384_column_workbook_is_refused_before_it_is_read(dictionaries, tmp_
     book.save(path)
     out = _checked(dictionaries, path, cap_gb=3)
     assert "its cells spread over A1:XFD1, 16,384 columns" in out["refused"]
+
+
+def test_numbers_are_finite_and_within_what_their_column_can_hold(dictionaries):
+    """Issue 14, finding 4: '1e400' read as +inf landed, and every later build failed its audits. Now a measure is
+    finite and at most the largest value of its dimension (pipeline.ingest.units.LARGEST: 1e18 yuan, 1e10
+    persons), checked in canonical units, so after the header's unit (万元 = 1e4 yuan):
+
+    - row 2: 1e400 万元 -> infinite (no float holds 1e400); row 3: 1e308 万元 = 1e312 yuan -> infinite too;
+    - row 4: 1e11 persons > 1e10; row 5: -1e400 -> minus infinity;
+    - row 6: 9.9e13 万元 = 9.9e17 yuan <= 1e18: accepted; row 7: 1.1e14 万元 = 1.1e18 yuan > 1e18.
+    """
+    from pipeline.core.errors import UploadInvalid
+    from pipeline.ingest import ingest_bytes
+
+    csv = ("地区代码,行业代码,年份,从业人员(人),工业总产值(万元)\n"
+           "210100,13,2022,100,1e400\n210100,37,2022,100,1e308\n210200,13,2022,1e11,100\n"
+           "210200,37,2022,200,-1e400\n210100,13,2021,100,9.9e13\n210100,37,2021,100,1.1e14\n")
+    with pytest.raises(UploadInvalid) as caught:
+        ingest_bytes(dictionaries, csv.encode("utf-8"), "bounds.csv", "regional-industry", this_year=2026)
+    lines = sorted((f.row, f.column, f.value, f.rule) for f in caught.value.report.failures)
+    assert lines == [(2, "工业总产值(万元)", "1e400", "number_out_of_bounds"),
+                     (3, "工业总产值(万元)", "1e308", "number_out_of_bounds"),
+                     (4, "从业人员(人)", "1e11", "number_out_of_bounds"),
+                     (5, "工业总产值(万元)", "-1e400", "number_out_of_bounds"),
+                     (7, "工业总产值(万元)", "1.1e14", "number_out_of_bounds")]
+    fixes = {f.row: f.fix for f in caught.value.report.failures}
+    assert fixes[2].startswith("工业总产值(万元) holds at most 1e+18 yuan, far above any real figure; this is more "
+                               "than a computer can store (infinite).")
+    assert "this is 1e+11 persons." in fixes[4] and "this is 1.1e+18 yuan." in fixes[7]

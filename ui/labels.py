@@ -519,7 +519,8 @@ RULES_ZH = {
     "unknown_column": "该列不属于此类数据", "missing_column": "缺少必填列", "repeated_column": "两列对应同一字段",
     "unknown_unit": "无法识别的单位", "wrong_unit": "单位与该列不符",
         "unit_not_in_header": "单位写在表格上方而非表头中",
-    "not_a_number": "应为数字", "percent_not_allowed": "此处应为数量而非百分比", "ambiguous_number": "数字有两种读法",
+    "not_a_number": "应为数字", "number_out_of_bounds": "数值为无穷大或超出该列可能的范围",
+    "percent_not_allowed": "此处应为数量而非百分比", "ambiguous_number": "数字有两种读法",
     "not_a_year": "应为四位年份", "date_serial": "年份处为 Excel 日期序号", "scientific_code": "代码被 Excel "
         "转为科学计数法",
     "empty_cell": "必填单元格为空", "code_format": "代码格式不正确", "unknown_code": "代码不在已入库的字典中",

@@ -327,6 +327,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cells.share_not_a_number": ("Write a share between 0 and 1 (e.g. 0.5) or a percentage (50%).",
                                  "请填写 0 到 1 之间的比重（如 0.5）或百分数（如 50%）"),
     "cells.not_a_number": ("Write a plain number (e.g. 1234.5){hint}", "请填写数字（如 1234.5）{hint}"),
+    "cells.out_of_bounds": ("{column} holds at most {limit:.0e} {unit}, far above any real figure; this is "
+                            "{value:.3g} {unit}. Check the number of digits and the unit of the column (e.g. 万元 "
+                            "declared but yuan written).",
+                            "{column}最大为 {limit:.0e} {unit}（远高于任何实际数值），该值为 {value:.3g} {unit}。请检查"
+                            "数字位数和该列的单位（如表头为万元而填的是元）"),
+    "cells.infinite": ("{column} holds at most {limit:.0e} {unit}, far above any real figure; this is more than a "
+                       "computer can store (infinite). Check the number of digits and the unit of the column (e.g. "
+                       "万元 declared but yuan written).",
+                       "{column}最大为 {limit:.0e} {unit}（远高于任何实际数值），该值超出计算机可存储的范围（无穷大）。"
+                       "请检查数字位数和该列的单位（如表头为万元而填的是元）"),
     "cells.date_serial": ("{value} is how Excel stores the date {date}: type the year itself (e.g. {year}) and format "
                           "the cell as a number, not a date.",
                           "{value} 是 Excel 内部保存的日期 {date}：请直接填写年份（如 {year}），并把单元格格式设为"

@@ -10,6 +10,7 @@ units (the header's unit, or ``--unit``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ import polars as pl
 from pipeline.core.messages import Msg
 from pipeline.core.safety import FORMULA_START, MARKUP
 from pipeline.ingest.report import EXAMPLES, SOURCE_ROW, Failure, example_text, rows_msg
+from pipeline.ingest.units import CANONICAL, LARGEST
 from pipeline.ingest.values import (
     CONTROL,
     EXCEL_ERROR_TEXTS,
@@ -184,6 +186,19 @@ class _Reader:
             out = pl.select(pl.when(value.is_null()).then(pl.lit(col.default, dtype=dtype)).otherwise(out)).to_series()
         return out.cast(dtype).alias(name)
 
+    def bounded(self, name: str, values: pl.Series, limit: float, unit: str) -> pl.Series:
+        """``values`` (canonical units) with the infinite ones (``1e400`` reads as infinity) and those above
+        ``limit`` in size reported as errors, by their text, and read as nulls."""
+        bad = (~values.is_finite() | (values.abs() > limit)).fill_null(False)
+        if not bad.any():
+            return values
+        cells = pl.DataFrame({SOURCE_ROW: self.rows, "raw": self.raw.get_column(name), "value": values}).filter(bad)
+        label, shown = self.headers.get(name, name), Msg(f"unit.{unit}")
+        self.error("number_out_of_bounds", name, cells, lambda _text, value: Msg(
+            "cells.infinite", unit=shown, column=label, limit=limit) if math.isinf(value) else Msg(
+            "cells.out_of_bounds", unit=shown, column=label, limit=limit, value=value))
+        return pl.select(pl.when(bad).then(None).otherwise(values)).to_series().alias(name)
+
     @staticmethod
     def _careful(cells: pl.DataFrame, plain: pl.Series) -> pl.DataFrame:
         """The cells the plain path could not read (with their positions)."""
@@ -271,6 +286,8 @@ def read_cells(kind: Kind, raw: pl.DataFrame, headers: dict[str, str], units: di
         factor = float(units.get(name, {}).get("factor", 1.0))  # type: ignore[arg-type]
         if factor != 1.0:
             series = (series * factor).round(6)
+        if col.dimension in LARGEST:
+            series = reader.bounded(name, series, LARGEST[col.dimension], CANONICAL[col.dimension])
         columns[name] = series
     frame = pl.DataFrame(columns)
     flags = pl.concat(reader.flags) if reader.flags else pl.DataFrame(

@@ -55,6 +55,7 @@ RULE_INFO: dict[str, tuple[str, str]] = {
     "unit_not_in_header": ("error", "a unit is stated above the table but not in the header"),
     # cells
     "not_a_number": ("error", "a number was expected"),
+    "number_out_of_bounds": ("error", "the number is infinite or beyond anything the column can hold"),
     "percent_not_allowed": ("error", "a percentage where an amount belongs"),
     "ambiguous_number": ("error", "the number can be read two ways"),
     "not_a_year": ("error", "a four-digit year was expected"),

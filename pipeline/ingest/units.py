@@ -11,6 +11,10 @@ import re
 import unicodedata
 
 CANONICAL = {"money": "yuan", "persons": "persons", "energy": "tce", "count": "count"}
+#: The largest value a measure of each dimension may hold, in its canonical unit: far above any real figure
+#: (China's GDP is about 1.3e14 yuan, the world's population 8e9, its energy use 2e10 tce), so that only a
+#: mistake or a hostile file reaches it, and far below what the warehouse's sums overflow to.
+LARGEST = {"money": 1e18, "persons": 1e10, "energy": 1e12, "count": 1e12}
 
 # unit spelling (normalised: NFKC, lower case, no spaces) -> (dimension, factor to canonical)
 _UNITS: dict[str, tuple[str, float]] = {}
