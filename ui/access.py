@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipeline.access.users import LOCAL, User, auth_enabled, login, openid_user
+from pipeline.access.users import LOCAL, User, auth_enabled, current_account, login, openid_user
 from pipeline.core.errors import ClusterstatsError
 from ui.i18n import t
 
 SESSION_KEY = "clusterstats_user"
+ENDED_KEY = "clusterstats_session_ended"  # why the last session ended, shown once above the login form
 
 
 def _settings():  # noqa: ANN202 (avoid a cycle: ui.data imports this module's callers)
@@ -55,12 +56,31 @@ def _oidc_configured() -> bool:
         return False
 
 
+def _refresh(settings) -> None:  # noqa: ANN001
+    """The session's account read again from the store, on every interaction: a removed or disabled account ends
+    the session, a changed role applies to this very run (the page says so)."""
+    held = st.session_state.get(SESSION_KEY)
+    if held is None:
+        return
+    now = current_account(settings, held.username)
+    if now is None or now.disabled:
+        st.session_state.pop(SESSION_KEY, None)
+        st.session_state[ENDED_KEY] = t("session_ended_removed" if now is None else "session_ended_disabled",
+                                        name=held.username)
+    elif now.role != held.role:
+        st.session_state[SESSION_KEY] = now
+        st.info(t("session_role_changed", name=now.username, role=t(f"role_{now.role}"),
+                  before=t(f"role_{held.role}")))
+
+
 def require_login() -> None:
-    """Stop the page at a login form when the data directory has accounts and nobody is logged in."""
+    """Stop the page at a login form when the data directory has accounts and nobody is logged in; check a
+    logged-in session's account against the store first."""
     settings = _settings()
     if not auth_enabled(settings):
         st.session_state.pop(SESSION_KEY, None)
         return
+    _refresh(settings)
     if st.session_state.get(SESSION_KEY) is not None:
         with st.sidebar:
             u = user()
@@ -78,6 +98,9 @@ def require_login() -> None:
         except ClusterstatsError as exc:
             st.error(str(exc))
     st.title(t("login_title"))
+    ended = st.session_state.pop(ENDED_KEY, None)
+    if ended:
+        st.warning(ended)
     with st.form("login"):
         name = st.text_input(t("user_name"), key="login_name")
         password = st.text_input(t("password"), type="password", key="login_password")

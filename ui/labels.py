@@ -34,6 +34,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "role_uploader": ("uploader", "上报"),
     "role_admin": ("administrator", "管理员"),
     "log_out": ("Log out", "退出登录"),
+    "session_ended_removed": ("Your session has ended: the account {name} no longer exists. Ask an administrator if "
+                              "you still need access.",
+                              "会话已结束：账户 {name} 已被删除。如仍需访问，请联系管理员。"),
+    "session_ended_disabled": ("Your session has ended: the account {name} is disabled. Ask an administrator if "
+                               "you still need access.",
+                               "会话已结束：账户 {name} 已被停用。如仍需访问，请联系管理员。"),
+    "session_role_changed": ("An administrator changed the role of {name} from {before} to {role}; the pages now "
+                             "show what {role} may do.",
+                             "管理员已将 {name} 的角色由{before}改为{role}，页面已按新角色显示。"),
     "login_title": ("Log in to clusterstats", "登录产业集群统计系统"),
     "user_name": ("User name", "用户名"),
     "password": ("Password", "密码"),

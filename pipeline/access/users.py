@@ -158,6 +158,16 @@ def openid_user(settings: Settings, email: str) -> User:
     return User(email, row[0], local=False)
 
 
+def current_account(settings: Settings, username: str) -> User | None:
+    """The account ``username`` as the store has it now (its role, whether it is disabled), or None when it no
+    longer exists. A session holds a :class:`User` from its login; the app asks this on every interaction, so a
+    changed role or a removed account takes effect at once."""
+    with _store(settings).connect() as con:
+        row = con.execute("select role, disabled, password_hash is not null from users where username = ?",
+                          (username,)).fetchone()
+    return None if row is None else User(username, row[0], bool(row[1]), bool(row[2]))
+
+
 def require(user: User, role: str, action: str) -> None:
     """Raise :class:`AccessDenied` unless ``user`` has ``role`` (or a stronger one)."""
     if not user.can(role):
