@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from pipeline.core.errors import ClusterstatsError
 from pipeline.core.ops import OpsStore, utc_now
+from pipeline.core.safety import visible
 from pipeline.core.settings import Settings
 
 ROLES = ("viewer", "uploader", "admin")
@@ -79,13 +80,16 @@ def add_user(settings: Settings, username: str, role: str, *, password: str | No
     name = username.strip()
     if not name or len(name) > 200:
         raise ClusterstatsError("A user name is 1 to 200 characters.")
+    if visible(name) != name:
+        raise ClusterstatsError(f"A user name may not hold control characters (line breaks, tabs, terminal codes): "
+                                f"{visible(name)!r}. Choose a name of letters, digits and punctuation.")
     if password is not None and len(password) < 8:
         raise ClusterstatsError("Use a password of at least 8 characters.")
     first = not auth_enabled(settings)
     if first and role != "admin":
         raise ClusterstatsError("The first account must be an admin (it switches authentication on).")
     if not first:
-        require(by, "admin", "add users")
+        require(by, "admin", "add users", settings=settings)
     with _store(settings).transaction() as con:
         if con.execute("select 1 from users where username = ?", (name,)).fetchone():
             raise ClusterstatsError(f"User {name!r} exists already; change its role with `users role`.")
@@ -100,7 +104,7 @@ def add_user(settings: Settings, username: str, role: str, *, password: str | No
 
 def set_role(settings: Settings, username: str, role: str, *, by: User) -> None:
     _check_role(role)
-    require(by, "admin", "change roles")
+    require(by, "admin", "change roles", settings=settings)
     with _store(settings).transaction() as con:
         if not con.execute("select 1 from users where username = ?", (username,)).fetchone():
             raise ClusterstatsError(f"There is no user {username!r}.")
@@ -110,7 +114,7 @@ def set_role(settings: Settings, username: str, role: str, *, by: User) -> None:
 
 
 def remove_user(settings: Settings, username: str, *, by: User) -> None:
-    require(by, "admin", "remove users")
+    require(by, "admin", "remove users", settings=settings)
     with _store(settings).transaction() as con:
         if not con.execute("select 1 from users where username = ?", (username,)).fetchone():
             raise ClusterstatsError(f"There is no user {username!r}.")
@@ -168,11 +172,17 @@ def current_account(settings: Settings, username: str) -> User | None:
     return None if row is None else User(username, row[0], bool(row[1]), bool(row[2]))
 
 
-def require(user: User, role: str, action: str) -> None:
-    """Raise :class:`AccessDenied` unless ``user`` has ``role`` (or a stronger one)."""
-    if not user.can(role):
-        raise AccessDenied(f"{user.username} ({user.role}) may not {action}: that needs the {role} role. "
-                           "Ask an administrator.")
+def require(user: User, role: str, action: str, *, settings: Settings | None = None) -> None:
+    """Raise :class:`AccessDenied` unless ``user`` has ``role`` (or a stronger one). With ``settings`` a refusal is
+    recorded in the audit log (who, what, the role it needs and the role they have) before it is raised."""
+    if user.can(role):
+        return
+    if settings is not None:
+        with _store(settings).transaction() as con:
+            OpsStore._audit(con, user.username, "refused", {"action": action, "needs": role, "role": user.role,
+                                                            "disabled": user.disabled})
+    raise AccessDenied(f"{user.username} ({user.role}) may not {action}: that needs the {role} role. "
+                       "Ask an administrator.")
 
 
 def audit_log(settings: Settings, *, limit: int = 200) -> list[dict[str, object]]:

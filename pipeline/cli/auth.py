@@ -36,7 +36,7 @@ def acting_user(ctx: click.Context, role: str, action: str) -> User:
             password = click.prompt(f"Password for {name}", hide_input=True)
         cached = login(settings, name, password)
         ctx.meta["clusterstats.user"] = cached
-    require(cached, role, action)
+    require(cached, role, action, settings=settings)
     return cached
 
 

@@ -11,6 +11,7 @@ import click
 from pipeline.access.users import LOCAL, ROLES, add_user, audit_log, auth_enabled, list_users, remove_user, set_role
 from pipeline.cli.auth import acting_user
 from pipeline.cli.common import echo_json, settings_of
+from pipeline.core.safety import visible
 
 
 @click.group()
@@ -115,8 +116,9 @@ def audit(ctx: click.Context, limit: int, as_json: bool) -> None:
     if as_json:
         echo_json(entries)
         return
-    for e in entries:
-        click.echo(f"{e['at']}  {e['who']:<24} {e['action']:<18} {json.dumps(e['detail'], ensure_ascii=False)}")
+    for e in entries:  # one line per record: what a user typed (a name at a failed login) is shown, never acted on
+        detail = json.dumps(e["detail"], ensure_ascii=False)
+        click.echo(f"{e['at']}  {visible(e['who']):<24} {visible(e['action']):<18} {visible(detail)}")
 
 
 def register(cli: click.Group) -> None:

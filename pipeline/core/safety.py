@@ -7,7 +7,9 @@ injection), and a page that inserts a name as HTML runs ``<script>``. Hence two 
 - :func:`neutralise_formula` for every text cell of an export (CSV, XLSX): a leading ``'`` makes a spreadsheet
   show the text instead of calculating it (OWASP "CSV injection"); :func:`neutralise_frame` does a whole frame;
 - :func:`escape_html` for any text put into HTML (Streamlit escapes ``st.write`` text itself; ``unsafe_allow_html``
-  and hand-made HTML must use this).
+  and hand-made HTML must use this);
+- :func:`visible` for any untrusted text written to a terminal or a log line: control characters (a line break
+  that would forge a second line, a terminal's escape codes) are shown as escapes, never acted on.
 
     >>> neutralise_formula("=HYPERLINK(\\"http://x\\")")
     '\\'=HYPERLINK("http://x")'
@@ -17,6 +19,8 @@ injection), and a page that inserts a name as HTML runs ``<script>``. Hence two 
     '&lt;script&gt;alert(1)&lt;/script&gt;'
     >>> clean_file_name("../../etc/地区.csv")
     ('地区.csv', True)
+    >>> print(visible("wang\\nuser_role {mallory: admin}\\x1b[2J"))
+    wang\\nuser_role {mallory: admin}\\x1b[2J
 """
 
 from __future__ import annotations
@@ -36,6 +40,16 @@ MARKUP = r"(?i)<\s*/?\s*[a-z!][^>]*>|javascript:|\bon(?:load|error|click|mouse\w
 _MARKUP = re.compile(MARKUP)
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
 MAX_FILE_NAME = 200
+#: C0 and C1 control characters, DEL, and the Unicode line and paragraph separators and direction overrides
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: object) -> str:
+    """``text`` with every control character written as an escape (``\\n``, ``\\x1b``, ``\\u2028``): one line,
+    nothing a terminal would act on."""
+    return _CONTROL.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                                               else f"\\u{ord(m.group()):04x}"), str(text))
 
 
 def looks_like_formula(text: str | None) -> bool:
