@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipeline.access.users import LOCAL, User, auth_enabled, current_account, login, openid_user
+from pipeline.access.users import LOCAL, LoginLocked, User, auth_enabled, current_account, login, openid_user
 from pipeline.core.errors import ClusterstatsError
 from ui.i18n import t
 
@@ -73,6 +73,15 @@ def _refresh(settings) -> None:  # noqa: ANN001
                   before=t(f"role_{held.role}")))
 
 
+def _client() -> str:
+    """Where a login comes from, for its throttling: the browser's address as the server sees it."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (AppTest)
+        address = None
+    return f"app:{address or 'unknown'}"
+
+
 def require_login() -> None:
     """Stop the page at a login form when the data directory has accounts and nobody is logged in; check a
     logged-in session's account against the store first."""
@@ -107,8 +116,10 @@ def require_login() -> None:
         submitted = st.form_submit_button(t("log_in"))
     if submitted:
         try:
-            st.session_state[SESSION_KEY] = login(settings, name.strip(), password)
+            st.session_state[SESSION_KEY] = login(settings, name.strip(), password, client=_client())
             st.rerun()
+        except LoginLocked as exc:
+            st.error(t("login_locked", minutes=exc.details["minutes"]))
         except ClusterstatsError:
             st.error(t("login_failed"))
     if _oidc_configured():

@@ -48,6 +48,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "password": ("Password", "密码"),
     "log_in": ("Log in", "登录"),
     "login_failed": ("Unknown user name or wrong password.", "用户名或密码错误。"),
+    "login_locked": ("Too many failed logins for this account or from this computer: try again in {minutes} min, "
+                     "or ask an administrator.",
+                     "该账户或本机登录失败次数过多：请 {minutes} 分钟后再试，或联系管理员。"),
     "log_in_oidc": ("Log in with your organisation's account", "使用单位统一身份认证登录"),
     "audit_log": ("Audit log", "操作日志"),
     "no_data": (

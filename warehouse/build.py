@@ -98,6 +98,7 @@ class Builder:
         self.con = None
         with open(self.next_path, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(self.next_path, 0o600)  # the owner's alone, whatever the umask of the process that built it
         os.replace(self.next_path, self.live_path)
         with contextlib.suppress(OSError):
             fd = os.open(self.live_path.parent, os.O_RDONLY)

@@ -6,11 +6,19 @@ argon2-cffi library, salted per password); OpenID Connect accounts (Streamlit's 
 matched by the e-mail the provider reports. Authentication is on as soon as one account exists: then nothing is
 readable without logging in. With no account the system runs single-user, as the demo does on localhost.
 Every login, failed login and change of an account goes to the audit log.
+
+Password logins are throttled: after ``login_max_failures`` failed logins (5 unless set) of one account, or from one
+client (an address of the app, the operating-system user of the CLI), within ``login_lockout_minutes`` (15 unless
+set), that account or client is locked until that long after its last failure, the right password included; each
+refusal is in the audit log (``login_locked``). A successful login clears the account's count.
 """
 
 from __future__ import annotations
 
+import getpass
+import os
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -30,6 +38,30 @@ class AccessDenied(ClusterstatsError):
 
 class LoginFailed(ClusterstatsError):
     """Unknown user name or wrong password."""
+
+
+class LoginLocked(ClusterstatsError):
+    """Too many failed logins: wait, then try again (or ask an administrator)."""
+
+
+ENV_MAX_FAILURES = "CLUSTERSTATS_LOGIN_MAX_FAILURES"
+ENV_LOCKOUT_MINUTES = "CLUSTERSTATS_LOGIN_LOCKOUT_MINUTES"
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """How many failed logins lock an account or a client, and for how long."""
+
+    max_failures: int = 5
+    minutes: float = 15.0
+
+    @classmethod
+    def of(cls, settings: Settings) -> Throttle:
+        """``Settings.extra["login_max_failures"]`` / ``["login_lockout_minutes"]``, else the environment variables
+        ``CLUSTERSTATS_LOGIN_MAX_FAILURES`` / ``CLUSTERSTATS_LOGIN_LOCKOUT_MINUTES``, else 5 failures, 15 minutes."""
+        failures = settings.extra.get("login_max_failures") or os.environ.get(ENV_MAX_FAILURES) or cls.max_failures
+        minutes = settings.extra.get("login_lockout_minutes") or os.environ.get(ENV_LOCKOUT_MINUTES) or cls.minutes
+        return cls(max(1, int(failures)), float(minutes))
 
 
 @dataclass(frozen=True)
@@ -129,24 +161,72 @@ def _keep_an_admin(con, username: str, new_role: str | None) -> None:  # noqa: A
         raise ClusterstatsError("That would leave no administrator; make another user an admin first.")
 
 
-def login(settings: Settings, username: str, password: str) -> User:
-    """Check a password; records the attempt in the audit log either way."""
+def login(settings: Settings, username: str, password: str, *, client: str | None = None,
+          now: datetime | None = None) -> User:
+    """Check a password; records the attempt in the audit log either way. ``client``: where the attempt comes
+    from (the app's client address; default: the operating-system user running the CLI). Raises
+    :class:`LoginLocked` while the account or the client is locked (:class:`Throttle`), without checking the
+    password."""
+    client = client or f"cli:{_os_user()}"
+    now = now or datetime.now(UTC)
+    at = now.isoformat(timespec="seconds")
     store = _store(settings)
     with store.transaction() as con:
-        row = con.execute("select password_hash, role, disabled from users where username = ?",
-                          (username,)).fetchone()
-        ok = False
-        if row is not None and row[0] is not None and not row[2]:
-            try:
-                ok = _HASHER.verify(row[0], password)
-            except (VerificationError, InvalidHashError):
-                ok = False
-        OpsStore._audit(con, username, "login" if ok else "login_failed", {"method": "password"})
-        if ok:
-            con.execute("update users set last_login_at = ? where username = ?", (utc_now(), username))
-    if not ok:  # raised after the commit, so the failed attempt stays in the audit log
+        until = _locked_until(con, username, client, Throttle.of(settings), now)
+        if until is not None:
+            OpsStore._audit(con, username, "login_locked", {"method": "password", "client": client,
+                                                            "until": until.isoformat(timespec="seconds")}, at=at)
+        else:
+            row = con.execute("select password_hash, role, disabled from users where username = ?",
+                              (username,)).fetchone()
+            ok = False
+            if row is not None and row[0] is not None and not row[2]:
+                try:
+                    ok = _HASHER.verify(row[0], password)
+                except (VerificationError, InvalidHashError):
+                    ok = False
+            OpsStore._audit(con, username, "login" if ok else "login_failed", {"method": "password",
+                                                                               "client": client}, at=at)
+            if ok:
+                con.execute("update users set last_login_at = ? where username = ?", (at, username))
+    # raised after the commit, so the attempt stays in the audit log
+    if until is not None:
+        minutes = max(1, int(-(-(until - now).total_seconds() // 60)))
+        raise LoginLocked(f"Too many failed logins for {username} or from this client: locked until "
+                          f"{until.isoformat(timespec='minutes')} UTC (in {minutes} min). Try again then, or ask an "
+                          "administrator.", until=until, minutes=minutes)
+    if not ok:
         raise LoginFailed()
     return User(username, row[1])
+
+
+def _locked_until(con, username: str, client: str, throttle: Throttle, now: datetime) -> datetime | None:  # noqa: ANN001
+    """When the account's or the client's lock ends (None: not locked). ``max_failures`` failed logins within
+    ``minutes`` of each other (the account's counted since its last successful login) lock it until ``minutes``
+    after the last of them."""
+    n = throttle.max_failures
+    account = con.execute(
+        "select at from audit_log where who = ? and action = 'login_failed' and id > "
+        "(select coalesce(max(id), 0) from audit_log where who = ? and action = 'login') order by id desc limit ?",
+        (username, username, n)).fetchall()
+    from_client = con.execute(
+        "select at from audit_log where action = 'login_failed' and json_extract(detail, '$.client') = ? "
+        "order by id desc limit ?", (client, n)).fetchall()
+    window = timedelta(minutes=throttle.minutes)
+    ends = []
+    for rows in (account, from_client):
+        times = [datetime.fromisoformat(r[0]) for r in rows]
+        if len(times) == n and times[0] - times[-1] <= window:  # the newest n failures within one window
+            ends.append(times[0] + window)
+    until = max(ends, default=None)
+    return until if until is not None and until > now else None
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def openid_user(settings: Settings, email: str) -> User:

@@ -22,15 +22,20 @@ bodies, so that ``--help`` and the other commands do not load them.
 
 from __future__ import annotations
 
+import os
+
 from pipeline.cli import app, data, jobs, synth, users
 from pipeline.cli.app import cli
+from pipeline.core.files import PRIVATE_UMASK
 
 for _module in (data, app, jobs, users, synth):
     _module.register(cli)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. Whatever it creates (the data directory, its stores, the app and the worker it
+    starts) is the owner's alone (``umask 077``)."""
+    os.umask(PRIVATE_UMASK)
     cli(prog_name="clusterstats")
 
 

@@ -15,6 +15,7 @@ import click
 
 from pipeline.cli.auth import needs
 from pipeline.cli.common import ErrorBoundary, settings_of
+from pipeline.core.files import loose_files
 from pipeline.core.settings import ENV_DATA_DIR, Settings
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -59,6 +60,8 @@ def _serve(settings: Settings, port: int, host: str, *, worker: bool = True) -> 
             "Add an administrator first (clusterstats users add NAME --role admin), or serve on 127.0.0.1.")
     for line in startup_check(settings, thorough=True):  # a crash's leftovers, a damaged warehouse
         click.echo(f"Start-up check: {line}")
+    for line in loose_files(settings.data_dir):  # what other accounts of this machine could read
+        click.echo(f"Warning: {line}")
     build = build_info(settings.warehouse_path)
     if build is not None and not is_current(build):
         click.echo("The warehouse was built by another version of clusterstats; rebuilding it from the landing zone.")

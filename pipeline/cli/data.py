@@ -10,6 +10,7 @@ import click
 from pipeline.cli.auth import needs, who_is
 from pipeline.cli.common import echo_json, settings_of
 from pipeline.core.errors import UploadInvalid
+from pipeline.core.files import loose_files
 from schemas import KINDS
 
 
@@ -164,12 +165,15 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
     settings = settings_of(ctx)
     recovered = startup_check(settings)  # a crash's leftovers, a damaged warehouse: fixed, and said
+    loose = loose_files(settings.data_dir)  # what other accounts of this machine could read
     info = system_status(settings)
     if as_json:
-        echo_json({**info, "recovered": recovered})
+        echo_json({**info, "recovered": recovered, "permissions": loose})
         return
     for line in recovered:
         click.echo(f"Start-up check: {line}")
+    for line in loose:
+        click.echo(f"Warning: {line}")
     click.echo(f"Data directory: {info['data_dir']}")
     build = info["build"]
     if build is None:

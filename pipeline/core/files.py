@@ -66,6 +66,26 @@ def disk_full(exc: BaseException, where: Path | None = None) -> bool:
     return False
 
 
+#: Files and folders of the data directory are the owner's alone: password hashes, the audit log and the data of
+#: every upload are in it. Entry points (the CLI, which starts the app and the worker) set this umask.
+PRIVATE_UMASK = 0o077
+
+
+def loose_files(folder: Path, *, limit: int = 5) -> list[str]:
+    """Warnings for ``folder`` and the files and folders in it that other accounts of this machine may read or
+    write (any group or other permission), naming the first ``limit`` and counting the rest; empty when tight."""
+    if not folder.exists():
+        return []
+    loose = [(p, p.stat().st_mode & 0o777) for p in [folder, *sorted(folder.rglob("*"))]
+             if not p.is_symlink() and p.stat().st_mode & 0o077]
+    lines = [f"{p} is open to other accounts of this machine (mode {mode:04o}): chmod {'700' if p.is_dir() else '600'} "
+             f"{p}" for p, mode in loose[:limit]]
+    if len(loose) > limit:
+        lines.append(f"{len(loose) - limit} more file(s) under {folder} are open to other accounts: "
+                     f"chmod -R go-rwx {folder}")
+    return lines
+
+
 def temp_path(target: Path) -> Path:
     return target.parent / f".{target.name}.{uuid.uuid4().hex}{TMP_SUFFIX}"
 
@@ -77,7 +97,7 @@ def write_atomic(target: Path, write: Any, *, what: str, pause: str | None = "la
     tmp = temp_path(target)
     try:
         write(tmp)
-        with open(tmp, "rb+") as fh:
+        with open(tmp, "rb") as fh:  # a read-only descriptor: landed files are read-only, and fsync needs no more
             os.fsync(fh.fileno())
         if pause:
             pause_at(pause)

@@ -57,5 +57,7 @@ class Settings:
         return self.data_dir / "demo-files"
 
     def ensure_dirs(self) -> None:
-        """Create the data directory and the landing zone if they are missing."""
-        self.landing_dir.mkdir(parents=True, exist_ok=True)
+        """Create the data directory and the landing zone if they are missing, readable by their owner alone
+        (the start-up check warns about a looser data directory: :func:`pipeline.core.files.loose_files`)."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.landing_dir.mkdir(mode=0o700, exist_ok=True)

@@ -35,8 +35,8 @@ LOCK_NAME = "landing.lock"
 @contextlib.contextmanager
 def landing_lock(settings: Settings, *, exclusive: bool = False, blocking: bool = True) -> Iterator[bool]:
     """Shared for landing, exclusive for cleaning up; yields False when ``blocking`` is off and it is busy."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(settings.data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(settings.data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if blocking else fcntl.LOCK_NB)
         try:
@@ -57,7 +57,7 @@ def write_parquet_atomic(frame: pl.DataFrame, target: Path) -> None:
 
     def write(tmp: Path) -> None:
         frame.write_parquet(tmp, compression="zstd", statistics=True)
-        os.chmod(tmp, 0o444)
+        os.chmod(tmp, 0o400)
 
     write_atomic(target, write, what=Msg("land.landed_file", name=target.name))
 

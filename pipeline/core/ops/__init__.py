@@ -59,7 +59,9 @@ class OpsStore:
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not self.path.exists():  # password hashes and the audit log: the owner's alone (its -wal and -shm
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))  # files take the same mode)
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             con.row_factory = sqlite3.Row
@@ -254,10 +256,11 @@ class OpsStore:
             self._audit(con, who, action, detail)
 
     @staticmethod
-    def _audit(con: sqlite3.Connection, who: str, action: str, detail: dict[str, Any]) -> None:
+    def _audit(con: sqlite3.Connection, who: str, action: str, detail: dict[str, Any], *, at: str | None = None
+               ) -> None:
         con.execute(
             "insert into audit_log (at, who, action, detail) values (?, ?, ?, ?)",
-            (utc_now(), who, action, json.dumps(detail, ensure_ascii=False)),
+            (at or utc_now(), who, action, json.dumps(detail, ensure_ascii=False)),
         )
 
 
