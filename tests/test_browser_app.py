@@ -7,6 +7,7 @@ CLUSTERSTATS_SCREENSHOTS=DIR they are copied there too, for a person to look at.
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import re
@@ -224,3 +225,31 @@ def test_upload_with_errors_then_the_fixed_file_and_see_the_new_vintage(server, 
     assert page.get_by_text(f"vintage {landed[-1].vintage}").count() >= 1
     assert queries.build_info(data / "warehouse.duckdb")["landing_seq"] == landed[-1].seq  # the worker rebuilt
     shoot(page, shots, "upload-landed-en")
+
+
+def test_every_page_works_with_no_network_beyond_the_server(server, page, shots):
+    """Issue 14, finding 7: a bureau's intranet has no internet. Every request to an address other than the
+    server is refused here, and recorded: before, the page icon came from fonts.gstatic.com."""
+    base, _ = server
+    outside: list[str] = []
+
+    def only_the_server(route):
+        url = route.request.url
+        if url.startswith((base, "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", only_the_server)
+    for name, link in PAGES.items():
+        page.goto(f"{base}/{'' if name == 'overview' else name}?lang=en")
+        page.get_by_role("heading", name=link if name != "overview" else "Cluster statistics and performance "
+                         "evaluation").first.wait_for()
+        settle(page)
+        assert not page.locator("[data-testid='stException']").count(), name
+        shoot(page, shots, f"{name}-offline", tall=False)
+    assert outside == []
+    icon = page.evaluate("() => document.querySelector('link[rel~=\"icon\"]').href")
+    prefix = "data:image/svg+xml;base64,"  # the app's own icon (ui/assets/icon.svg), inside the page
+    assert icon.startswith(prefix) and b"<title>clusterstats</title>" in base64.b64decode(icon[len(prefix):])

@@ -21,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("pipeline", "schemas", "warehouse", "ui")
-DATA_SUFFIXES = (".sql", ".toml")
+DATA_SUFFIXES = (".sql", ".toml", ".svg")
 
 
 def _run(args: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: float = 900
@@ -47,7 +47,7 @@ def test_a_non_editable_install_runs_the_demo_from_another_folder(tmp_path):
         shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
     _run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(source)], cwd=tmp_path)
 
-    # every package and every SQL and TOML file of the source tree is in the installed copy
+    # every package and every SQL, TOML and SVG file of the source tree is in the installed copy
     for package in PACKAGES:
         for path in (ROOT / package).rglob("*"):
             if path.suffix in (".py", *DATA_SUFFIXES) and "__pycache__" not in path.parts:

@@ -16,9 +16,11 @@ from ui.access import require_login, user
 from ui.i18n import LANGS, t
 
 VIEWS = Path(__file__).parent / "views"
+ICON = Path(__file__).parent / "assets" / "icon.svg"  # served by the app itself: a ":material/...:" page icon is
+# fetched from fonts.gstatic.com, which a bureau's offline intranet cannot reach
 started = time.perf_counter()
 
-st.set_page_config(page_title="clusterstats", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="clusterstats", page_icon=str(ICON), layout="wide")
 st.markdown(  # tighter page margins, so the scorecards fit a 1366x768 screen
     "<style>.block-container{padding-top:1.6rem;padding-bottom:2rem;max-width:1500px}"
     "h1{font-size:2rem!important;padding-bottom:.4rem!important}"

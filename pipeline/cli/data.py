@@ -119,7 +119,13 @@ def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: 
         if result.rejected:
             click.echo(result.report.format_table())
         if queued is not None:
-            click.echo(f"Queued rebuild job {queued} for a running worker (`clusterstats jobs` shows it).")
+            from pipeline.jobs import worker_pid
+
+            pid = worker_pid(settings)
+            click.echo(f"Queued rebuild job {queued}; the worker (pid {pid}) builds it (`clusterstats jobs` shows "
+                       "it)." if pid else f"Queued rebuild job {queued}, but no worker runs on this data directory: "
+                       "`clusterstats recompute` builds now, or start one (`clusterstats serve`, `clusterstats "
+                       "worker`).")
 
 
 @click.command()

@@ -52,7 +52,7 @@ from pipeline.jobs.schedules import (
     set_paused,
 )
 from pipeline.jobs.status import system_status
-from pipeline.jobs.worker import Worker, WorkerRunning, run_now, start_worker_process, stop_on_sigterm
+from pipeline.jobs.worker import Worker, WorkerRunning, run_now, start_worker_process, stop_on_sigterm, worker_pid
 
 __all__ = [
     "TERMINAL", "Attempt", "BuildResult", "Enqueued", "JobNotFound", "Schedule", "ScheduleInvalid",
@@ -61,4 +61,5 @@ __all__ = [
     "get_job", "get_schedule", "job_history", "latest_report", "list_schedules", "load_report", "next_runs",
     "recompute", "remove_schedule", "run_now", "score_change_explanations", "score_moves", "set_paused",
     "start_worker_process", "startup_check", "stop_on_sigterm", "system_status", "up_to_date", "wait_for_job",
+    "worker_pid",
 ]

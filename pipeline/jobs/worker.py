@@ -85,6 +85,18 @@ def run_now(settings: Settings, *, who: str, force: bool = False, wait: bool = F
 
 
 # -- the worker -------------------------------------------------------------------------------------------------
+def worker_pid(settings: Settings) -> int | None:
+    """The pid of the worker running on this data directory (``serve``'s, or ``clusterstats worker``), or None:
+    the pid its lock file names, if that process is alive and is a worker (pids are reused)."""
+    try:
+        pid = int((settings.data_dir / "worker.lock").read_text(encoding="utf-8").strip())
+        os.kill(pid, 0)
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return None
+    return pid if b"pipeline.jobs" in command or b"worker" in command else None
+
+
 class Worker:
     """Fires schedules and runs queued jobs, one at a time. ``with worker:`` holds ``worker.lock``."""
 
