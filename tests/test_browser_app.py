@@ -253,3 +253,27 @@ def test_every_page_works_with_no_network_beyond_the_server(server, page, shots)
     icon = page.evaluate("() => document.querySelector('link[rel~=\"icon\"]').href")
     prefix = "data:image/svg+xml;base64,"  # the app's own icon (ui/assets/icon.svg), inside the page
     assert icon.startswith(prefix) and b"<title>clusterstats</title>" in base64.b64decode(icon[len(prefix):])
+
+
+def test_a_hostile_workbook_fails_its_upload_and_the_app_serves_the_next_session(server, page, browser, shots,
+                                                                                  tmp_path):
+    """Issue 14, finding 1: a 5 KB workbook with one value in XFD1048576 used to abort the Streamlit server for
+    every user. Now its upload says why it was refused, and a second session is served."""
+    import openpyxl
+
+    base, _ = server
+    book = openpyxl.Workbook()
+    book.active.append(["地区代码", "行业代码", "年份", "从业人员"])
+    book.active["XFD1048576"] = "x"
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    upload(page, base, "regional-industry", path)
+    page.get_by_text(re.compile(r"far\.xlsx, sheet 'Sheet': its cells spread over A1:XFD1048576, 16,384 "
+                                r"columns")).wait_for()
+    shoot(page, shots, "upload-hostile-en", tall=False)
+    other = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    other.goto(f"{base}/ranking?lang=en")
+    other.get_by_role("heading", name="Cluster ranking").first.wait_for()
+    settle(other)
+    assert not other.locator("[data-testid='stException']").count()
+    other.context.close()

@@ -150,3 +150,47 @@ def test_numbers_are_finite_and_within_what_their_column_can_hold(dictionaries):
     assert fixes[2].startswith("工业总产值(万元) holds at most 1e+18 yuan, far above any real figure; this is more "
                                "than a computer can store (infinite).")
     assert "this is 1e+11 persons." in fixes[4] and "this is 1.1e+18 yuan." in fixes[7]
+
+
+def _far_workbook(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["210100", "13", 2022, 100])
+    sheet["XFD1048576"] = "x"
+    book.save(path)
+    return path
+
+
+def test_a_file_that_kills_its_reader_fails_its_own_upload_only(dictionaries, tmp_path, monkeypatch):
+    """The last line of defence (pipeline.ingest.sandbox): with the spread limits raised out of the way, the
+    workbook with a value in XFD1048576 reaches fastexcel, which tries to allocate 512 GiB and aborts. It does so
+    in the child process that reads the file: this process gets a message naming the memory limit, and goes on to
+    read the next file."""
+    from pipeline.core.errors import UploadUnreadable
+    from pipeline.ingest import check_upload
+
+    monkeypatch.setenv("CLUSTERSTATS_MAX_COLUMNS", "20000")
+    monkeypatch.setenv("CLUSTERSTATS_MAX_CELLS", str(10 ** 12))
+    data = _far_workbook(tmp_path / "far.xlsx").read_bytes()
+    with pytest.raises(UploadUnreadable) as caught:
+        check_upload(dictionaries, data, "far.xlsx", "regional-industry", this_year=2026)
+    assert str(caught.value).startswith("far.xlsx: reading this file needs more than 4.0 GB of memory, the most an "
+                                        "upload may take (setting CLUSTERSTATS_READ_MEMORY_MB); it was not read.")
+    assert "CLUSTERSTATS_READ_MEMORY_MB" in caught.value.message_zh
+    fine = _wide_csv(tmp_path / "fine.csv", 5).read_bytes()
+    assert check_upload(dictionaries, fine, "fine.csv", "regional-industry", this_year=2026).report.rows == 1
+
+
+def test_a_table_larger_than_the_output_limit_is_refused(dictionaries, tmp_path, monkeypatch):
+    """80,000 rows of 4 cells against an output limit of 1 MB: polars estimates the grid (the row numbers and the
+    cells as text) at 2 MB (measured: 40,001 rows, 0.99 MB)."""
+    from pipeline.core.errors import UploadUnreadable
+    from pipeline.ingest import check_upload
+
+    lines = [",".join(HEADER)] + [f"210100,13,{1980 + i % 40},{i}" for i in range(80_000)]
+    monkeypatch.setenv("CLUSTERSTATS_READ_OUTPUT_MB", "1")
+    with pytest.raises(UploadUnreadable, match=r"^big.csv: its cells come to 2 MB as text, more than the 1 MB "
+                                                 r"an upload may hand on \(setting CLUSTERSTATS_READ_OUTPUT_MB\)"):
+        check_upload(dictionaries, ("\n".join(lines) + "\n").encode(), "big.csv", "regional-industry",
+                     this_year=2026)

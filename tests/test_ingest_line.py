@@ -15,7 +15,7 @@ from pipeline.ingest import ingest_bytes
 #: the steps of ARCHITECTURE.md's ingest, in order: (module, function)
 STEPS = [
     ("pipeline.ingest.limits", "check_size"),  # 0 the size limit, before a byte is read
-    ("pipeline.ingest.reading", "read_table"),  # 1 bytes -> raw table
+    ("pipeline.ingest.sandbox", "read_in_child"),  # 1 bytes -> raw table (reading.read_table, in a child process)
     ("pipeline.ingest.layout", "layout"),  # 2 raw table -> located header
     ("pipeline.ingest.records", "typed_records"),  # 3 header + rows -> typed records
     ("pipeline.ingest.codes", "repair_codes"),  # 4 codes through the landed dictionaries
@@ -96,5 +96,5 @@ def test_a_large_file_passes_the_same_steps_fed_in_blocks(dictionaries):
     blocks = -(-len(data) // (16 * 1024))  # at least as many blocks as 16 KB pieces (whole lines: a few more)
     assert blocks <= len(per_block) <= blocks + 2
     # the first step reads only the first block: one call, as for a small file
-    assert [c for c in calls if c[2] == "read_table"] == [
-        ("pipeline.ingest.upload", "pipeline.ingest.reading", "read_table")]
+    assert [c for c in calls if c[2] == "read_in_child"] == [
+        ("pipeline.ingest.upload", "pipeline.ingest.sandbox", "read_in_child")]

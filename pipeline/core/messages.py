@@ -206,6 +206,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "{file}：工作表“{sheet}”的单元格分布在 {span}，从第一个到最后一个共 {n:,} 个单元格，"
                             "超过上限 {limit:,} 个（设置项 CLUSTERSTATS_MAX_CELLS）。请删除表格以外的内容（按 "
                             "Ctrl+End 可定位最后一个单元格），或改用 CSV 上传"),
+    "read.child_memory": ("{file}: reading this file needs more than {limit} of memory, the most an upload may "
+                          "take (setting CLUSTERSTATS_READ_MEMORY_MB); it was not read. A workbook this hungry "
+                          "usually holds formatting or cells far beyond its table: save the table alone as CSV "
+                          "and upload that.",
+                          "{file}：读取该文件需要超过 {limit} 内存，超出单次上传的上限（设置项 "
+                          "CLUSTERSTATS_READ_MEMORY_MB），未读取。如此耗内存的工作簿通常在表格之外还有格式或"
+                          "单元格：请将表格单独另存为 CSV 后上传"),
+    "read.child_cpu": ("{file}: reading this file took more than {seconds} s of processor time, the most an upload "
+                       "may take (setting CLUSTERSTATS_READ_CPU_SECONDS); it was not read. Save the table alone as "
+                       "CSV and upload that.",
+                       "{file}：读取该文件耗用处理器时间超过 {seconds} 秒，超出单次上传的上限（设置项 "
+                       "CLUSTERSTATS_READ_CPU_SECONDS），未读取。请将表格单独另存为 CSV 后上传"),
+    "read.child_time": ("{file}: reading this file did not finish within {seconds} s; it was stopped and not read. "
+                        "Save the table alone as CSV and upload that.",
+                        "{file}：读取该文件超过 {seconds} 秒仍未完成，已停止，未读取。请将表格单独另存为 CSV "
+                        "后上传"),
+    "read.child_output": ("{file}: its cells come to {size} as text, more than the {limit} an upload may hand on "
+                          "(setting CLUSTERSTATS_READ_OUTPUT_MB); it was not read. Split it (e.g. one file per "
+                          "year).",
+                          "{file}：其单元格按文本计共 {size}，超过单次上传的上限 {limit}（设置项 "
+                          "CLUSTERSTATS_READ_OUTPUT_MB），未读取。请拆分文件（如每年一个文件）"),
+    "read.child_crashed": ("{file}: the reader stopped on this file (exit status {code}); it was not read. Open it "
+                           "in Excel or WPS and save it again, or upload the table as CSV.",
+                           "{file}：读取程序在该文件上中止（退出状态 {code}），未读取。请在 Excel 或 WPS 中打开并"
+                           "重新保存，或将表格另存为 CSV 后上传"),
     "read.too_wide": ("{file}: a row has {n:,} columns; clusterstats reads at most {limit:,} columns (setting "
                       "CLUSTERSTATS_MAX_COLUMNS). An upload holds one table with a column per field: check the "
                       "separator, and delete the columns beyond the table.",

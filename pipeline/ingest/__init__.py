@@ -11,6 +11,7 @@ The steps, in the order :mod:`.upload` calls them (each module imports only the 
 - :mod:`.limits`: step 0, the size limit and the upload's identity;
 - :mod:`.sheets`, :mod:`.text`, :mod:`.workbooks`, :mod:`.raw`, :mod:`.reading`: step 1, bytes -> raw table (a
   workbook's archive checked; encodings, separators; which sheet; the user's row numbers and column letters);
+  :mod:`.sandbox` runs it in a child process under limits on memory, processor time and output;
 - :mod:`.units`, :mod:`.headers`, :mod:`.layout`: step 2, raw table -> located header (title rows, two-row
   headers, aliases in Chinese and English, name columns, units);
 - :mod:`.rows`, :mod:`.values`, :mod:`.cells`, :mod:`.records`: step 3, rows -> typed records (blank rows,

@@ -27,6 +27,9 @@ ENV_MAX_UNPACKED_MB = "CLUSTERSTATS_MAX_UNPACKED_MB"
 ENV_MAX_COLUMNS = "CLUSTERSTATS_MAX_COLUMNS"
 ENV_MAX_CELLS = "CLUSTERSTATS_MAX_CELLS"
 ENV_MAX_ROWS = "CLUSTERSTATS_MAX_ROWS"
+ENV_READ_MEMORY_MB = "CLUSTERSTATS_READ_MEMORY_MB"
+ENV_READ_CPU_SECONDS = "CLUSTERSTATS_READ_CPU_SECONDS"
+ENV_READ_OUTPUT_MB = "CLUSTERSTATS_READ_OUTPUT_MB"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class Limits:
     max_columns: int = 1_024  # columns of any table (an upload kind has fewer than 20)
     max_cells: int = 20_000_000  # a workbook sheet's cells, first to last (read as a dense grid)
     max_rows: int = 1_048_576  # a workbook sheet's rows (Excel's own limit)
+    # reading a file runs in a child process (pipeline.ingest.sandbox) under these
+    read_memory: int = 4 << 30  # address space of the reading process, bytes
+    read_cpu_seconds: int = 120  # processor time of the reading process
+    read_output: int = 2 << 30  # the table it hands back, bytes
 
     @property
     def max_text(self) -> str:
@@ -58,7 +65,9 @@ def upload_limits(settings: Settings, *, max_bytes: int | None = None) -> Limits
     variable ``CLUSTERSTATS_MAX_UPLOAD_MB``, else 200 MB. Workbooks may unpack to 5 times that, at least 1 GB
     (``Settings.extra["max_unpacked_mb"]`` or ``CLUSTERSTATS_MAX_UNPACKED_MB`` to set it). The spread of a table:
     ``max_columns`` (``CLUSTERSTATS_MAX_COLUMNS``, 1,024), ``max_cells`` (``CLUSTERSTATS_MAX_CELLS``, 20 million)
-    and ``max_rows`` (``CLUSTERSTATS_MAX_ROWS``, 1,048,576) of a workbook sheet."""
+    and ``max_rows`` (``CLUSTERSTATS_MAX_ROWS``, 1,048,576) of a workbook sheet. The process that reads a file:
+    ``read_memory_mb`` (``CLUSTERSTATS_READ_MEMORY_MB``, 4,096), ``read_cpu_seconds``
+    (``CLUSTERSTATS_READ_CPU_SECONDS``, 120) and ``read_output_mb`` (``CLUSTERSTATS_READ_OUTPUT_MB``, 2,048)."""
     if max_bytes is None:
         mb = settings.extra.get("max_upload_mb") or os.environ.get(ENV_MAX_UPLOAD_MB) or DEFAULT_MAX_UPLOAD_MB
         max_bytes = int(float(mb) * 1024 * 1024)
@@ -72,7 +81,10 @@ def upload_limits(settings: Settings, *, max_bytes: int | None = None) -> Limits
     return Limits(max_bytes=max_bytes, max_unpacked=max_unpacked,
                   max_columns=setting("max_columns", ENV_MAX_COLUMNS, default.max_columns),
                   max_cells=setting("max_cells", ENV_MAX_CELLS, default.max_cells),
-                  max_rows=setting("max_rows", ENV_MAX_ROWS, default.max_rows))
+                  max_rows=setting("max_rows", ENV_MAX_ROWS, default.max_rows),
+                  read_memory=setting("read_memory_mb", ENV_READ_MEMORY_MB, default.read_memory >> 20) << 20,
+                  read_cpu_seconds=setting("read_cpu_seconds", ENV_READ_CPU_SECONDS, default.read_cpu_seconds),
+                  read_output=setting("read_output_mb", ENV_READ_OUTPUT_MB, default.read_output >> 20) << 20)
 
 
 def check_size(size: int, file_name: str, limits: Limits) -> None:

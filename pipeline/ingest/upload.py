@@ -6,7 +6,7 @@
 step   what it makes of the step before's result            function
 =====  ==================================================  =========================================
 0      bytes: size limit, identity (already landed?)        :func:`~pipeline.ingest.limits.check_size`
-1      bytes -> raw table (format, encoding, sheet, rows)   :func:`~pipeline.ingest.reading.read_table`
+1      bytes -> raw table (format, encoding, sheet, rows)   :func:`~pipeline.ingest.sandbox.read_in_child`
 2      raw table -> located header (columns, units)         :func:`~pipeline.ingest.layout.layout`
 3      header + rows -> typed records (cells, totals ...)   :func:`~pipeline.ingest.records.typed_records`
 4      records: codes read through the landed dictionaries  :func:`~pipeline.ingest.codes.repair_codes`
@@ -15,7 +15,9 @@ step   what it makes of the step before's result            function
 7      -> landed (immutable Parquet + manifest row)         :func:`~pipeline.ingest.landing.land`
 =====  ==================================================  =========================================
 
-Steps 1 to 3 are fed by :mod:`pipeline.ingest.streaming`: the whole file, or a large UTF-8 CSV in blocks of lines
+Step 1 runs :func:`~pipeline.ingest.reading.read_table` in a child process under limits
+(:mod:`pipeline.ingest.sandbox`): a hostile file fails its own upload, never this process. Steps 1 to 3 are fed
+by :mod:`pipeline.ingest.streaming`: the whole file, or a large UTF-8 CSV in blocks of lines
 (step 1 reads the first block, step 3 runs on each block); the steps and their report are the same.
 
 A file with any error raises :class:`UploadInvalid` carrying the whole report and lands nothing, unless
@@ -49,10 +51,10 @@ from pipeline.ingest.layout import layout
 from pipeline.ingest.limits import Limits, check_size, upload_identity, upload_limits
 from pipeline.ingest.plausibility import plausibility
 from pipeline.ingest.raw import RawTable
-from pipeline.ingest.reading import read_table
 from pipeline.ingest.records import Prepared, typed_records
 from pipeline.ingest.report import SOURCE_ROW, Failure, ValidationReport
 from pipeline.ingest.results import CheckedUpload, IngestResult, problems_in_one_column
+from pipeline.ingest.sandbox import read_in_child
 from pipeline.ingest.streaming import Blocks, NotStreamable, WholeFile, block_size
 from schemas import KINDS, Kind, get_kind
 
@@ -123,7 +125,7 @@ def typed(data: bytes, file_name: str, kind: Kind, *, sheet: str | None, units: 
 
 def _first_steps(feed: WholeFile | Blocks, file_name: str, kind: Kind, *, sheet: str | None,
                  units: dict[str, str] | None, limits: Limits) -> tuple[RawTable, Prepared]:
-    table = read_table(feed.head, file_name, sheet=sheet, kind=kind, limits=limits)  # 1
+    table = read_in_child(feed.head, file_name, sheet=sheet, kind=kind, limits=limits)  # 1, in a child process
     header = layout(table, kind, units)  # 2
     prepared = feed.map(typed_records, table, header, kind)  # 3, on each block of rows
     return feed.kept(table), prepared

@@ -72,7 +72,7 @@ def _fill_merged(frame: pl.DataFrame, merged: tuple[tuple[int, int, int, int], .
         value = frame.get_column(f"c{j}")[i]
         if value is None:
             continue
-        for c in range(c1, c2 + 1):
+        for c in range(c1, min(c2, first_col + frame.width - 2) + 1):  # a range may run past the table
             name = f"c{c - first_col}"
             if name not in frame.columns:
                 continue

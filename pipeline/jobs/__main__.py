@@ -4,4 +4,5 @@ import sys
 
 from pipeline.jobs.worker import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a child process of multiprocessing imports the main module again
+    sys.exit(main())
