@@ -150,3 +150,17 @@ def read_landed(settings: Settings, kind: str) -> pl.DataFrame:
     frame = landed_frame(settings, kind)
     assert frame is not None, f"nothing landed for {kind}"
     return frame
+
+
+#: accounts the access tests log in as: name -> (role, password); ada, the first, is the administrator
+ACCOUNTS = {"ada": ("admin", "admin-pass-1"), "ulla": ("uploader", "upload-pass-2"), "vic": ("viewer", "viewer-pass-3")}
+
+
+def add_accounts(settings: Settings, *names: str) -> Settings:
+    """Create the named accounts of :data:`ACCOUNTS` (ada first: the first account must be an administrator)."""
+    from pipeline.access.users import LOCAL, User, add_user
+
+    for name in names:
+        role, password = ACCOUNTS[name]
+        add_user(settings, name, role, password=password, by=LOCAL if name == "ada" else User("ada", "admin"))
+    return settings

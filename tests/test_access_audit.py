@@ -10,19 +10,18 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from conftest import ACCOUNTS, add_accounts
 
-from pipeline.access.users import LOCAL, User, add_user
+from pipeline.access.users import User, add_user
 from pipeline.cli import cli
 from pipeline.core.errors import ClusterstatsError
 
-PASSWORDS = {"ada": "admin-pass-1", "vic": "viewer-pass-3"}
+PASSWORDS = {name: password for name, (_, password) in ACCOUNTS.items()}
 
 
 @pytest.fixture
 def accounts(built):
-    admin = add_user(built, "ada", "admin", password=PASSWORDS["ada"], by=LOCAL)
-    add_user(built, "vic", "viewer", password=PASSWORDS["vic"], by=admin)
-    return built
+    return add_accounts(built, "ada", "vic")
 
 
 def _cli(settings, *args, user: str, password: str):

@@ -11,20 +11,19 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ACCOUNTS, add_accounts
 from streamlit.testing.v1 import AppTest
 
-from pipeline.access.users import LOCAL, add_user, remove_user, set_role
+from pipeline.access.users import User, remove_user, set_role
 from pipeline.cli import cli
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
-PASSWORDS = {"ada": "admin-pass-1", "ulla": "upload-pass-2"}
+PASSWORDS = {name: password for name, (_, password) in ACCOUNTS.items()}
 
 
 @pytest.fixture
 def accounts(built):
-    admin = add_user(built, "ada", "admin", password=PASSWORDS["ada"], by=LOCAL)
-    add_user(built, "ulla", "uploader", password=PASSWORDS["ulla"], by=admin)
-    return built, admin
+    return add_accounts(built, "ada", "ulla"), User("ada", "admin")
 
 
 def _logged_in(settings, monkeypatch, name: str) -> AppTest:

@@ -15,21 +15,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import ACCOUNTS, add_accounts
 from streamlit.testing.v1 import AppTest
 
-from pipeline.access.users import LOCAL, LoginFailed, LoginLocked, add_user, audit_log, login
+from pipeline.access.users import LoginFailed, LoginLocked, audit_log, login
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
-PASSWORDS = {"ada": "admin-pass-1", "vic": "viewer-pass-3", "ulla": "upload-pass-2"}
+PASSWORDS = {name: password for name, (_, password) in ACCOUNTS.items()}
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def accounts(settings):
-    admin = add_user(settings, "ada", "admin", password=PASSWORDS["ada"], by=LOCAL)
-    add_user(settings, "vic", "viewer", password=PASSWORDS["vic"], by=admin)
-    add_user(settings, "ulla", "uploader", password=PASSWORDS["ulla"], by=admin)
-    return settings
+    return add_accounts(settings, "ada", "vic", "ulla")
 
 
 def _fail(settings, name: str, n: int, *, client: str, start: datetime) -> None:
