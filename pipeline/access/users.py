@@ -15,7 +15,6 @@ refusal is in the audit log (``login_locked``). A successful login clears the ac
 
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,7 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from pipeline.core.errors import ClusterstatsError
 from pipeline.core.ops import OpsStore, utc_now
 from pipeline.core.safety import visible
-from pipeline.core.settings import Settings
+from pipeline.core.settings import Settings, os_user
 
 ROLES = ("viewer", "uploader", "admin")
 _HASHER = PasswordHasher()
@@ -167,7 +166,7 @@ def login(settings: Settings, username: str, password: str, *, client: str | Non
     from (the app's client address; default: the operating-system user running the CLI). Raises
     :class:`LoginLocked` while the account or the client is locked (:class:`Throttle`), without checking the
     password."""
-    client = client or f"cli:{_os_user()}"
+    client = client or f"cli:{os_user()}"
     now = now or datetime.now(UTC)
     at = now.isoformat(timespec="seconds")
     store = _store(settings)
@@ -221,12 +220,6 @@ def _locked_until(con, username: str, client: str, throttle: Throttle, now: date
     until = max(ends, default=None)
     return until if until is not None and until > now else None
 
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def openid_user(settings: Settings, email: str) -> User:

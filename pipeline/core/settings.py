@@ -6,6 +6,7 @@ global. The data directory comes from ``--data-dir``, else ``CLUSTERSTATS_DATA_D
 
 from __future__ import annotations
 
+import getpass
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,15 @@ class Settings:
 
     def ensure_dirs(self) -> None:
         """Create the data directory and the landing zone if they are missing, readable by their owner alone
-        (the start-up check warns about a looser data directory: :func:`pipeline.core.files.loose_files`)."""
+        (``clusterstats status`` and ``serve`` warn about a looser one: :func:`pipeline.core.files.loose_files`)."""
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.landing_dir.mkdir(mode=0o700, exist_ok=True)
+
+
+def os_user() -> str:
+    """The login name of the operating-system user running this process ("unknown" when it has none): who an
+    upload or a build is recorded under when no account says otherwise."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -31,7 +31,6 @@ recognised by its content and options and not duplicated.
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -43,7 +42,7 @@ from pipeline.core.files import disk_full
 from pipeline.core.messages import Msg
 from pipeline.core.ops import OpsStore
 from pipeline.core.safety import clean_file_name
-from pipeline.core.settings import Settings
+from pipeline.core.settings import Settings, os_user
 from pipeline.ingest.checking import validate
 from pipeline.ingest.codes import known_for, repair_codes
 from pipeline.ingest.landing import known_codes, land, recover_landing, write_rejected_rows
@@ -217,7 +216,7 @@ def _ingest(
     store = OpsStore(settings.ops_path)
     store.migrate()
     recover_landing(settings)
-    who = who or _current_user()
+    who = who or os_user()
     get_kind(kind)
     name, _ = clean_file_name(file_name)
     check_size(len(data), name, upload_limits(settings, max_bytes=max_bytes))  # 0
@@ -286,12 +285,6 @@ def ingest_file(
     return ingest_bytes(settings, data, path.name, kind, sheet=sheet, units=units, who=who, this_year=this_year,
                         accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor)
 
-
-def _current_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 __all__ = ["KINDS", "CheckedUpload", "IngestResult", "Limits", "check_upload", "ingest_bytes", "ingest_file",

@@ -9,7 +9,6 @@ under ``data/builds/`` (:mod:`pipeline.jobs.kept`) and each build gets a change 
 
 from __future__ import annotations
 
-import getpass
 import time
 import uuid
 from collections.abc import Callable
@@ -20,7 +19,7 @@ import pipeline
 from pipeline.core.errors import StorageFull
 from pipeline.core.files import disk_full, pause_at
 from pipeline.core.ops import OpsStore
-from pipeline.core.settings import Settings
+from pipeline.core.settings import Settings, os_user
 from pipeline.jobs.changes import after_build
 from pipeline.jobs.kept import keep_live_build
 from pipeline.jobs.methodologies import active_methodology, archive, archived, methodology_text
@@ -68,7 +67,7 @@ def recompute(
     settings.ensure_dirs()
     store = OpsStore(settings.ops_path)
     store.migrate()
-    who = who or _user()
+    who = who or os_user()
     if methodology is None:
         methodology = active_methodology(settings)
         archive(settings, methodology, methodology_text(settings))
@@ -140,12 +139,6 @@ def _live_build_id(settings: Settings) -> str | None:
     except Exception:  # unreadable: this build replaces it
         return None
 
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 __all__ = ["BuildResult", "recompute"]
