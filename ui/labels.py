@@ -541,7 +541,15 @@ RULES_ZH = {
     "not_in_list": "不是允许的取值", "too_long": "文本过长", "duplicate_key": "同一主键出现在多行",
     "no_measure": "该行没有任何指标值", "invalid_period": "起始年份晚于截止年份", "check_failed": "校验未通过",
     "replaces_landed": "主键已入库：本次上报将成为替代它们的新版本", "year_on_year_jump": "与上年相比变化超过允许倍数",
-    "exceeds_industries": "集群数值大于其所属行业合计", "formula_text": "以 =、+、- 或 @ 开头的文本（按文本保存，"
+    "exceeds_industries": "集群数值大于其所属行业合计",
+    "value_added_over_output_value": "增加值大于工业总产值", "exports_over_output_value": "出口交货值大于工业总产值",
+    "exports_over_revenue": "出口交货值大于营业收入", "profit_over_revenue": "利润总额大于营业收入",
+    "profit_over_output_value": "利润总额大于总产值", "rd_spending_over_revenue": "研发经费支出大于营业收入",
+    "rd_spending_over_output_value": "研发经费支出大于总产值",
+    "new_product_sales_over_revenue": "新产品销售收入大于营业收入",
+    "new_product_sales_over_output_value": "新产品销售收入大于总产值",
+    "sme_output_over_output_value": "中小企业产值大于总产值", "new_firms_over_firms": "新增企业数大于企业数",
+    "rd_staff_over_employment": "研发人员多于从业人员", "formula_text": "以 =、+、- 或 @ 开头的文本（按文本保存，"
         "不计算）",
     "markup_text": "含 HTML 标记的文本（按文本保存，显示时转义）", "name_mismatch": "名称列与代码的入库名称不符",
     "needs_recalculation": "工作簿公式可能没有保存值", "hidden_sheet_used": "读取的工作表在工作簿中被隐藏",

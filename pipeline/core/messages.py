@@ -465,6 +465,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plaus.fraction": ("1/{ratio:,.1f} of", " 1/{ratio:,.1f}"),
     "plaus.from_row": ("row {row}", "第 {row} 行"),
     "plaus.from_vintage": ("landed vintage {vintage}", "已入库第 {vintage} 版"),
+    "plaus.part_over_whole": ("{part} ({value} {unit}) is larger than {whole} ({total} {unit}) in the same row, yet "
+                              "it is part of it: check the unit of each column (万元 or 元?) and that the figures "
+                              "are in the right columns.",
+                              "同一行中{part}（{value} {unit}）大于{whole}（{total} {unit}），而前者是后者的一部分："
+                              "请检查两列的单位（万元还是元？）以及数据是否填错列"),
     "plaus.exceeds_industries": ("{value} {unit} is more than the {total} {unit} of all the cluster's industries "
                                  "({industries}) {where} in {year} (landed regional-industry data), yet a cluster is "
                                  "part of its industries: check the unit (万元 or 元?), the figure, or the cluster's "

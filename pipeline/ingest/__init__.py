@@ -19,7 +19,8 @@ The steps, in the order :mod:`.upload` calls them (each module imports only the 
 - :mod:`.streaming`: how steps 1 to 3 are fed: the whole file, or a large UTF-8 CSV in blocks of lines;
 - :mod:`.codes`: step 4, codes read through the landed dictionaries (lost zeros, names for codes);
 - :mod:`.checking`: step 5, pandera (``lazy=True``) and its failure cases as report lines;
-- :mod:`.plausibility`: step 6, warnings against landed data (year-on-year jumps, replaced values);
+- :mod:`.consistency`, :mod:`.plausibility`: step 6, warnings: a part larger than its whole in a record, and
+  against landed data (year-on-year jumps, replaced values, a cluster above its industries);
 - :mod:`.landing`: step 7, the landing zone (atomic Parquet, manifest row, rejected rows, recovery after a crash);
 - :mod:`.results`: what an upload gives (the checked upload, its rejected rows, the ingest result);
 - :mod:`.upload`: the steps in order: :func:`check_upload`, :func:`ingest_bytes`, :func:`ingest_file`.

@@ -6,6 +6,8 @@
   series' value the year before, from the file itself or the newest landed vintage. A unit mistake (万元 read as
   元) is a factor of 10,000; real growth rarely passes 5 (the default, ``Settings.extra["jump_factor"]``). Only
   amounts are checked (money, persons, energy), not counts (a cluster's patents go from 1 to 9) or profits.
+- A part larger than its whole in one record (value added above output, exports above output ...):
+  :mod:`pipeline.ingest.consistency`.
 - A cluster larger than its industries: a cluster's output or employment above the total of the industries it is
   made of (landed cluster-industries and regional-industry data of the same region and year; for a whole
   cluster, the largest total over regions of one level). Statistical scope can differ (firms above a size
@@ -19,6 +21,7 @@ import polars as pl
 from pipeline.core.messages import Msg
 from pipeline.core.ops import OpsStore
 from pipeline.core.settings import Settings
+from pipeline.ingest.consistency import parts_over_wholes
 from pipeline.ingest.landing import landed_frame, landed_lazy
 from pipeline.ingest.records import Prepared
 from pipeline.ingest.report import SOURCE_ROW, Failure
@@ -91,7 +94,7 @@ def plausibility(settings: Settings, kind: Kind, prepared: Prepared, *, jump_fac
             jumps.add(part, file.filter(pl.col("year") == year - 1), landed.newest(year - 1))
         if landed.scan is not None:
             replaced.add(part, landed.newest(year))
-    lines = replaced.lines() + jumps.lines()
+    lines = replaced.lines() + jumps.lines() + parts_over_wholes(kind, prepared)
     if kind.name == "cluster-indicators":
         lines += cluster_exceeds_industries(settings, prepared)
     return lines
