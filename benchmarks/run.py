@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DICTIONARIES = ("regions", "industries", "clusters", "cluster-industries")
+DICTIONARIES = ("regions", "industries", "cluster-categories", "clusters", "cluster-industries")
 
 
 def _step(step: str, data: Path, files: Path) -> dict:

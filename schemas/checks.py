@@ -57,7 +57,7 @@ def contextual_schema(kind: Kind, known: dict[str, set[str]], this_year: int) ->
         checks = list(schema.columns[name].checks)
         if col.references is not None:
             checks.append(_known(known.get(col.references, set())))
-        if name == "groups" and kind.name == "regions":
+        if (name, kind.name) in (("groups", "regions"), ("member_regions", "clusters")):
             checks.append(_known_groups(known.get("regions", set())))
         if name == "year" and not kind.is_dictionary:
             checks.append(_year_ended(this_year))

@@ -1,4 +1,8 @@
-"""Dictionary kinds: regions, industries, clusters and the cluster -> industry map.
+"""Dictionary kinds: regions, industries, cluster categories, clusters and the category -> industry map.
+
+Two meanings of "cluster" are kept apart: a **cluster category** (USCMP's "cluster") is a set of industries whose
+employment, LQ and strength can be measured in every region; a **cluster** as the province names it is a located
+agglomeration (葫芦岛船舶产业集群) with a lead region, member regions, a tier and one category.
 
 Dictionaries name the codes that record uploads use. A record whose code is in no landed dictionary is rejected
 with the list of known codes, so dictionaries are uploaded first (the demo does it in that order).
@@ -101,8 +105,40 @@ class Industries(pa.DataFrameModel):
         unique = ["code"]
 
 
+class ClusterCategories(pa.DataFrameModel):
+    """Cluster categories: sets of industries measurable in every region (USCMP's "clusters")."""
+
+    code: str = code_field(
+        title="Category code", title_zh="集群类别代码", example="EQ05",
+        description="The bureau's code of the cluster category.",
+        aliases=["集群类别代码", "类别代码", "代码", "category_code", "code", "category"],
+    )
+    name: str = text_field(
+        title="Name", title_zh="类别名称", nullable=False, example="交通运输装备",
+        description="Category name (Chinese), e.g. 交通运输装备 (railway, ships, aerospace).",
+        aliases=["集群类别名称", "类别名称", "名称", "name", "category_name"],
+    )
+    name_en: str | None = text_field(
+        title="English name", title_zh="英文名称", example="Transport equipment",
+        description="English name.",
+        aliases=["英文名称", "英文名", "name_en", "english_name"],
+    )
+    parent_code: str | None = code_field(
+        title="Parent code", title_zh="上级类别代码", key=False, nullable=True, references="cluster-categories",
+        example="EQ",
+        description="A broader category this one belongs to (装备制造); in this file or already landed.",
+        aliases=["上级类别代码", "上级代码", "parent_code", "parent"],
+    )
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["code"]
+
+
 class Clusters(pa.DataFrameModel):
-    """Industry clusters: the province's mainstay and emerging clusters, each with a lead region."""
+    """Named clusters: the province's mainstay and emerging clusters, each located (a lead region, perhaps member
+    regions) and of one cluster category."""
 
     code: str = code_field(
         title="Cluster code", title_zh="集群代码", example="LN-EQ-001",
@@ -125,14 +161,28 @@ class Clusters(pa.DataFrameModel):
         aliases=["集群类型", "类型", "tier", "type"],
     )
     category: str = text_field(
-        title="Category", title_zh="产业类别", nullable=False, example="equipment manufacturing",
-        description="Category, e.g. equipment manufacturing, chemical engineering, new energy.",
-        aliases=["产业类别", "类别", "category"],
+        title="Sector", title_zh="产业领域", nullable=False, example="equipment manufacturing",
+        description="The province's grouping of its clusters, e.g. equipment manufacturing, new energy (a label).",
+        aliases=["产业领域", "产业类别", "领域", "sector", "category"],
+    )
+    category_code: str | None = code_field(
+        title="Category code", title_zh="集群类别代码", key=False, nullable=True, references="cluster-categories",
+        example="EQ05",
+        description=(
+            "The cluster category (a set of industries) the cluster belongs to; a landed cluster-categories code. "
+            "Empty: the cluster is taken as a category of its own (deprecated; give every cluster a category)."
+        ),
+        aliases=["集群类别代码", "类别代码", "category_code"],
     )
     lead_region: str = code_field(
         title="Lead region", title_zh="所在地区代码", key=False, references="regions", example="210100",
         description="Code of the region the cluster is based in; must be a landed region.",
         aliases=["所在地区代码", "所在地区", "牵头地区", "lead_region", "region_code", "region"],
+    )
+    member_regions: str | None = text_field(
+        title="Member regions", title_zh="成员地区代码", example="211200",
+        description="Codes of the other regions the cluster spans, separated by ';' (empty: the lead region only).",
+        aliases=["成员地区代码", "成员地区", "涉及地区", "member_regions", "members"],
     )
     description: str | None = text_field(
         title="Description", title_zh="简介", example="Aircraft and parts around Shenyang's aviation park.",
@@ -147,11 +197,20 @@ class Clusters(pa.DataFrameModel):
 
 
 class ClusterIndustries(pa.DataFrameModel):
-    """The industries each cluster is made of, with weights and validity years (definitions change)."""
+    """The industries each cluster category is made of, with weights and validity years (definitions change).
 
-    cluster_code: str = code_field(
-        title="Cluster code", title_zh="集群代码", references="clusters", example="LN-EQ-001",
-        description="A landed cluster code.",
+    A map keyed by named cluster (``cluster_code``, the layout before categories) is still read for one release:
+    each row is taken for the cluster's category (or for the cluster as a category of its own), with a warning."""
+
+    category_code: str | None = code_field(
+        title="Category code", title_zh="集群类别代码", references="cluster-categories", nullable=True,
+        example="EQ05", description="A landed cluster category code.",
+        aliases=["集群类别代码", "类别代码", "category_code", "category"],
+    )
+    cluster_code: str | None = code_field(
+        title="Cluster code (deprecated)", title_zh="集群代码（已弃用）", references="clusters", nullable=True,
+        example=None,
+        description="Deprecated: a named cluster's code instead of a category's; use category_code.",
         aliases=["集群代码", "产业集群代码", "cluster_code", "cluster"],
     )
     industry_code: str = code_field(
@@ -161,7 +220,7 @@ class ClusterIndustries(pa.DataFrameModel):
     )
     weight: float = attribute_field(
         title="Weight", title_zh="权重", role="attribute", example=1.0, default=1.0,
-        description="Share of the industry that belongs to the cluster, in (0, 1]; 1 when left empty.",
+        description="Share of the industry that belongs to the category, in (0, 1]; 1 when left empty.",
         aliases=["权重", "比重", "weight", "share"],
         gt=0, le=1,
     )
@@ -187,8 +246,12 @@ class ClusterIndustries(pa.DataFrameModel):
             | (pl.col("valid_from") <= pl.col("valid_to"))
         )
 
+    @pa.dataframe_check
+    def category_or_cluster(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Each row names a category code (or, deprecated, a cluster code), not both."""
+        return data.lazyframe.select(pl.col("category_code").is_null() != pl.col("cluster_code").is_null())
+
     class Config:
         strict = True
         coerce = True
-        unique = ["cluster_code", "industry_code", "valid_from"]
-
+        unique = ["category_code", "cluster_code", "industry_code", "valid_from"]

@@ -10,7 +10,7 @@ from typing import Any
 import pandera.polars as pa
 
 from pipeline.core.errors import UnknownKind
-from schemas.dictionaries import ClusterIndustries, Clusters, Industries, Regions
+from schemas.dictionaries import ClusterCategories, ClusterIndustries, Clusters, Industries, Regions
 from schemas.records import ClusterIndicators, Firms, RegionalIndustry
 
 
@@ -87,8 +87,9 @@ KINDS: dict[str, Kind] = {
     for k in [
         Kind("regions", Regions, "Regions", "地区", True),
         Kind("industries", Industries, "Industries", "行业", True),
+        Kind("cluster-categories", ClusterCategories, "Cluster categories", "集群类别", True),
         Kind("clusters", Clusters, "Clusters", "产业集群", True),
-        Kind("cluster-industries", ClusterIndustries, "Cluster industries", "集群行业构成", True),
+        Kind("cluster-industries", ClusterIndustries, "Category industries", "集群类别行业构成", True),
         Kind("regional-industry", RegionalIndustry, "Regional industry records", "地区行业数据", False),
         Kind("cluster-indicators", ClusterIndicators, "Cluster indicators", "集群指标", False),
         Kind("firms", Firms, "Firms", "企业数据", False),

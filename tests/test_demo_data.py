@@ -291,13 +291,19 @@ def test_definitions_change_over_time(demo_files: list[DemoFile]) -> None:
     mapping = numbers(
         read_back(by_kind(demo_files)["cluster-industries"]), "weight", "valid_from", "valid_to"
     )
-    # Every cluster maps to 1-3 divisions, weights in (0, 1], mostly 1.
-    per_cluster = mapping.group_by("cluster_code").agg(pl.col("industry_code").n_unique().alias("n"))
-    assert per_cluster.height == 120 and per_cluster.get_column("n").is_between(1, 3).all()
+    # The map is keyed by cluster category: 40 categories of 1-3 divisions, weights in (0, 1], mostly 1.
+    per_category = mapping.group_by("category_code").agg(pl.col("industry_code").n_unique().alias("n"))
+    assert per_category.height == 40 and per_category.get_column("n").is_between(1, 3).all()
     weights = mapping.get_column("weight")
     assert (
-        ((weights > 0) & (weights <= 1)).all() and (weights == 1).mean() > 0.6 and (weights == 0.5).sum() > 0
+        ((weights > 0) & (weights <= 1)).all() and (weights == 1).mean() > 0.5 and (weights == 0.5).sum() > 0
     )
+    # No two categories are the same set of divisions and weights in every year (else their figures would be
+    # identical everywhere): compare each category's (division, weight, from, to) rows.
+    shapes = mapping.sort("industry_code", "valid_from", nulls_last=False).group_by("category_code").agg(
+        pl.concat_str("industry_code", "weight", "valid_from", "valid_to", separator="/", ignore_nulls=True)
+        .alias("rows"))
+    assert shapes.get_column("rows").list.join("|").n_unique() == 40
     # A few mappings start or end inside the period: cluster definitions that changed.
     assert mapping.get_column("valid_to").drop_nulls().len() >= 2
     assert mapping.filter(pl.col("valid_from") > 2013).height >= 2
@@ -352,14 +358,15 @@ def test_landed_values_are_converted(
 
 def test_regional_output_covers_the_clusters(demo_landed: tuple[Settings, dict[str, IngestResult]]) -> None:
     settings, _ = demo_landed
-    clusters = landed(settings, "clusters").select(pl.col("code").alias("cluster_code"), "lead_region")
+    clusters = landed(settings, "clusters").select(pl.col("code").alias("cluster_code"), "lead_region",
+                                                   "category_code")
     mapping = landed(settings, "cluster-industries").select(
-        "cluster_code", "industry_code", "weight", "valid_from", "valid_to"
+        "category_code", "industry_code", "weight", "valid_from", "valid_to"
     )
     output = landed(settings, "cluster-indicators").select("cluster_code", "year", "output_value")
     in_clusters = (
         output.join(clusters, on="cluster_code")
-        .join(mapping, on="cluster_code")
+        .join(mapping, on="category_code")
         .filter(
             (pl.col("valid_from").is_null() | (pl.col("valid_from") <= pl.col("year")))
             & (pl.col("valid_to").is_null() | (pl.col("year") <= pl.col("valid_to")))

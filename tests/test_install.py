@@ -70,7 +70,7 @@ def test_a_non_editable_install_runs_the_demo_from_another_folder(tmp_path):
              "'uploads': b['uploads'], 'demo': b['demo_data']}))")
     found = json.loads(_run([str(python), "-c", probe], cwd=elsewhere, env=env).stdout)
     assert all(Path(f).is_relative_to(site) for f in found["files"]), found["files"]
-    # the demo lands its 7 synthetic files (one per kind: regions, industries, clusters, cluster-industries,
-    # regional-industry, cluster-indicators, firms), then 2 corrections as new vintages (cluster-indicators and
-    # regional-industry: pipeline.demo.corrections), and the second build reads all 9
-    assert found["uploads"] == 9 and found["demo"] is True
+    # the demo lands its 8 synthetic files (one per kind: regions, industries, cluster-categories, clusters,
+    # cluster-industries, regional-industry, cluster-indicators, firms), then 2 corrections as new vintages
+    # (cluster-indicators and regional-industry: pipeline.demo.corrections), and the second build reads all 10
+    assert found["uploads"] == 10 and found["demo"] is True

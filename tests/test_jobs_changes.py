@@ -40,7 +40,7 @@ def _land_correction(settings, tmp_path):
 
 
 def _crossings(report: dict, key: str) -> set[tuple]:
-    code = "cluster_code" if key.startswith("mart_cluster_lq") else "industry_code"
+    code = "category_code" if key.startswith("mart_category_lq") else "industry_code"
     return {(i["region_code"], i[code], i["change"]) for i in report["thresholds"][key]["items"]
             if i["measure"] == "employment" and i["year"] == 2022}
 
@@ -58,10 +58,11 @@ def test_a_correction_is_reported_with_the_thresholds_it_crossed(built, tmp_path
     assert report["data"]["facts"]["fact_regional_industry"] == {"added": 0, "revised": 1, "removed": 0,
                                                                  "years": [2022]}
     assert not report["methodology"]["changed"]
-    assert {"fact_regional_industry", "mart_location_quotient", "mart_cluster_lq"} <= set(report["tables_changed"])
+    assert {"fact_regional_industry", "mart_location_quotient", "mart_category_lq"} <= set(report["tables_changed"])
     assert _crossings(report, "mart_location_quotient.specialised") == {
         ("210100", "13", "gained"), ("210100", "37", "lost"), ("210200", "13", "lost"), ("210200", "37", "gained")}
-    assert _crossings(report, "mart_cluster_lq.specialised") == {
+    # the tiny set's clusters are categories of their own (the layout before categories), coded like them
+    assert _crossings(report, "mart_category_lq.specialised") == {
         ("210100", "LN-AG-001", "gained"), ("210100", "LN-EQ-001", "lost"),
         ("210200", "LN-AG-001", "lost"), ("210200", "LN-EQ-001", "gained")}
     item = next(i for i in report["thresholds"]["mart_location_quotient.specialised"]["items"]
@@ -71,9 +72,13 @@ def test_a_correction_is_reported_with_the_thresholds_it_crossed(built, tmp_path
     assert "regional-industry vintage 2 (revision) for 2022" in report["summary"]
     assert "mart_location_quotient.specialised: " in report["summary"]
     assert latest_report(built)["build_id"] == result.build_id
-    mine = changes_for_cluster(report, "LN-AG-001")  # what the cluster's scorecard shows
-    assert {(c["region_code"], c["change"]) for c in mine["crossings"] if c["measure"] == "employment"} == {
-        ("210100", "gained"), ("210200", "lost")}
+    # what the cluster's scorecard shows: its category's crossings in its own city (Dalian) only; Shenyang's gain
+    # of the same category is not the Dalian cluster's. Dalian 13: LQ 4/3 -> 0.917, so specialisation (LQ >= 1)
+    # and strength (which needs LQ >= 1) are both lost.
+    mine = changes_for_cluster(report, "LN-AG-001", category_code="LN-AG-001", regions=["210200"])
+    assert {(c["region_code"], c["flag"], c["change"]) for c in mine["crossings"]
+            if c.get("measure", "employment") == "employment"} == {
+        ("210200", "mart_category_lq.specialised", "lost"), ("210200", "mart_category_strength.strong", "lost")}
 
 
 def test_an_unchanged_rebuild_is_reported_as_no_change(built):

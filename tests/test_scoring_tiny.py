@@ -64,6 +64,13 @@ def test_default_scores_with_the_agglomeration_variables():
     unc = rank_uncertainty(result, samples=50)
     assert unc.intervals.filter(pl.col("year") == 2022).select("rank", "rank_low", "rank_high").rows() == [
         (1, 1, 1), (2, 2, 2)]  # EQ leads on most indicators under every choice
-    assert strengths_weaknesses(result).filter(pl.col("cluster_code") == "LN-AG-001", pl.col("year") == 2022,
-                                              pl.col("kind") == "strength").get_column("indicator").to_list() == [
-        "lq_employment", "patents_per_10k_employees", "export_share"]  # the patents tie shares the first rank
+    # Strengths as COINr's get_str_weak picks them (COINr 1.1, R/reporting.R), two clusters: AG ranks first on
+    # lq_employment and export_share (a strength needs a rank in the top third, ceil(2/3) = 1); it ties EQ on
+    # patents per 10k (both rank 1), which is then also the indicator's worst rank and is discarded (min_discard)
+    sw = strengths_weaknesses(result).filter(pl.col("year") == 2022)
+    assert sw.filter(pl.col("cluster_code") == "LN-AG-001", pl.col("kind") == "strength").get_column(
+        "indicator").to_list() == ["lq_employment", "export_share"]
+    # the first-ranked cluster has strengths too: EQ ranks first on every other indicator; at most max_items = 3
+    # are listed, in the methodology's indicator order
+    eq_strengths = sw.filter(pl.col("cluster_code") == "LN-EQ-001", pl.col("kind") == "strength")
+    assert eq_strengths.height == 3 and set(eq_strengths.get_column("indicator_rank")) == {1}

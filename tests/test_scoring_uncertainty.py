@@ -128,12 +128,17 @@ def test_strengths_and_weaknesses():
                                      orient="row"), m)
     sw = strengths_weaknesses(res)
     u0 = sw.filter(pl.col("cluster_code") == "U0")
-    # scores U0 (0 + 0 + 100) / 3 = 33.3, U1 (25 + 25 + 0) / 3 = 16.7, U2 38.1, U3 59.5, U4 81.0: U0 ranks 4th
-    # of 5 (position 0.75); first on c (position 0): a strength; last on a and b (position 1): weaknesses, 0.25
-    # below its overall position, the margin; one of each is listed
-    assert u0.select("kind", "indicator", "indicator_rank").rows() == [("strength", "c", 1), ("weakness", "a", 5)]
+    # Absolute strengths (COINr get_str_weak, plus thirds): ranks on a and b are U0 5, U1 4, U2 3, U3 2, U4 1; on
+    # c U0 1, U1 5, U2 4, U3 3, U4 2. Top third of 5: rank <= ceil(5/3) = 2; bottom third: rank > 5 - 2 = 3.
+    # U0 sorted by rank: c 1, a 5, b 5: strength c (rank 1); weakness the last one, b (ties keep indicator order)
+    assert u0.select("kind", "indicator", "indicator_rank").rows() == [("strength", "c", 1), ("weakness", "b", 5)]
+    # U4 (81.0, the first overall) has strengths: a 1, b 1 sorted first, one listed (a); its last, c (rank 2), is in
+    # the top third, so no weakness
     u4 = sw.filter(pl.col("cluster_code") == "U4")
-    assert u4.select("kind", "indicator").rows() == [("weakness", "c")]
+    assert u4.select("kind", "indicator", "indicator_rank").rows() == [("strength", "a", 1)]
+    # U2 ranks 3rd on a and b and 4th on c: no strength (none in the top two), weakness c (rank 4 > 3)
+    u2 = sw.filter(pl.col("cluster_code") == "U2")
+    assert u2.select("kind", "indicator", "indicator_rank").rows() == [("weakness", "c", 4)]
 
 
 def test_peer_groups(scored):

@@ -133,7 +133,12 @@ def test_scorecard_header_pillars_indicators_and_change(tiny, monkeypatch):
     assert by_name.loc["Number of firms", "Flag"] == "not reported"
     assert by_name.loc["Energy use per 10,000 yuan of output", "Direction"] == "↓"
     strengths = at.dataframe[0].value
-    assert set(strengths["Indicator"]) == {"Employment location quotient in the lead city", "Exports per output"}
+    # COINr's rule (pipeline.scoring.explain.strengths_weaknesses), two clusters: the top third is rank 1, the
+    # bottom third rank 2. EQ ranks first on most indicators: its strengths are the first three of them in the
+    # methodology's order; it ranks second on the LQ in its lead city (1.2 < 4/3) and on exports per output
+    by_kind = strengths.groupby("Type")["Indicator"].apply(set).to_dict()
+    assert by_kind["Strength"] == {"Output value", "Employment", "Share of provincial output"}
+    assert by_kind["Weakness"] == {"Employment location quotient in the lead city", "Exports per output"}
     assert any("How the score changed in 2022" in json.dumps(c) for c in charts(at))
     at.selectbox(key="scorecard_cluster_en").set_value("LN-AG-001").run()
     assert at.header[0].value == AG and metrics(at)["Rank"] == "2 of 2"
@@ -159,9 +164,16 @@ def test_region_profile_of_shenyang(tiny, monkeypatch):
     # Krugman |0.25 - 0.375| + |0.75 - 0.625| = 0.25
     assert (got["HHI (concentration)"], got["Entropy (diversity)"], got["Krugman index"]) == ("0.625", "0.81", "0.250")
     assert (got["Share of the province"], got["Employment"]) == ("50.0%", "0.4 k")
-    assert got["Cluster strength"] == "75.0%"  # the aviation cluster (LQ 1.2, 300 persons) is strong
-    strong = at.dataframe[0].value
-    assert list(strong["Cluster"]) == [EQ] and strong["LQ"].iloc[0] == pytest.approx(1.2)
+    assert got["Cluster strength"] == "75.0%"  # the aviation category (LQ 1.2, 300 persons) is strong
+    # two tables with two titles: the named clusters located here, and the strong categories here (the tiny set is
+    # in the layout before categories, so each cluster is a category of its own, named like it)
+    titles = [h.value for h in at.subheader]
+    assert "Clusters located here (1)" in titles and "Strong cluster categories here (1)" in titles
+    located = at.dataframe[0].value
+    assert list(located["Cluster"]) == [EQ] and list(located["Role"]) == ["lead city"]
+    assert located["Category LQ here"].iloc[0] == pytest.approx(1.2)
+    strong = at.dataframe[1].value
+    assert list(strong["Cluster category"]) == [EQ] and strong["LQ"].iloc[0] == pytest.approx(1.2)
 
 
 def test_indices_explorer_lq_matrix(tiny, monkeypatch):
@@ -171,6 +183,17 @@ def test_indices_explorer_lq_matrix(tiny, monkeypatch):
     assert table.loc["Shenyang", "Railway, ship, aerospace equipment"] == pytest.approx(1.2)
     assert table.loc["Dalian", "Agri-food processing"] == pytest.approx(4 / 3)
     assert any(c.value for c in at.get("latex"))  # the definition with its formula
+
+
+def test_regions_and_industries_in_code_order_on_the_heatmap_and_in_the_table(tiny, monkeypatch):
+    # GB/T 2260 order: 210100 Shenyang before 210200 Dalian, though "Dalian" < "Shenyang" and 大 < 沈 by character
+    for lang, first, second in (("en", "Shenyang", "Dalian"), ("zh", "沈阳市", "大连市")):
+        at = app(tiny, monkeypatch, lang=lang, page="indices")
+        table = at.dataframe[0].value  # the table the XLSX download writes
+        assert list(table.iloc[:, 0]) == [first, second]
+        (spec,) = [c for c in charts(at) if c.get("mark", {}).get("type") == "rect"
+                   or "rect" in json.dumps(c.get("mark", ""))]
+        assert spec["encoding"]["x"]["sort"] == [first, second]
 
 
 def test_compare_two_clusters_and_two_cities(tiny, monkeypatch):

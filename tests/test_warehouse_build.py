@@ -62,8 +62,10 @@ def test_herfindahl_marts(built):
 
 
 def test_cluster_lq_rolls_industries_up_to_clusters(built):
-    lq = _q(built, "select region_code, cluster_code, value, region_total, lq from mart_cluster_lq "
+    lq = _q(built, "select region_code, category_code, value, region_total, lq from mart_category_lq "
                    "where measure = 'employment' order by all")
+    # The tiny set is in the layout before categories (a map keyed by cluster, clusters without a category): each
+    # cluster is a category of its own, coded like it.
     # LN-EQ-001 = industry 37 (weight 1), LN-AG-001 = industry 13 (weight empty -> 1): the cluster LQs equal
     # the industry LQs above, and region totals are the cities' all-industry employment (400 each).
     assert lq.rows() == [
@@ -237,10 +239,11 @@ def test_the_pages_read_small_summaries_written_by_the_build(built):
     inputs = queries.scoring_inputs(built.warehouse_path)
     # province output 2022: 50,000 + 400,000 + 150,000 + 100,000 万元 = 700,000 万元 = 7.0e9 yuan
     assert inputs["province"].filter(pl.col("year") == 2022).get_column("province_output").item() == 7.0e9
-    # every lead-region LQ the preview reads is the one in mart_cluster_lq for that cluster's lead region
+    # every lead-region LQ the preview reads is its category's in mart_category_lq for that cluster's lead region
     with read_only(built.warehouse_path) as con:
-        direct = con.sql("""select l.cluster_code, l.year, l.measure, l.lq from mart_cluster_lq l
-                            join dim_cluster c on c.code = l.cluster_code and c.lead_region = l.region_code
+        direct = con.sql("""select c.code as cluster_code, l.year, l.measure, l.lq from mart_category_lq l
+                            join dim_cluster c on c.category_code = l.category_code
+                                              and c.lead_region = l.region_code
                             where l.measure in ('employment', 'output_value') order by all""").pl()
     summary = inputs["cluster_lq"].select("cluster_code", "year", "measure", "lq").sort(pl.all())
     assert summary.height == direct.height > 0 and summary.equals(direct.sort(pl.all()))

@@ -56,7 +56,8 @@ def test_balance_across_zones(built):
 
 
 def test_cluster_strength_and_region_strength(built):
-    strong = _q(built, "select region_code, cluster_code, lq, strong from mart_cluster_strength order by 1, 2").rows()
+    strong = _q(built, "select region_code, category_code, lq, strong from mart_category_strength order by 1, 2"
+                ).rows()
     # USCMP rule with two regions: percentile ranks round(100/2 (i + 0.5)) = 25 and 75; a cluster is strong where
     # its LQ ranks 75 (>= 75th percentile), LQ >= 1, and its employment ranks above 25:
     # LN-EQ-001: Shenyang LQ 1.2, 300 employees -> strong; Dalian 0.8 -> not. LN-AG-001: Dalian 4/3, 200 -> strong.
@@ -64,7 +65,7 @@ def test_cluster_strength_and_region_strength(built):
         ("210100", "LN-AG-001", pytest.approx(2 / 3), False), ("210100", "LN-EQ-001", pytest.approx(1.2), True),
         ("210200", "LN-AG-001", pytest.approx(4 / 3), True), ("210200", "LN-EQ-001", pytest.approx(0.8), False),
     ]
-    regions = _q(built, "select region_code, cluster_strength, n_strong from mart_region_cluster_strength "
+    regions = _q(built, "select region_code, cluster_strength, n_strong from mart_region_category_strength "
                         "order by 1").rows()
     # Shenyang: industry 37 of its strong cluster, 300 / 400; Dalian: industry 13, 200 / 400.
     assert regions == [("210100", 0.75, 1), ("210200", 0.5, 1)]
@@ -74,7 +75,7 @@ def test_options_are_recorded_with_the_results(built):
     assert _q(built, "select distinct reference, threshold from mart_location_quotient").rows() == [("internal", 1.0)]
     assert _q(built, "select distinct theil_kind, partition from mart_balance").rows() == [
         ("T", "Z-CENTRAL,Z-COASTAL,Z-WEST")]
-    assert _q(built, "select distinct lq_percentile_cut, size_percentile_cut from mart_cluster_strength").rows() == [
+    assert _q(built, "select distinct lq_percentile_cut, size_percentile_cut from mart_category_strength").rows() == [
         (75.0, 25.0)]
 
 

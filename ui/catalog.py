@@ -34,11 +34,12 @@ INDICES: tuple[IndexInfo, ...] = (
               "The difference of the two shares instead of their ratio (REAT's additive form): not inflated for "
               "small industries.", "两个比重之差（REAT 加法形式），不会因小行业而放大。", "matrix", "lq_additive",
                   "lq"),
-    IndexInfo("cluster_lq", "Cluster location quotient", "集群区位熵",
+    IndexInfo("cluster_lq", "Cluster category location quotient", "集群类别区位熵",
               r"LQ_{rc} = \frac{e_{rc}/e_r}{e_c/e},\; e_{rc} = \sum_{i \in c} w_i\, e_{ri}",
-              "The location quotient of a cluster: its industries' records summed through the cluster-industries map, "
-              "against the region's all-industry total.",
-              "集群的区位熵：按集群行业构成加总其行业数据，与地区全部行业合计相比。", "matrix", "lq", "cluster_lq"),
+              "The location quotient of a cluster category in every region: its industries' records summed through "
+              "the category-industries map, against the region's all-industry total.",
+              "集群类别在各地区的区位熵：按类别行业构成加总其行业数据，与地区全部行业合计相比。", "matrix", "lq",
+              "cluster_lq"),
     IndexInfo("growth_rate", "Growth rate", "增长率", r"g_{ri} = e_{ri,t_1}/e_{ri,t_0} - 1",
               "Change between two years in percent of the start value.", "两年间的变化占起始值的百分比。",
               "matrix", "growth_rate", "growth"),

@@ -191,14 +191,23 @@ def colour_scale(values: list[float | None], mid: float | None) -> alt.Scale:
 
 
 def heatmap(frame: pl.DataFrame, *, x: str, y: str, value: str, x_title: str | None, y_title: str | None,
-            value_title: str, mid: float | None = None, title: str | None = None, fmt: str = ".2f") -> Any:
-    """A grid coloured by ``value`` (diverging around ``mid`` when given); ``y`` holds the long names."""
+            value_title: str, mid: float | None = None, title: str | None = None, fmt: str = ".2f",
+            x_sort: list[str] | None = None, y_sort: list[str] | None = None) -> Any:
+    """A grid coloured by ``value`` (diverging around ``mid`` when given); ``y`` holds the long names. ``x_sort`` and
+    ``y_sort``: the labels in the order the axes list them (the dictionaries' code order); without them an axis is in
+    the order of the frame's rows, never sorted by the labels' characters."""
     n_y = frame.get_column(y).n_unique()
     scale = colour_scale(frame.get_column(value).to_list(), mid)
+
+    def order(column: str, given: list[str] | None) -> list[str]:
+        present = frame.get_column(column).cast(pl.String).unique(maintain_order=True).to_list()
+        return [v for v in given if v in set(present)] + [v for v in present if v not in set(given)] if given \
+            else present
+
     chart = alt.Chart(_frame(frame)).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X(f"{x}:N", title=x_title, axis=alt.Axis(labelAngle=-40, orient="top", labelLimit=90,
-                                                       labelOverlap=False)),
-        y=alt.Y(f"{y}:N", title=y_title, axis=alt.Axis(labelLimit=320)),
+        x=alt.X(f"{x}:N", title=x_title, sort=order(x, x_sort),
+                axis=alt.Axis(labelAngle=-40, orient="top", labelLimit=90, labelOverlap=False)),
+        y=alt.Y(f"{y}:N", title=y_title, sort=order(y, y_sort), axis=alt.Axis(labelLimit=320)),
         color=alt.Color(f"{value}:Q", title=value_title, scale=scale,
                         legend=alt.Legend(orient="right", format=fmt)),
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:N", title=x_title),

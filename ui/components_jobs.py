@@ -70,8 +70,11 @@ def crossings_frame(report: dict[str, Any], names: dict[str, dict[str, str]]) ->
     rows = []
     for key, block in report.get("thresholds", {}).items():
         for item in block.get("items", []):
+            category = item.get("category_code")
             where = [names["regions"].get(item.get("region_code"), item.get("region_code")),
                      names["industries"].get(item.get("industry_code"), item.get("industry_code")),
+                     t("category_is", category=names.get("categories", {}).get(category, category))
+                     if category else None,
                      names["clusters"].get(item.get("cluster_code"), item.get("cluster_code"))]
             if "size_band" in item:
                 what = t("report_size_band")

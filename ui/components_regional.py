@@ -81,16 +81,31 @@ def boundary_features(page: Page) -> list[dict[str, Any]]:
     return data.boundaries(str(data_dir), fingerprint(data_dir), codes)
 
 
-def portfolio(clusters: pl.DataFrame, axis: str, names: dict[str, str]) -> pl.DataFrame:
-    """A region's clusters for the portfolio chart: LQ (x) against ``axis`` (lq_change or employment_growth),
-    size = employment, and the quadrant on the same axes (LQ >= 1, change > 0: Star, and so on)."""
+def portfolio(categories: pl.DataFrame, axis: str, names: dict[str, str]) -> pl.DataFrame:
+    """A region's cluster categories for the portfolio chart: LQ (x) against ``axis`` (lq_change or
+    employment_growth), size = employment, and the quadrant on the same axes (LQ >= 1, change > 0: Star, and so
+    on); the label column is ``category``."""
     from ui.i18n import quadrant
 
-    frame = clusters.filter(pl.col("employment").fill_null(0) > 0).drop_nulls(["lq", axis])
+    frame = categories.filter(pl.col("employment").fill_null(0) > 0).drop_nulls(["lq", axis])
     high, rising = pl.col("lq") >= 1.0, pl.col(axis) > 0
     key = (pl.when(high & rising).then(pl.lit("Star")).when(high).then(pl.lit("Mature"))
            .when(rising).then(pl.lit("Emerging")).otherwise(pl.lit("Transforming")))
     labels = {k: quadrant(k) for k in ("Star", "Mature", "Emerging", "Transforming")}
     return frame.with_columns(key.replace_strict(labels, return_dtype=pl.String).alias("quadrant_label"),
-                              pl.col("cluster_code").replace_strict(names, default=pl.col("cluster_code"),
-                                                                    return_dtype=pl.String).alias("cluster"))
+                              pl.col("category_code").replace_strict(names, default=pl.col("category_code"),
+                                                                     return_dtype=pl.String).alias("category"))
+
+
+def code_ordered_table(cells: pl.DataFrame, value: str, region_order: list[str], column_order: list[str]
+                       ) -> pl.DataFrame:
+    """Region x industry cells (columns ``region``, ``industry`` and ``value``, names) as a wide table: rows in
+    ``region_order`` and columns in ``column_order`` (the dictionaries' code order), not sorted by the names'
+    characters; names missing from an order follow in the order they come."""
+    wide = cells.pivot(on="industry", index="region", values=value, aggregate_function="first")
+    rows = {name: i for i, name in enumerate(region_order)}
+    wide = wide.sort(pl.col("region").replace_strict(rows, default=len(rows), return_dtype=pl.Int64),
+                     maintain_order=True)
+    present = [c for c in wide.columns if c != "region"]
+    ordered = [c for c in column_order if c in set(present)] + [c for c in present if c not in set(column_order)]
+    return wide.select("region", *ordered)

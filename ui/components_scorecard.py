@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from ui.components_jobs import explanation
-from ui.i18n import lang, name_zh_en, t
+from ui.i18n import band, category, lang, name_zh_en, t, tier
 from ui.labels import UNITS_ZH
 
 WATERFALL_STEPS = 6  # indicators shown one by one in the change waterfall; the rest are summed
@@ -78,10 +78,33 @@ def indicator_frame(ind: pl.DataFrame, pillars: dict[str, str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
+def located_in(head: dict[str, Any]) -> list[str]:
+    """The regions a named cluster is in: its lead region, then its member regions."""
+    return [head["lead_region"], *[r for r in (head.get("member_regions") or "").split(";") if r]]
+
+
+def identity_line(head: dict[str, Any], regions: dict[str, str], categories: dict[str, str]) -> str:
+    """Tier · sector · category · lead city · member cities · size band, for the scorecard's header."""
+    members = [regions.get(r, r) for r in located_in(head)[1:]]
+    return " · ".join([tier(head["tier"]), category(head["category"]),
+                       t("category_is", category=categories.get(head["category_code"], head["category_code"])),
+                       t("lead_city_is", city=regions.get(head["lead_region"], head["lead_region"])),
+                       *([t("member_cities_are", cities="、".join(members))] if members else []),
+                       band(head["size_band"])])
+
+
+def indicator_rank_text(r: dict[str, Any]) -> str:
+    """"3 of 118", and when some ranked clusters lack the indicator, how many ("... (2 without this indicator)")."""
+    n, n_all = r.get("indicator_n"), r.get("n_ranked")
+    if n is not None and n_all is not None and n < n_all:
+        return t("rank_of_missing", rank=r["indicator_rank"], n=n, missing=n_all - n)
+    return t("rank_of", rank=r["indicator_rank"], n=n)
+
+
 def strengths_frame(sw: pl.DataFrame, pillars: dict[str, str]) -> pl.DataFrame:
     rows = [{t("kind_sw"): t(r["kind"]), t("indicator"): name_zh_en(r, "indicator_name"),
              t("pillar"): pillars.get(r["pillar"], r["pillar"]),
-             t("indicator_rank"): t("rank_of", rank=r["indicator_rank"], n=r["indicator_n"])}
+             t("indicator_rank"): indicator_rank_text(r)}
             for r in sw.iter_rows(named=True)]
     return pl.DataFrame(rows, schema={t("kind_sw"): pl.String, t("indicator"): pl.String, t("pillar"): pl.String,
                                       t("indicator_rank"): pl.String})
@@ -126,8 +149,11 @@ def change_items(changes: dict[str, Any], names: dict[str, str], indicator_names
         where = names.get(x.get("region_code"), x.get("region_code") or "")
         if "size_band" in x:
             what, before, after = t("report_size_band"), x.get("size_band_before"), x.get("size_band")
+        elif str(x.get("flag", "")).endswith(".strong"):
+            what, before, after = t("report_category_strong"), x.get("lq_before"), x.get("lq")
         else:
-            what = t("report_specialisation", measure=x.get("measure", ""))
+            what = t("report_category_specialisation" if "category_code" in x else "report_specialisation",
+                     measure=x.get("measure", ""))
             before, after = x.get("lq_before"), x.get("lq")
         rows.append({t("year"): x.get("year"), t("what"): what, t("before"): str(before), t("after"): str(after),
                      t("detail"): f"{where} {t('gained') if x.get('change') == 'gained' else ''}".strip()})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.marts.scores import agglomeration_variables, lead_region_lq
+from pipeline.marts.scores import agglomeration_variables
 from pipeline.scoring import Methodology, indicator_values, score_details
 
 
@@ -17,7 +17,7 @@ def preview_scores(inputs: dict[str, pl.DataFrame], m: Methodology) -> pl.DataFr
     if reported.is_empty():
         return pl.DataFrame(schema={"cluster_code": pl.String, "year": pl.Int64, "score": pl.Float64,
                                     "rank": pl.Int64, "n_ranked": pl.Int64})
-    lead = lead_region_lq(inputs["clusters"], inputs["cluster_lq"])
+    lead = inputs["cluster_lq"]  # each named cluster's category LQ in its lead region, as the build wrote it
     extra = agglomeration_variables(lead, inputs["firms"], reported, inputs["province"])
     values = pl.concat([reported.select("cluster_code", pl.col("year").cast(pl.Int64), "indicator",
                                         pl.col("value").cast(pl.Float64)), extra])

@@ -33,6 +33,7 @@ from warehouse.db import (
 STAGING_TABLES = {
     "regions": "stg_regions",
     "industries": "stg_industries",
+    "cluster-categories": "stg_cluster_categories",
     "clusters": "stg_clusters",
     "cluster-industries": "stg_cluster_industries",
     "regional-industry": "stg_regional_industry",
@@ -142,9 +143,11 @@ class Builder:
             paths = mine.get_column("abs_path").to_list()
             self.multi_vintage[kind] = len(paths) > 1
             if paths:  # the empty table of the DDL becomes a view over the kind's landed files
-                execute(con, f"drop table {quote_ident(table)}")
+                shape = f"_shape_{table}"
+                execute(con, f"alter table {quote_ident(table)} rename to {quote_ident(shape)}")
                 view = sql_text("staging/00_load_landed.sql").format(
-                    view=quote_ident(table), paths=", ".join(quote_literal(p) for p in paths))
+                    view=quote_ident(table), shape=quote_ident(shape),
+                    paths=", ".join(quote_literal(p) for p in paths))
                 execute(con, view)
             counts[kind] = int(mine.get_column("rows").sum()) if paths else 0
         return counts

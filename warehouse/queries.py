@@ -135,7 +135,8 @@ def region_profile(path: Path, region: str, year: int, measure: str, *, region_l
         "cities": ("ui_city_indicators", {"year": year, "measure": measure, **lv}),
         "lq": ("ui_region_lq", {"region": region, "year": year, "measure": measure,
                                 "industry_level": industry_level}),
-        "clusters": ("ui_region_clusters", {"region": region, "year": year, **lv}),
+        "categories": ("ui_region_categories", {"region": region, "year": year, **lv}),
+        "located": ("ui_region_located_clusters", {"region": region, "year": year, **lv}),
     }
     if start_year is not None and end_year is not None:
         requests["shift_share"] = ("ui_region_shift_share", {
@@ -163,10 +164,11 @@ def overview(path: Path, year: int, measure: str, *, region_level: str | None,
 
 
 def dictionaries(path: Path) -> dict[str, pl.DataFrame]:
-    """Regions (with their zones), industries, clusters, zones, levels, measures and years with indices."""
+    """Regions (with their zones), industries, named clusters, cluster categories, zones, levels, measures and
+    years with indices."""
     return run_many(path, {
         "regions": ("ui_regions", {}), "industries": ("ui_industries", {}), "zones": ("ui_zones", {}),
-        "clusters": ("ui_clusters", {}),
+        "clusters": ("ui_clusters", {}), "categories": ("ui_categories", {}),
         "levels": ("ui_levels", {}), "measures": ("ui_measures", {}), "region_years": ("ui_region_years", {}),
         "year_pairs": ("ui_year_pairs", {}), "score_years": ("years", {}), "lq_measures": ("lq_measures", {}),
     })

@@ -20,7 +20,8 @@ def synth(scale: str, out: Path, seed: int) -> None:
     \b
     Example:
       clusterstats synth --scale national --out /tmp/national
-      for k in regions industries clusters cluster-industries regional-industry cluster-indicators firms; do
+      for k in regions industries cluster-categories clusters cluster-industries \
+               regional-industry cluster-indicators firms; do
         clusterstats ingest /tmp/national/$k.csv --kind $k; done
     """
     for kind, path in write_synthetic(out, scale, seed=seed):

@@ -442,6 +442,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "请至少填写以下一项：{measures}；或删除该行"),
     "checking.invalid_period": ("Make valid_from the first year and valid_to the last year the mapping applies.",
                                 "起始年份（valid_from）应为对应关系适用的第一年，截止年份（valid_to）为最后一年"),
+    "plaus.keyed_by_cluster": ("{n} rows map a named cluster (cluster_code) to industries: that layout is read for "
+                               "this release only. Upload the cluster categories (kind cluster-categories), give each "
+                               "cluster its category_code, and key this map by category_code; until then each row "
+                               "counts for the cluster's category, or for the cluster as a category of its own.",
+                               "有 {n} 行按集群代码（cluster_code）对应行业：这种旧格式仅在本版本内继续读取。"
+                               "请上传集群类别（cluster-categories），为每个集群填写集群类别代码，"
+                               "并按集群类别代码编制本表；在此之前，每行计入该集群所属类别，未填类别的集群自成一类"),
+    "checking.category_or_cluster": ("Give each row a category code (category_code, 集群类别代码), or, in the old "
+                                     "layout, a cluster code, but not both: {value}.",
+                                     "每行填写集群类别代码（category_code），或按旧格式填写集群代码，二者只填其一：{value}"),
+    "checking.unknown_members": ("Each ';'-separated code must be a region in this file's regions or already landed: "
+                                 "{listing}",
+                                 "以“;”分隔的每个代码都必须是已入库的地区代码：{listing}"),
     "checking.row_check_failed": ("The row fails the check {check}.", "该行未通过校验 {check}"),
     "ingest.no_rows": ("The file has a header (row {row}) but no data rows (blank, total and footnote rows are not "
                        "data): add the records below the header.",

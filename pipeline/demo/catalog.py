@@ -292,7 +292,7 @@ DIVISIONS = [
 
 
 @dataclass(frozen=True)
-class Category:
+class Sector:
     """A cluster category and the ranges its synthetic indicators are drawn from."""
 
     abbr: str  # used in cluster codes, LN-<abbr>-001
@@ -307,10 +307,10 @@ class Category:
     energy_intensity: tuple[float, float]  # tce per 10k yuan (万元) of output
 
 
-CATEGORIES = {
+SECTORS = {
     c.abbr: c
     for c in [
-        Category(
+        Sector(
             "EQ",
             "equipment manufacturing",
             "mainstay",
@@ -322,7 +322,7 @@ CATEGORIES = {
             0.05,
             (0.02, 0.05),
         ),
-        Category(
+        Sector(
             "CH",
             "chemical engineering",
             "mainstay",
@@ -334,7 +334,7 @@ CATEGORIES = {
             0.06,
             (0.2, 0.45),
         ),
-        Category(
+        Sector(
             "AG",
             "agricultural products processing",
             "mainstay",
@@ -346,7 +346,7 @@ CATEGORIES = {
             0.05,
             (0.03, 0.08),
         ),
-        Category(
+        Sector(
             "RM",
             "raw materials deep processing",
             "mainstay",
@@ -358,7 +358,7 @@ CATEGORIES = {
             0.04,
             (0.3, 0.6),
         ),
-        Category(
+        Sector(
             "NE",
             "new energy",
             "emerging",
@@ -370,7 +370,7 @@ CATEGORIES = {
             0.07,
             (0.03, 0.08),
         ),
-        Category(
+        Sector(
             "NM",
             "new materials",
             "emerging",
@@ -382,7 +382,7 @@ CATEGORIES = {
             0.08,
             (0.1, 0.25),
         ),
-        Category(
+        Sector(
             "MD",
             "new medicines",
             "emerging",
@@ -394,7 +394,7 @@ CATEGORIES = {
             0.10,
             (0.02, 0.05),
         ),
-        Category(
+        Sector(
             "EI",
             "electronic information and software",
             "emerging",
@@ -406,7 +406,7 @@ CATEGORIES = {
             0.09,
             (0.005, 0.02),
         ),
-        Category(
+        Sector(
             "EP",
             "environmental protection",
             "emerging",
@@ -421,171 +421,247 @@ CATEGORIES = {
     ]
 }
 
-#: The cluster plan per lead city: (category, sub-industry zh, sub-industry en, divisions). The first division
-#: has weight 1, the others 0.5. Clusters per city: Shenyang 20, Dalian 20, Anshan/Dandong/Jinzhou 10, the
-#: other nine cities 5-7.
-CLUSTER_PLAN: dict[str, list[tuple[str, str, str, tuple[str, ...]]]] = {
-    "210100": [
-        ("EQ", "航空装备", "aviation equipment", ("37",)),
-        ("EQ", "汽车及零部件", "automobiles and parts", ("36",)),
-        ("EQ", "数控机床", "CNC machine tools", ("34",)),
-        ("EQ", "输变电装备", "power transmission equipment", ("38",)),
-        ("EQ", "机器人及智能装备", "robotics and intelligent equipment", ("34", "35")),
-        ("EQ", "燃气轮机", "gas turbine", ("34",)),
-        ("EQ", "重型矿山机械", "heavy mining machinery", ("35",)),
-        ("EQ", "轨道交通装备", "rail transit equipment", ("37",)),
-        ("EQ", "泵阀及通用机械", "pumps, valves and general machinery", ("34",)),
-        ("AG", "农产品精深加工", "agricultural products deep processing", ("13", "14")),
-        ("AG", "酒水饮料", "beverages", ("15",)),
-        ("CH", "精细化工", "fine chemicals", ("26",)),
-        ("RM", "金属制品", "metal products", ("33",)),
-        ("EI", "集成电路装备", "integrated circuit equipment", ("35", "39")),
-        ("EI", "软件和信息服务", "software and information services", ("65",)),
-        ("MD", "生物医药", "biomedicine", ("27",)),
-        ("MD", "医疗器械", "medical devices", ("35",)),
-        ("NE", "新能源汽车", "new energy vehicles", ("36",)),
-        ("NM", "先进高分子材料", "advanced polymer materials", ("26", "29")),
-        ("EP", "节能环保装备", "energy-saving and environmental equipment", ("35", "77")),
-    ],
-    "210200": [
-        ("EQ", "船舶与海洋工程装备", "shipbuilding and offshore engineering", ("37",)),
-        ("EQ", "轴承", "bearings", ("34",)),
-        ("EQ", "数控机床", "CNC machine tools", ("34",)),
-        ("EQ", "轨道交通装备", "rail transit equipment", ("37",)),
-        ("EQ", "汽车零部件", "auto parts", ("36",)),
-        ("EQ", "冷链装备", "cold-chain equipment", ("34",)),
-        ("EQ", "电力装备", "power equipment", ("38",)),
-        ("CH", "石油化工", "petrochemicals", ("25", "26")),
-        ("CH", "精细化工", "fine chemicals", ("26",)),
-        ("CH", "化学纤维", "chemical fibres", ("28", "26")),
-        ("AG", "海洋食品", "seafood processing", ("13",)),
-        ("AG", "食品饮料", "food and beverages", ("14", "15")),
-        ("RM", "金属制品", "metal products", ("33",)),
-        ("EI", "软件和信息技术服务", "software and IT services", ("65",)),
-        ("EI", "集成电路", "integrated circuits", ("39",)),
-        ("NE", "氢能", "hydrogen energy", ("38", "26")),
-        ("NE", "储能电池", "energy storage batteries", ("38",)),
-        ("MD", "生物医药", "biomedicine", ("27",)),
-        ("NM", "化工新材料", "new chemical materials", ("26",)),
-        ("EP", "海水淡化与环保装备", "desalination and environmental equipment", ("35", "77")),
-    ],
-    "210300": [
-        ("RM", "钢铁精深加工", "steel deep processing", ("31",)),
-        ("RM", "钢结构", "steel structures", ("33",)),
-        ("RM", "镁质耐火材料", "magnesia refractories", ("30", "10")),
-        ("RM", "铁矿采选", "iron ore mining", ("08",)),
-        ("CH", "煤焦油化工", "coal-tar chemicals", ("25", "26")),
-        ("EQ", "冶金装备", "metallurgical equipment", ("35",)),
-        ("EQ", "输变电装备", "power transmission equipment", ("38",)),
-        ("AG", "果品加工", "fruit processing", ("13", "15")),
-        ("EI", "激光及光电", "laser and optoelectronics", ("39", "40")),
-        ("NM", "菱镁新材料", "magnesite new materials", ("30",)),
-    ],
-    "210400": [
-        ("CH", "石油炼化", "petroleum refining", ("25",)),
-        ("CH", "精细化工", "fine chemicals", ("26",)),
-        ("CH", "橡胶制品", "rubber products", ("29",)),
-        ("EQ", "石化装备", "petrochemical equipment", ("35",)),
-        ("RM", "特殊钢", "special steel", ("31",)),
-        ("EP", "节能环保", "energy saving and environmental protection", ("77", "42")),
-    ],
-    "210500": [
-        ("RM", "钢铁", "iron and steel", ("31",)),
-        ("RM", "铁矿采选", "iron ore mining", ("08",)),
-        ("AG", "矿泉水及饮品", "mineral water and beverages", ("15",)),
-        ("MD", "生物医药", "biomedicine", ("27",)),
-        ("MD", "现代中药", "modern Chinese medicine", ("27",)),
-    ],
-    "210600": [
-        ("AG", "水产品加工", "seafood processing", ("13",)),
-        ("AG", "果蔬加工", "fruit and vegetable processing", ("13",)),
-        ("AG", "食品饮料", "food and beverages", ("14", "15")),
-        ("AG", "柞蚕丝绸", "tussah silk", ("17",)),
-        ("EQ", "仪器仪表", "instruments", ("40",)),
-        ("EQ", "汽车零部件", "auto parts", ("36",)),
-        ("EQ", "专用汽车", "special-purpose vehicles", ("36",)),
-        ("RM", "造纸", "paper", ("22",)),
-        ("MD", "生物医药", "biomedicine", ("27",)),
-        ("EI", "电子元器件", "electronic components", ("39",)),
-    ],
-    "210700": [
-        ("EQ", "汽车零部件", "auto parts", ("36",)),
-        ("EQ", "汽车电器", "automotive electrics", ("38", "36")),
-        ("CH", "石油化工", "petrochemicals", ("25",)),
-        ("AG", "肉食品加工", "meat processing", ("13",)),
-        ("RM", "钛及钛合金", "titanium and titanium alloys", ("32",)),
-        ("RM", "铁合金", "ferroalloys", ("31",)),
-        ("NE", "光伏", "photovoltaics", ("39",)),
-        ("NM", "硅材料", "silicon materials", ("39", "30")),
-        ("EI", "电子信息", "electronic information", ("39",)),
-        ("NE", "超级电容及储能", "supercapacitors and energy storage", ("38",)),
-    ],
-    "210800": [
-        ("RM", "钢铁", "iron and steel", ("31",)),
-        ("RM", "镁质材料", "magnesia materials", ("30", "10")),
-        ("RM", "铝加工", "aluminium processing", ("32",)),
-        ("EQ", "汽保装备", "automotive service equipment", ("35",)),
-        ("CH", "石化", "petrochemicals", ("26",)),
-        ("NM", "镁基新材料", "magnesium-based new materials", ("32", "30")),
-        ("NE", "锂电池", "lithium batteries", ("38",)),
-    ],
-    "210900": [
-        ("AG", "畜禽加工", "meat and poultry processing", ("13",)),
-        ("AG", "粮油加工", "grain and oil processing", ("13",)),
-        ("AG", "食品制造", "food manufacturing", ("14",)),
-        ("EQ", "液压装备", "hydraulic equipment", ("34",)),
-        ("NE", "风电装备", "wind power equipment", ("38", "34")),
-    ],
-    "211000": [
-        ("CH", "石油化工", "petrochemicals", ("26",)),
-        ("CH", "芳烃及化纤", "aromatics and chemical fibres", ("26", "28")),
-        ("RM", "铝材加工", "aluminium extrusion", ("32",)),
-        ("AG", "皮革裘皮", "leather and fur", ("19",)),
-        ("NM", "高分子新材料", "polymer new materials", ("29", "26")),
-    ],
-    "211100": [
-        ("CH", "石油炼化", "petroleum refining", ("25",)),
-        ("CH", "精细化工", "fine chemicals", ("26",)),
-        ("EQ", "石油装备", "oilfield equipment", ("35",)),
-        ("AG", "稻米加工", "rice processing", ("13",)),
-        ("RM", "油气开采", "oil and gas extraction", ("07",)),
-        ("NM", "特种橡胶新材料", "specialty rubber materials", ("29", "26")),
-    ],
-    "211200": [
-        ("EQ", "专用汽车", "special-purpose vehicles", ("36",)),
-        ("EQ", "阀门", "valves", ("34",)),
-        ("AG", "玉米深加工", "corn deep processing", ("13", "14")),
-        ("AG", "畜产品加工", "livestock products processing", ("13",)),
-        ("EP", "再生资源", "recycling", ("42",)),
-    ],
-    "211300": [
-        ("AG", "杂粮加工", "coarse grain processing", ("13",)),
-        ("AG", "畜禽加工", "meat and poultry processing", ("13",)),
-        ("RM", "铁矿采选", "iron ore mining", ("08",)),
-        ("RM", "新型建材", "building materials", ("30",)),
-        ("NE", "新能源装备", "renewable energy equipment", ("38",)),
-    ],
-    "211400": [
-        ("RM", "锌冶炼", "zinc smelting", ("32",)),
-        ("RM", "钼业", "molybdenum", ("09", "32")),
-        ("EQ", "船舶", "shipbuilding", ("37",)),
-        ("AG", "水产品加工", "seafood processing", ("13",)),
-        ("CH", "石油化工", "petrochemicals", ("25",)),
-        ("NM", "有色金属新材料", "advanced non-ferrous materials", ("32",)),
-    ],
+@dataclass(frozen=True)
+class ClusterCategory:
+    """A cluster category: a set of GB/T 4754 divisions (weights and validity years), measurable in every city.
+
+    The demo's records are by division, so two categories built on the same divisions would have the same figures
+    everywhere: every category here has a set of divisions (or weights) of its own. A bureau with class-level
+    records defines categories as finely as USCMP does."""
+
+    code: str
+    sector: str  # parent: the sector's abbreviation (EQ, CH ...), itself a category without industries
+    name: str
+    name_en: str
+    #: (division, weight, valid_from, valid_to); years absolute, None = open
+    industries: tuple[tuple[str, float, int | None, int | None], ...]
+
+
+def _d(*divisions: str) -> tuple[tuple[str, float, int | None, int | None], ...]:
+    """The first division with weight 1, the others 0.5, always valid."""
+    return tuple((d, 1.0 if i == 0 else 0.5, None, None) for i, d in enumerate(divisions))
+
+
+#: The parents of the categories: the province's sectors (zh, en), coded by their abbreviations.
+SECTOR_NAMES = {
+    "AG": ("农产品加工", "Agricultural products processing"), "CH": ("石化化工", "Petrochemicals and chemicals"),
+    "EI": ("电子信息和软件", "Electronic information and software"), "EP": ("节能环保", "Environmental protection"),
+    "EQ": ("装备制造", "Equipment manufacturing"), "MD": ("生物医药", "Biomedicine"), "NE": ("新能源", "New energy"),
+    "NM": ("新材料", "New materials"), "RM": ("原材料精深加工", "Raw materials deep processing"),
 }
 
-#: Cluster definitions that changed: (lead city, sub-industry en) -> rows of (division, weight, valid_from,
-#: valid_to) that replace the plan's divisions. Years are absolute; the generator keeps them as written.
-DEFINITION_CHANGES: dict[tuple[str, str], list[tuple[str, float, int | None, int | None]]] = {
-    # Batteries and motors were added to the new-energy-vehicle cluster in 2018.
-    ("210100", "new energy vehicles"): [("36", 1.0, None, None), ("38", 0.5, 2018, None)],
-    # Dalian's software cluster took in electronic hardware makers from 2016.
-    ("210200", "software and IT services"): [("65", 1.0, None, None), ("39", 0.5, 2016, None)],
-    # Jinzhou's PV cluster was redefined in 2017: cells and modules moved from division 39 (wholly) to 38.
-    ("210700", "photovoltaics"): [("39", 1.0, None, 2016), ("38", 1.0, 2017, None), ("39", 0.5, 2017, None)],
-    # Tieling's recycling cluster included environmental remediation up to 2018.
-    ("211200", "recycling"): [("42", 1.0, None, None), ("77", 0.5, None, 2018)],
+#: 40 cluster categories in code order, each a distinct set of divisions. Four definitions changed over time.
+CLUSTER_CATEGORIES = [
+    ClusterCategory("AG01", "AG", "农副食品加工", "Agri-food processing", _d("13")),
+    ClusterCategory("AG02", "AG", "农产品精深加工", "Agricultural products deep processing", _d("13", "14")),
+    ClusterCategory("AG03", "AG", "食品制造", "Food manufacturing", _d("14", "15")),
+    ClusterCategory("AG04", "AG", "酒水饮料", "Beverages", _d("15")),
+    ClusterCategory("AG05", "AG", "纺织丝绸和皮革", "Textiles, silk and leather", _d("17", "19")),
+    ClusterCategory("CH01", "CH", "石油炼化", "Petroleum refining", _d("25")),
+    ClusterCategory("CH02", "CH", "炼化一体化", "Integrated refining and chemicals", _d("25", "26")),
+    ClusterCategory("CH03", "CH", "精细化工", "Fine chemicals", _d("26")),
+    ClusterCategory("CH04", "CH", "化学纤维", "Chemical fibres", _d("28", "26")),
+    ClusterCategory("CH05", "CH", "橡胶制品", "Rubber products", _d("29")),
+    ClusterCategory("EI01", "EI", "电子元器件和集成电路", "Electronic components and integrated circuits", _d("39")),
+    ClusterCategory("EI02", "EI", "激光及光电", "Laser and optoelectronics", _d("39", "40")),
+    # Software took in electronic hardware makers from 2016.
+    ClusterCategory("EI03", "EI", "软件和信息技术服务", "Software and IT services",
+                    (("65", 1.0, None, None), ("39", 0.5, 2016, None))),
+    ClusterCategory("EI04", "EI", "集成电路装备", "Integrated circuit equipment", _d("35", "39")),
+    # Recycling included environmental remediation up to 2018.
+    ClusterCategory("EP01", "EP", "再生资源", "Recycling", (("42", 1.0, None, None), ("77", 0.5, None, 2018))),
+    ClusterCategory("EP02", "EP", "节能环保装备", "Environmental equipment", _d("35", "77")),
+    ClusterCategory("EP03", "EP", "节能环保服务", "Environmental services", _d("77", "42")),
+    ClusterCategory("EQ01", "EQ", "通用设备", "General-purpose machinery", _d("34")),
+    ClusterCategory("EQ02", "EQ", "专用设备", "Special-purpose machinery", _d("35")),
+    ClusterCategory("EQ03", "EQ", "机器人及智能装备", "Robotics and intelligent equipment", _d("34", "35")),
+    ClusterCategory("EQ04", "EQ", "汽车及零部件", "Automobiles and parts", _d("36")),
+    ClusterCategory("EQ05", "EQ", "交通运输装备", "Transport equipment (rail, ships, aerospace)", _d("37")),
+    ClusterCategory("EQ06", "EQ", "电力装备", "Power equipment", _d("38")),
+    ClusterCategory("EQ07", "EQ", "仪器仪表", "Instruments", _d("40")),
+    ClusterCategory("MD01", "MD", "生物医药", "Biomedicine", _d("27")),
+    # Batteries and motors were added to new-energy vehicles in 2018.
+    ClusterCategory("NE01", "NE", "新能源汽车", "New energy vehicles",
+                    (("36", 1.0, None, None), ("38", 0.5, 2018, None), ("39", 0.2, None, None))),
+    ClusterCategory("NE02", "NE", "储能与电池", "Batteries and energy storage", _d("38", "39")),
+    ClusterCategory("NE03", "NE", "氢能", "Hydrogen energy", _d("38", "26")),
+    ClusterCategory("NE04", "NE", "风电与新能源装备", "Wind and renewable energy equipment", _d("38", "34")),
+    # Photovoltaics was redefined in 2017: cells and modules moved from division 39 (wholly) to 38.
+    ClusterCategory("NE05", "NE", "光伏", "Photovoltaics",
+                    (("39", 1.0, None, 2016), ("38", 1.0, 2017, None), ("39", 0.5, 2017, None),
+                     ("30", 0.2, None, None))),
+    ClusterCategory("NM01", "NM", "高分子新材料", "Polymer materials", _d("29", "26")),
+    ClusterCategory("NM02", "NM", "硅材料", "Silicon materials", _d("39", "30")),
+    ClusterCategory("NM03", "NM", "镁基和有色金属新材料", "Magnesium and non-ferrous new materials", _d("32", "30")),
+    ClusterCategory("RM01", "RM", "钢铁", "Iron and steel", _d("31")),
+    ClusterCategory("RM02", "RM", "有色金属加工", "Non-ferrous metals", _d("32", "09")),
+    ClusterCategory("RM03", "RM", "金属制品", "Metal products", _d("33")),
+    ClusterCategory("RM04", "RM", "矿产开采", "Mining and extraction", _d("08", "07")),
+    ClusterCategory("RM05", "RM", "镁质材料", "Magnesia materials", _d("30", "10")),
+    ClusterCategory("RM06", "RM", "建材", "Building materials", _d("30")),
+    ClusterCategory("RM07", "RM", "造纸", "Paper", _d("22")),
+]
+
+#: Named clusters that span more than their lead city: (lead city, sub-industry en) -> member cities.
+MEMBER_CITIES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("210100", "automobiles and parts"): ("211200",),  # Shenyang's car makers' suppliers in Tieling
+    ("210300", "steel deep processing"): ("211000",),  # the Anshan-Liaoyang steel belt
+    ("211100", "petroleum refining"): ("210800",),  # Panjin-Yingkou refining
+}
+
+
+#: The cluster plan per lead city: (sector, sub-industry zh, sub-industry en, cluster category code). Clusters per
+#: city: Shenyang 20, Dalian 20, Anshan/Dandong/Jinzhou 10, the other nine cities 5-7; most categories hold clusters
+#: of several cities (葫芦岛船舶 and 大连船舶与海洋工程装备 are both transport equipment, EQ05).
+CLUSTER_PLAN: dict[str, list[tuple[str, str, str, str]]] = {
+    "210100": [
+        ("EQ", "航空装备", "aviation equipment", "EQ05"),
+        ("EQ", "汽车及零部件", "automobiles and parts", "EQ04"),
+        ("EQ", "数控机床", "CNC machine tools", "EQ01"),
+        ("EQ", "输变电装备", "power transmission equipment", "EQ06"),
+        ("EQ", "机器人及智能装备", "robotics and intelligent equipment", "EQ03"),
+        ("EQ", "燃气轮机", "gas turbine", "EQ01"),
+        ("EQ", "重型矿山机械", "heavy mining machinery", "EQ02"),
+        ("EQ", "轨道交通装备", "rail transit equipment", "EQ05"),
+        ("EQ", "泵阀及通用机械", "pumps, valves and general machinery", "EQ01"),
+        ("AG", "农产品精深加工", "agricultural products deep processing", "AG02"),
+        ("AG", "酒水饮料", "beverages", "AG04"),
+        ("CH", "精细化工", "fine chemicals", "CH03"),
+        ("RM", "金属制品", "metal products", "RM03"),
+        ("EI", "集成电路装备", "integrated circuit equipment", "EI04"),
+        ("EI", "软件和信息服务", "software and information services", "EI03"),
+        ("MD", "生物医药", "biomedicine", "MD01"),
+        ("MD", "医疗器械", "medical devices", "EQ02"),
+        ("NE", "新能源汽车", "new energy vehicles", "NE01"),
+        ("NM", "先进高分子材料", "advanced polymer materials", "NM01"),
+        ("EP", "节能环保装备", "energy-saving and environmental equipment", "EP02"),
+    ],
+    "210200": [
+        ("EQ", "船舶与海洋工程装备", "shipbuilding and offshore engineering", "EQ05"),
+        ("EQ", "轴承", "bearings", "EQ01"),
+        ("EQ", "数控机床", "CNC machine tools", "EQ01"),
+        ("EQ", "轨道交通装备", "rail transit equipment", "EQ05"),
+        ("EQ", "汽车零部件", "auto parts", "EQ04"),
+        ("EQ", "冷链装备", "cold-chain equipment", "EQ01"),
+        ("EQ", "电力装备", "power equipment", "EQ06"),
+        ("CH", "石油化工", "petrochemicals", "CH02"),
+        ("CH", "精细化工", "fine chemicals", "CH03"),
+        ("CH", "化学纤维", "chemical fibres", "CH04"),
+        ("AG", "海洋食品", "seafood processing", "AG01"),
+        ("AG", "食品饮料", "food and beverages", "AG03"),
+        ("RM", "金属制品", "metal products", "RM03"),
+        ("EI", "软件和信息技术服务", "software and IT services", "EI03"),
+        ("EI", "集成电路", "integrated circuits", "EI01"),
+        ("NE", "氢能", "hydrogen energy", "NE03"),
+        ("NE", "储能电池", "energy storage batteries", "NE02"),
+        ("MD", "生物医药", "biomedicine", "MD01"),
+        ("NM", "化工新材料", "new chemical materials", "CH03"),
+        ("EP", "海水淡化与环保装备", "desalination and environmental equipment", "EP02"),
+    ],
+    "210300": [
+        ("RM", "钢铁精深加工", "steel deep processing", "RM01"),
+        ("RM", "钢结构", "steel structures", "RM03"),
+        ("RM", "镁质耐火材料", "magnesia refractories", "RM05"),
+        ("RM", "铁矿采选", "iron ore mining", "RM04"),
+        ("CH", "煤焦油化工", "coal-tar chemicals", "CH02"),
+        ("EQ", "冶金装备", "metallurgical equipment", "EQ02"),
+        ("EQ", "输变电装备", "power transmission equipment", "EQ06"),
+        ("AG", "果品加工", "fruit processing", "AG01"),
+        ("EI", "激光及光电", "laser and optoelectronics", "EI02"),
+        ("NM", "菱镁新材料", "magnesite new materials", "NM03"),
+    ],
+    "210400": [
+        ("CH", "石油炼化", "petroleum refining", "CH01"),
+        ("CH", "精细化工", "fine chemicals", "CH03"),
+        ("CH", "橡胶制品", "rubber products", "CH05"),
+        ("EQ", "石化装备", "petrochemical equipment", "EQ02"),
+        ("RM", "特殊钢", "special steel", "RM01"),
+        ("EP", "节能环保", "energy saving and environmental protection", "EP03"),
+    ],
+    "210500": [
+        ("RM", "钢铁", "iron and steel", "RM01"),
+        ("RM", "铁矿采选", "iron ore mining", "RM04"),
+        ("AG", "矿泉水及饮品", "mineral water and beverages", "AG04"),
+        ("MD", "生物医药", "biomedicine", "MD01"),
+        ("MD", "现代中药", "modern Chinese medicine", "MD01"),
+    ],
+    "210600": [
+        ("AG", "水产品加工", "seafood processing", "AG01"),
+        ("AG", "果蔬加工", "fruit and vegetable processing", "AG01"),
+        ("AG", "食品饮料", "food and beverages", "AG03"),
+        ("AG", "柞蚕丝绸", "tussah silk", "AG05"),
+        ("EQ", "仪器仪表", "instruments", "EQ07"),
+        ("EQ", "汽车零部件", "auto parts", "EQ04"),
+        ("EQ", "专用汽车", "special-purpose vehicles", "EQ04"),
+        ("RM", "造纸", "paper", "RM07"),
+        ("MD", "生物医药", "biomedicine", "MD01"),
+        ("EI", "电子元器件", "electronic components", "EI01"),
+    ],
+    "210700": [
+        ("EQ", "汽车零部件", "auto parts", "EQ04"),
+        ("EQ", "汽车电器", "automotive electrics", "EQ04"),
+        ("CH", "石油化工", "petrochemicals", "CH01"),
+        ("AG", "肉食品加工", "meat processing", "AG01"),
+        ("RM", "钛及钛合金", "titanium and titanium alloys", "RM02"),
+        ("RM", "铁合金", "ferroalloys", "RM01"),
+        ("NE", "光伏", "photovoltaics", "NE05"),
+        ("NM", "硅材料", "silicon materials", "NM02"),
+        ("EI", "电子信息", "electronic information", "EI01"),
+        ("NE", "超级电容及储能", "supercapacitors and energy storage", "NE02"),
+    ],
+    "210800": [
+        ("RM", "钢铁", "iron and steel", "RM01"),
+        ("RM", "镁质材料", "magnesia materials", "RM05"),
+        ("RM", "铝加工", "aluminium processing", "RM02"),
+        ("EQ", "汽保装备", "automotive service equipment", "EQ02"),
+        ("CH", "石化", "petrochemicals", "CH03"),
+        ("NM", "镁基新材料", "magnesium-based new materials", "NM03"),
+        ("NE", "锂电池", "lithium batteries", "NE02"),
+    ],
+    "210900": [
+        ("AG", "畜禽加工", "meat and poultry processing", "AG01"),
+        ("AG", "粮油加工", "grain and oil processing", "AG01"),
+        ("AG", "食品制造", "food manufacturing", "AG03"),
+        ("EQ", "液压装备", "hydraulic equipment", "EQ01"),
+        ("NE", "风电装备", "wind power equipment", "NE04"),
+    ],
+    "211000": [
+        ("CH", "石油化工", "petrochemicals", "CH03"),
+        ("CH", "芳烃及化纤", "aromatics and chemical fibres", "CH04"),
+        ("RM", "铝材加工", "aluminium extrusion", "RM02"),
+        ("AG", "皮革裘皮", "leather and fur", "AG05"),
+        ("NM", "高分子新材料", "polymer new materials", "NM01"),
+    ],
+    "211100": [
+        ("CH", "石油炼化", "petroleum refining", "CH01"),
+        ("CH", "精细化工", "fine chemicals", "CH03"),
+        ("EQ", "石油装备", "oilfield equipment", "EQ02"),
+        ("AG", "稻米加工", "rice processing", "AG01"),
+        ("RM", "油气开采", "oil and gas extraction", "RM04"),
+        ("NM", "特种橡胶新材料", "specialty rubber materials", "NM01"),
+    ],
+    "211200": [
+        ("EQ", "专用汽车", "special-purpose vehicles", "EQ04"),
+        ("EQ", "阀门", "valves", "EQ01"),
+        ("AG", "玉米深加工", "corn deep processing", "AG02"),
+        ("AG", "畜产品加工", "livestock products processing", "AG01"),
+        ("EP", "再生资源", "recycling", "EP01"),
+    ],
+    "211300": [
+        ("AG", "杂粮加工", "coarse grain processing", "AG01"),
+        ("AG", "畜禽加工", "meat and poultry processing", "AG01"),
+        ("RM", "铁矿采选", "iron ore mining", "RM04"),
+        ("RM", "新型建材", "building materials", "RM06"),
+        ("NE", "新能源装备", "renewable energy equipment", "NE04"),
+    ],
+    "211400": [
+        ("RM", "锌冶炼", "zinc smelting", "RM02"),
+        ("RM", "钼业", "molybdenum", "RM02"),
+        ("EQ", "船舶", "shipbuilding", "EQ05"),
+        ("AG", "水产品加工", "seafood processing", "AG01"),
+        ("CH", "石油化工", "petrochemicals", "CH01"),
+        ("NM", "有色金属新材料", "advanced non-ferrous materials", "NM03"),
+    ],
 }
 
 #: Two-character parts of synthetic firm names (brand = first + second).

@@ -24,16 +24,18 @@ import numpy as np
 import polars as pl
 
 from pipeline.demo.catalog import (
-    CATEGORIES,
     CITIES,
+    CLUSTER_CATEGORIES,
     CLUSTER_PLAN,
-    DEFINITION_CHANGES,
     DIVISIONS,
     FIRM_NAME_FIRST,
     FIRM_NAME_MARK,
     FIRM_NAME_SECOND,
-    Category,
+    MEMBER_CITIES,
+    SECTORS,
     City,
+    ClusterCategory,
+    Sector,
 )
 from schemas import KINDS
 
@@ -72,9 +74,11 @@ class Cluster:
     code: str
     sub_zh: str
     sub_en: str
-    category: Category
+    sector: Sector
     city: City
-    mappings: tuple[Mapping, ...]
+    mappings: tuple[Mapping, ...]  # its category's divisions
+    category: ClusterCategory
+    members: tuple[str, ...] = ()  # member cities' codes beside the lead city
 
     @property
     def name(self) -> str:
@@ -119,24 +123,20 @@ def synthetic_economy(seed: int, *, first_year: int, last_year: int) -> Economy:
 
 
 def cluster_plan(rng: np.random.Generator, *, first_year: int) -> list[Cluster]:
-    """The 120 clusters of the plan, coded per category (LN-EQ-001 ...), with their industry mappings.
-
-    The first division of a cluster has weight 1, the others 0.5; about a quarter of the clusters name the
-    first year as ``valid_from``, the rest leave it empty; ``DEFINITION_CHANGES`` holds definitions that
-    changed.
-    """
+    """The 120 named clusters of the plan, coded per sector (LN-EQ-001 ...), each of a cluster category whose
+    divisions (weights, validity years) place the cluster's activity in the regional records."""
+    del rng, first_year  # the plan is fixed; kept in the signature so that every part draws from its own stream
+    categories = {c.code: c for c in CLUSTER_CATEGORIES}
     numbers: Counter[str] = Counter()
     clusters = []
     for city in CITIES:
-        for abbr, sub_zh, sub_en, divisions in CLUSTER_PLAN[city.code]:
+        for abbr, sub_zh, sub_en, category_code in CLUSTER_PLAN[city.code]:
             numbers[abbr] += 1
-            start = first_year if rng.random() < 0.25 else None
-            rows = DEFINITION_CHANGES.get((city.code, sub_en)) or [
-                (d, 1.0 if i == 0 else 0.5, start, None) for i, d in enumerate(divisions)
-            ]
-            mappings = tuple(Mapping(d, w, vf, vt) for d, w, vf, vt in rows)
+            category = categories[category_code]
+            mappings = tuple(Mapping(d, w, vf, vt) for d, w, vf, vt in category.industries)
             code = f"LN-{abbr}-{numbers[abbr]:03d}"
-            clusters.append(Cluster(code, sub_zh, sub_en, CATEGORIES[abbr], city, mappings))
+            members = MEMBER_CITIES.get((city.code, sub_en), ())
+            clusters.append(Cluster(code, sub_zh, sub_en, SECTORS[abbr], city, mappings, category, members))
     return clusters
 
 
@@ -151,11 +151,11 @@ def cluster_output(clusters: list[Cluster], n_years: int, rng: np.random.Generat
     """
     n = len(clusters)
     z = np.array([NormalDist().inv_cdf((i + 0.5) / n) for i in range(n)])
-    bonus = np.array([c.category.size_bonus + 0.15 * math.log(c.city.scale / 5) for c in clusters])
+    bonus = np.array([c.sector.size_bonus + 0.15 * math.log(c.city.scale / 5) for c in clusters])
     last = np.empty(n)
     last[np.argsort(rng.normal(size=n) + bonus, kind="stable")] = OUTPUT_MEDIAN * np.exp(OUTPUT_SIGMA * z)
 
-    emerging = np.array([c.category.tier == "emerging" for c in clusters])
+    emerging = np.array([c.sector.tier == "emerging" for c in clusters])
     fast, steady, shrink = rng.uniform(0.08, 0.20, n), rng.uniform(0, 0.08, n), rng.uniform(-0.04, 0, n)
     trend = np.where(emerging, fast, np.where(rng.random(n) < 0.8, steady, shrink))[:, None]
     noise = rng.normal(0, 0.015, (n, n_years))
@@ -178,7 +178,7 @@ def cluster_size(
     """
     yuan = output * float(UNIT)
     firms = np.clip(np.round(10 + 13 * np.log(yuan / 2e8) + rng.normal(0, 2, (len(clusters), 1))), 10, 60)
-    low, high = np.array([c.category.productivity for c in clusters]).T
+    low, high = np.array([c.sector.productivity for c in clusters]).T
     age = np.arange(output.shape[1]) - (output.shape[1] - 1)
     productivity = np.clip(rng.uniform(low, high)[:, None] * 1.03**age, 0.8, 3.0) * 1e6
     employment = np.maximum(np.round(yuan / productivity), 8 * firms)
@@ -198,7 +198,7 @@ def cluster_series(
     age = np.arange(n_years) - (n_years - 1)  # 0 in the last year
 
     def draw(attr: str) -> np.ndarray:
-        low, high = np.array([getattr(c.category, attr) for c in clusters]).T
+        low, high = np.array([getattr(c.sector, attr) for c in clusters]).T
         return rng.uniform(low, high)[:, None]
 
     def wobble(sd: float) -> np.ndarray:
@@ -208,7 +208,7 @@ def cluster_series(
     rd_share = np.clip(draw("rd_share") * wobble(0.05) * 1.02**age, 0.005, 0.04)
     new_product = np.clip(draw("new_product_share") * wobble(0.05), 0.10, 0.45)
     export_share = np.clip(draw("export_share") * exports_factor * wobble(0.08), 0.02, 0.40)
-    margins = np.array([c.category.margin for c in clusters])[:, None] + rng.normal(0, 0.025, (n, 1))
+    margins = np.array([c.sector.margin for c in clusters])[:, None] + rng.normal(0, 0.025, (n, 1))
     margin = np.clip(margins + rng.normal(0, 0.015, (n, n_years)), -0.03, 0.12)
     intensity = draw("energy_intensity") * 0.97**age * wobble(0.03)  # tce per 万元, falling 3% a year
     yuan = output * float(UNIT)

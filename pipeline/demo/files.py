@@ -19,7 +19,16 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipeline.demo.catalog import CITIES, CLASSIFICATION, DIVISIONS, PROVINCE, SECTIONS, ZONES
+from pipeline.demo.catalog import (
+    CITIES,
+    CLASSIFICATION,
+    CLUSTER_CATEGORIES,
+    DIVISIONS,
+    PROVINCE,
+    SECTIONS,
+    SECTOR_NAMES,
+    ZONES,
+)
 from pipeline.demo.economy import MONEY, Cluster, synthetic_economy
 
 DEMO_SEED = 20240601
@@ -55,7 +64,8 @@ def write_demo_files(
     Returns
     -------
     list of DemoFile
-        regions, industries, clusters, cluster-industries, regional-industry, cluster-indicators, firms.
+        regions, industries, cluster-categories, clusters, cluster-industries, regional-industry,
+        cluster-indicators, firms.
     """
     economy = synthetic_economy(seed, first_year=first_year, last_year=last_year)
     clusters = economy.clusters
@@ -69,6 +79,7 @@ def write_demo_files(
     files = [
         DemoFile("regions", path("regions", "csv")),
         DemoFile("industries", path("industries", "csv")),
+        DemoFile("cluster-categories", path("cluster-categories", "csv")),
         DemoFile("clusters", path("clusters", "xlsx"), sheet="集群名录"),
         DemoFile("cluster-industries", path("cluster-industries", "csv")),
         DemoFile("regional-industry", path("regional-industry", "csv")),
@@ -77,11 +88,12 @@ def write_demo_files(
     ]
     _write_csv(region_table(), files[0].path)
     _write_csv(industry_table(), files[1].path)
-    _write_xlsx(cluster_table(clusters), files[2].path, "集群名录")
-    _write_csv(cluster_industry_table(clusters), files[3].path)
-    _write_csv(regional_table(economy.regional), files[4].path, encoding="gbk")
-    _write_xlsx(indicator_table(clusters, economy.years, economy.series, economy.unreported), files[5].path, "集群指标")
-    _write_csv(economy.firms, files[6].path)
+    _write_csv(category_table(), files[2].path)
+    _write_xlsx(cluster_table(clusters), files[3].path, "集群名录")
+    _write_csv(category_industry_table(), files[4].path)
+    _write_csv(regional_table(economy.regional), files[5].path, encoding="gbk")
+    _write_xlsx(indicator_table(clusters, economy.years, economy.series, economy.unreported), files[6].path, "集群指标")
+    _write_csv(economy.firms, files[7].path)
     return files
 
 
@@ -108,36 +120,46 @@ def industry_table() -> pl.DataFrame:
     )
 
 
+def category_table() -> pl.DataFrame:
+    """The cluster categories: the nine sectors as parents, then the 40 categories (Chinese headers)."""
+    rows = [(abbr, zh, en, None) for abbr, (zh, en) in SECTOR_NAMES.items()]
+    rows += [(c.code, c.name, c.name_en, c.sector) for c in CLUSTER_CATEGORIES]
+    return pl.DataFrame(rows, schema=["集群类别代码", "类别名称", "英文名称", "上级类别代码"], orient="row")
+
+
 def cluster_table(clusters: list[Cluster]) -> pl.DataFrame:
-    """The clusters dictionary (Chinese headers)."""
+    """The named clusters dictionary (Chinese headers): each with its category, lead city and member cities."""
     rows = [
         (
             c.code,
             c.name,
             c.name_en,
-            c.category.tier,
-            c.category.name,
+            c.sector.tier,
+            c.sector.name,
+            c.category.code,
             c.city.code,
-            f"Synthetic demo record. {c.name_en[0].upper()}{c.name_en[1:]} ({c.category.name}); "
+            ";".join(c.members) or None,
+            f"Synthetic demo record. {c.name_en[0].upper()}{c.name_en[1:]} ({c.sector.name}); "
             "all figures are generated, not official statistics.",
         )
         for c in clusters
     ]
     return pl.DataFrame(
         rows,
-        schema=["集群代码", "集群名称", "英文名称", "集群类型", "产业类别", "所在地区代码", "简介"],
+        schema=["集群代码", "集群名称", "英文名称", "集群类型", "产业领域", "集群类别代码", "所在地区代码",
+                "成员地区代码", "简介"],
         orient="row",
     )
 
 
-def cluster_industry_table(clusters: list[Cluster]) -> pl.DataFrame:
-    """The cluster -> division map (English headers)."""
-    rows = [(c.code, m.industry, m.weight, m.valid_from, m.valid_to) for c in clusters for m in c.mappings]
+def category_industry_table() -> pl.DataFrame:
+    """The category -> division map (English headers)."""
+    rows = [(c.code, d, w, vf, vt) for c in CLUSTER_CATEGORIES for d, w, vf, vt in c.industries]
     return pl.DataFrame(
         rows,
         orient="row",
         schema={
-            "cluster_code": pl.String,
+            "category_code": pl.String,
             "industry_code": pl.String,
             "weight": pl.Float64,
             "valid_from": pl.Int64,

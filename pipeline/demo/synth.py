@@ -44,8 +44,8 @@ SCALES = {
 }
 
 #: The kinds in landing order, each written to ``<kind>.csv``.
-FILES = ("regions", "industries", "clusters", "cluster-industries", "regional-industry", "cluster-indicators",
-         "firms")
+FILES = ("regions", "industries", "cluster-categories", "clusters", "cluster-industries", "regional-industry",
+         "cluster-indicators", "firms")
 
 
 def _regions(n: int) -> pl.DataFrame:
@@ -132,7 +132,7 @@ def write_synthetic(out: Path, scale: str = "province", *, seed: int = SEED) -> 
         "wages": np.rint(employment.ravel() * 85_000.0),
     })
 
-    clusters, mapping = _clusters(rng, spec, regions, class_codes, region_codes)
+    categories, clusters, mapping = _clusters(rng, spec, regions, class_codes, region_codes)
     firms = _firms(rng, spec, r_idx, i_idx, base, region_codes, class_codes, years, mapping)
     indicators = (firms.filter(pl.col("cluster_code").is_not_null())
                   .group_by("cluster_code", "year").agg(pl.col("employment").sum(), pl.col("output_value").sum(),
@@ -141,7 +141,9 @@ def write_synthetic(out: Path, scale: str = "province", *, seed: int = SEED) -> 
                                 (pl.col("output_value") * 0.12).round(0).alias("exports"))
                   .sort("cluster_code", "year"))
     frames = {
-        "regions": regions, "industries": industries, "clusters": clusters, "cluster-industries": mapping,
+        "regions": regions, "industries": industries, "cluster-categories": categories, "clusters": clusters,
+        "cluster-industries": mapping.rename({"cluster_code": "category_code"}).with_columns(
+            pl.col("category_code").str.replace("SYN-", "SYC-")),
         "regional-industry": regional, "cluster-indicators": indicators, "firms": firms,
     }
     written = []
@@ -153,13 +155,20 @@ def write_synthetic(out: Path, scale: str = "province", *, seed: int = SEED) -> 
 
 
 def _clusters(rng: np.random.Generator, spec: Scale, regions: pl.DataFrame, class_codes: np.ndarray,
-              region_codes: np.ndarray) -> tuple[pl.DataFrame, pl.DataFrame]:
+              region_codes: np.ndarray) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Categories (one per named cluster, SYC-...), the named clusters (SYN-...) and the map, keyed by cluster here
+    (the firms draw their cluster from it) and by category in the file."""
     n = spec.clusters
     codes = [f"SYN-{i + 1:05d}" for i in range(n)]
+    categories = pl.DataFrame({
+        "code": [f"SYC-{i + 1:05d}" for i in range(n)], "name": [f"合成集群类别{i + 1:05d}" for i in range(n)],
+        "name_en": [f"Synthetic category {i + 1:05d}" for i in range(n)],
+    })
     clusters = pl.DataFrame({
         "code": codes, "name": [f"合成产业集群{i + 1:05d}" for i in range(n)],
         "name_en": [f"Synthetic cluster {i + 1:05d}" for i in range(n)],
         "tier": np.where(rng.random(n) < 0.275, "emerging", "mainstay"), "category": "synthetic",
+        "category_code": categories.get_column("code"),
         "lead_region": region_codes[rng.integers(0, region_codes.size, n)],
         "description": "Synthetic benchmark record.",
     })
@@ -169,7 +178,7 @@ def _clusters(rng: np.random.Generator, spec: Scale, regions: pl.DataFrame, clas
         "industry_code": class_codes[rng.integers(0, class_codes.size, int(sizes.sum()))],
         "weight": 1.0,
     }).unique(["cluster_code", "industry_code"], keep="first", maintain_order=True)
-    return clusters, mapping
+    return categories, clusters, mapping
 
 
 def _firms(rng: np.random.Generator, spec: Scale, r_idx: np.ndarray, i_idx: np.ndarray, base: np.ndarray,

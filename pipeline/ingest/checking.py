@@ -133,6 +133,9 @@ def _column_failure(
         return failure("code_format", Msg("checking.code_format", example=col.example))
     if check == KNOWN_CODE:
         return failure("unknown_code", _unknown_code_fix(col.references or "", text or "", known))
+    if check == KNOWN_GROUPS and column == "member_regions":
+        return failure("unknown_code", Msg("checking.unknown_members",
+                                           listing=_listing(known.get("regions", {}), text or "")))
     if check == KNOWN_GROUPS:
         return failure("unknown_code", Msg("checking.unknown_groups",
                                            listing=_listing(known.get("regions", {}), text or "")))
@@ -178,6 +181,10 @@ def _row_failure(
         value = f"{record.get('valid_from')} > {record.get('valid_to')}"
         return Failure(row=row, column=headers.get("valid_from", "valid_from"), value=value, rule="invalid_period",
                        fix=Msg("checking.invalid_period"))
+    if check == "category_or_cluster":
+        value = f"category_code={record.get('category_code')}, cluster_code={record.get('cluster_code')}"
+        return Failure(row=row, column=headers.get("category_code", "category_code"), value=value,
+                       rule="category_or_cluster", fix=Msg("checking.category_or_cluster", value=value))
     return Failure(row=row, column="(row)", value=None, rule="check_failed",
                    fix=Msg("checking.row_check_failed", check=check))
 

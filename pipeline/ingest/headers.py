@@ -35,6 +35,7 @@ _NAME_COLUMNS = {
     "regions": ["地区名称", "地区", "区划名称", "城市", "市", "region_name", "area_name", "city"],
     "industries": ["行业名称", "行业类别名称", "industry_name"],
     "clusters": ["集群名称", "产业集群名称", "产业集群", "cluster_name"],
+    "cluster-categories": ["集群类别名称", "类别名称", "category_name"],
 }
 
 

@@ -97,7 +97,43 @@ def plausibility(settings: Settings, kind: Kind, prepared: Prepared, *, jump_fac
     lines = replaced.lines() + jumps.lines() + parts_over_wholes(kind, prepared)
     if kind.name == "cluster-indicators":
         lines += cluster_exceeds_industries(settings, prepared)
+    if kind.name == "cluster-industries":
+        lines += keyed_by_cluster(prepared)
     return lines
+
+
+def keyed_by_cluster(prepared: Prepared) -> list[Failure]:
+    """The map keyed by named cluster (the layout before categories): read for one release, with this warning."""
+    if "cluster_code" not in prepared.frame.columns:
+        return []
+    rows = prepared.frame.filter(pl.col("cluster_code").is_not_null())
+    if rows.is_empty():
+        return []
+    first = rows.get_column(SOURCE_ROW).min()
+    return [Failure(row=first, column=prepared.headers.get("cluster_code", "cluster_code"),
+                    value=rows.get_column("cluster_code")[0], rule="keyed_by_cluster", field="cluster_code",
+                    fix=Msg("plaus.keyed_by_cluster", n=rows.height))]
+
+
+def cluster_industry_map(settings: Settings) -> pl.DataFrame | None:
+    """Named cluster -> industries (cluster_code, industry_code, weight, valid_from, valid_to): the landed
+    category -> industry map through each landed cluster's category; rows of the old layout keyed by cluster
+    apply to that cluster alone."""
+    mapping = landed_frame(settings, "cluster-industries")
+    if mapping is None:
+        return None
+    for column in ("category_code", "cluster_code"):
+        if column not in mapping.columns:
+            mapping = mapping.with_columns(pl.lit(None, pl.String).alias(column))
+    mapping = _newest(mapping, ["category_code", "cluster_code", "industry_code", "valid_from"])
+    clusters = landed_frame(settings, "clusters")
+    by_category = pl.DataFrame(schema={"cluster_code": pl.String, "category_code": pl.String})
+    if clusters is not None and "category_code" in clusters.columns:
+        by_category = _newest(clusters, ["code"]).select(pl.col("code").alias("cluster_code"), "category_code")
+    columns = ["cluster_code", "industry_code", "weight", "valid_from", "valid_to"]
+    of_category = mapping.filter(pl.col("category_code").is_not_null()).drop("cluster_code").join(
+        by_category.filter(pl.col("category_code").is_not_null()), on="category_code").select(columns)
+    return pl.concat([of_category, mapping.filter(pl.col("cluster_code").is_not_null()).select(columns)])
 
 
 def _years(frame: pl.DataFrame) -> list[int]:
@@ -228,11 +264,10 @@ def _year_before(now: pl.DataFrame, before: pl.DataFrame, series: list[str], mea
 
 
 def cluster_exceeds_industries(settings: Settings, prepared: Prepared) -> list[Failure]:
-    mapping = landed_frame(settings, "cluster-industries")
     scan = landed_lazy(settings, "regional-industry")
+    mapping = cluster_industry_map(settings) if scan is not None else None
     if mapping is None or scan is None:
         return []
-    mapping = _newest(mapping, ["cluster_code", "industry_code", "valid_from"])
     # only the landed records of the clusters' industries in the upload's years (a census is 31 M records)
     clusters = prepared.frame.get_column("cluster_code").unique()
     industries = mapping.filter(pl.col("cluster_code").is_in(clusters.implode())).get_column("industry_code").unique()

@@ -75,11 +75,13 @@ RULE_INFO: dict[str, tuple[str, str]] = {
     "duplicate_key": ("error", "the same key appears on more than one row"),
     "no_measure": ("error", "the row reports no measure"),
     "invalid_period": ("error", "valid_from is later than valid_to"),
+    "category_or_cluster": ("error", "a category-industry row names both or neither of a category and a cluster"),
     "check_failed": ("error", "a check failed"),
     # warnings: may be right, do not block landing
     "replaces_landed": ("warning", "keys already landed: this upload becomes a new vintage that replaces them"),
     "year_on_year_jump": ("warning", "the value changes more than the allowed factor from the year before"),
     "exceeds_industries": ("warning", "a cluster's value is larger than its industries' total"),
+    "keyed_by_cluster": ("warning", "the category-industry map is keyed by named cluster (deprecated layout)"),
     # a part larger than its whole in one record (pipeline.ingest.consistency)
     "value_added_over_output_value": ("warning", "value added is larger than gross output value"),
     "exports_over_output_value": ("warning", "exports are larger than gross output value"),

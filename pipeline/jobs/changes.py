@@ -36,7 +36,8 @@ MAX_ITEMS = 200  # per list in a report; the totals are always complete
 
 #: mart -> (key columns, name lookups) for threshold crossings of boolean flags
 FLAG_TABLES = {
-    "mart_cluster_lq": ("year", "measure", "region_level", "industry_level", "region_code", "cluster_code"),
+    "mart_category_lq": ("year", "measure", "region_level", "industry_level", "region_code", "category_code"),
+    "mart_category_strength": ("year", "region_level", "industry_level", "region_code", "category_code"),
     "mart_location_quotient": ("year", "measure", "region_level", "industry_level", "region_code", "industry_code"),
     "mart_cluster_score": ("year", "cluster_code"),
 }
@@ -288,6 +289,7 @@ def _threshold_crossings(cur: Snapshot, prev: Snapshot, changed: set[str]) -> di
     regions = cur.names("dim_region") or prev.names("dim_region")
     industries = cur.names("dim_industry") or prev.names("dim_industry")
     clusters = cur.names("dim_cluster") or prev.names("dim_cluster")
+    categories = cur.names("dim_category") or prev.names("dim_category")
     for table, keys in FLAG_TABLES.items():
         if table not in cur.tables() or table not in prev.tables() or cur.pair is None:
             continue
@@ -315,7 +317,7 @@ def _threshold_crossings(cur: Snapshot, prev: Snapshot, changed: set[str]) -> di
                 if extra:
                     item |= {"lq_before": _r(r["lq_before"]), "lq": _r(r["lq"])}
                 for code, lookup in (("region_code", regions), ("industry_code", industries),
-                                     ("cluster_code", clusters)):
+                                     ("category_code", categories), ("cluster_code", clusters)):
                     if code in item:
                         item[code.replace("_code", "_name")] = lookup.get(item[code])
                 items.append(item)

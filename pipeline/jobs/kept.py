@@ -106,16 +106,25 @@ def latest_report(settings: Settings) -> dict[str, Any] | None:
     return json.loads(row[0]) if row else None
 
 
-def changes_for_cluster(report: dict[str, Any], cluster_code: str) -> dict[str, Any]:
-    """One cluster's part of a report, for its scorecard: its score moves and threshold crossings."""
+def changes_for_cluster(report: dict[str, Any], cluster_code: str, *, category_code: str | None = None,
+                        regions: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """One named cluster's part of a report, for its scorecard: its score moves, its own crossings (size band), and
+    the crossings of its category (``category_code``) in its own lead and member ``regions`` only: a category
+    crossing a threshold in a city the cluster is not in is not the cluster's."""
     if not report.get("compared"):
         return {"build_id": report["build_id"], "previous_build_id": report.get("previous_build_id"),
                 "moves": [], "crossings": []}
+
+    def mine(item: dict[str, Any]) -> bool:
+        if item.get("cluster_code") == cluster_code:
+            return True
+        return (category_code is not None and item.get("category_code") == category_code
+                and item.get("region_code") in regions)
+
     return {
         "build_id": report["build_id"], "previous_build_id": report["previous_build_id"],
         "moves": [m for m in report["scores"]["moved"] if m["cluster_code"] == cluster_code],
-        "crossings": [dict(i, flag=key) for key, t in report["thresholds"].items() for i in t["items"]
-                      if i.get("cluster_code") == cluster_code],
+        "crossings": [dict(i, flag=key) for key, t in report["thresholds"].items() for i in t["items"] if mine(i)],
     }
 
 

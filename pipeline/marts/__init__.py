@@ -19,15 +19,17 @@ every code it ever saw.
   and notes into one table, the pairs of years the dynamics compare;
 - :mod:`~pipeline.marts.regional`: region x industry marts: location quotients, region profiles, industry
   concentration, balance across regions, growth and shift-share;
-- :mod:`~pipeline.marts.clusters`: cluster marts: cluster LQs, geographic and firm concentration, U.S. Cluster
-  Mapping strength, portfolio quadrants, agglomeration from firm records;
+- :mod:`~pipeline.marts.categories`: region x category marts (the U.S. Cluster Mapping layer): each cluster
+  category's LQ in every region, geographic concentration, strength, portfolio quadrants, region strength;
+- :mod:`~pipeline.marts.clusters`: named-cluster marts: firm concentration and agglomeration from firm records,
+  each cluster's category LQ in its lead region;
 - :mod:`~pipeline.marts.scores`: composite performance scores per cluster and year, with their uncertainty,
   explanations and the scores under earlier methodology versions.
 
-Enters: a warehouse build being written (its facts, cluster map and firms, read through ``warehouse/sql/queries``)
-and the methodology (with the earlier versions whose scores stay readable).
-Leaves: the mart tables of the build (indices, cluster strength, scores ...), written through the build, and the
-rows written per mart.
+Enters: a warehouse build being written (its facts, category map, named clusters and firms, read through
+``warehouse/sql/queries``) and the methodology (with the earlier versions whose scores stay readable).
+Leaves: the mart tables of the build (indices, category strength, named-cluster locations, scores ...), written
+through the build, and the rows written per mart.
 May import: pipeline.core, warehouse, pipeline.indices, pipeline.scoring.
 """
 
@@ -36,7 +38,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.indices import keys_checked, reuse_work
-from pipeline.marts import clusters, regional, scores
+from pipeline.marts import categories, clusters, regional, scores
 from pipeline.marts.common import LEVELS
 from pipeline.scoring import Methodology
 from warehouse.build import Builder
@@ -62,22 +64,22 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
     def code(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.with_columns(pl.col(pl.String).cast(categorical))
 
-    mapping = code(builder.query_file("queries/build_cluster_map.sql"))
-    lead_clusters = code(builder.query("select code, lead_region from dim_cluster"))
+    mapping = code(builder.query_file("queries/build_category_map.sql"))
+    lead_clusters = code(builder.query("select code, lead_region, category_code from dim_cluster"))
     lead_lq, firm_rows = [], []
     first = previous = None  # (facts, rolled, totals) of the first year and of the year before
 
-    facts_keys, rolled_keys = [*LEVELS, "region_code", "industry_code"], [*LEVELS, "region_code", "cluster_code"]
+    facts_keys, rolled_keys = [*LEVELS, "region_code", "industry_code"], [*LEVELS, "region_code", categories.CATEGORY]
     for year in years:
         facts = builder.query_file("queries/build_regional_facts_year.sql", {"year": year})
         if not facts.is_empty():
             write("mart_balance", regional.balance(facts, groups, m))
         facts = code(facts)
-        totals = clusters.region_totals(facts) if not facts.is_empty() else pl.DataFrame()
+        totals = categories.region_totals(facts) if not facts.is_empty() else pl.DataFrame()
         # the facts' keys are unique (audit 01 stops the build otherwise), and so are a roll-up's (a group-by):
         # the index functions need not check them again on each call
         with keys_checked((facts, facts_keys)), reuse_work():  # the year's indices share their common work
-            rolled = clusters.rollup(facts, mapping)
+            rolled = categories.rollup(facts, mapping)
             if not facts.is_empty():
                 write("mart_location_quotient", regional.location_quotients(facts, m))
                 write("mart_region_profile", regional.region_profile(facts, m))
@@ -87,13 +89,14 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
                     with keys_checked((pair, facts_keys)):
                         _dynamics(write, pair, m)
             with keys_checked((rolled, rolled_keys)):
-                cluster_lq = write("mart_cluster_lq", clusters.cluster_lq(rolled, totals, m))
-                write("mart_cluster_concentration", clusters.cluster_concentration(rolled, totals, cluster_lq, m))
-                strong, region_strength = clusters.strength(
+                category_lq = write("mart_category_lq", categories.category_lq(rolled, totals, m))
+                write("mart_category_concentration",
+                      categories.category_concentration(rolled, totals, category_lq, m))
+                strong, region_strength = categories.strength(
                     rolled, totals, facts, mapping, m, previous=(previous[1], previous[2]) if previous else None)
-        write("mart_cluster_strength", strong)
-        write("mart_region_cluster_strength", region_strength)
-        lead_lq.append(_text(scores.lead_region_lq(lead_clusters, cluster_lq)))
+        write("mart_category_strength", strong)
+        write("mart_region_category_strength", region_strength)
+        lead_lq.append(_text(clusters.lead_region_lq(lead_clusters, category_lq)))
 
         firms = code(builder.query_file("queries/build_firms_long_year.sql", {"year": year}))
         with keys_checked((firms, ["year", "measure", "firm_no"])):  # audit 01: one record per firm and year
@@ -120,6 +123,7 @@ def build_marts(builder: Builder, m: Methodology, earlier: list[Methodology] | N
         not f.is_empty() for f in lead_lq) else pl.DataFrame()
     write("mart_province_output", province)
     write("mart_cluster_lead_lq", lead)
+    write("mart_cluster_location", builder.query_file("queries/build_cluster_location.sql"))
     extra = scores.agglomeration_variables(lead, firm, reported, province)
     score_marts = scores.scores(reported, extra, m)
     for table, frame in score_marts.items():

@@ -21,17 +21,6 @@ from pipeline.scoring import (
 )
 
 
-def lead_region_lq(clusters: pl.DataFrame, cluster_lq: pl.DataFrame) -> pl.DataFrame:
-    """Each cluster's LQ rows in its lead region (employment and output), for the agglomeration pillar."""
-    if cluster_lq.is_empty():
-        return pl.DataFrame()
-    lead = cluster_lq.join(clusters.select(pl.col("code").alias("cluster_code"),
-                                           pl.col("lead_region").alias("region_code")),
-                           on=["cluster_code", "region_code"], how="semi")
-    return lead.filter(pl.col("measure").is_in(["employment", "output_value"])).select(
-        "cluster_code", "region_code", "year", "measure", "lq")
-
-
 def agglomeration_variables(
     lead_lq: pl.DataFrame, firm: pl.DataFrame, reported: pl.DataFrame, province_output: pl.DataFrame,
 ) -> pl.DataFrame:

@@ -142,7 +142,12 @@ def parse(text: str, source: str) -> dict[str, Any]:
                    "[size_bands]")
     unc = _uncertainty(doc, probs)
     expl = _check(_table(doc, "explanation", probs), {"strength_margin": 0.25, "max_items": 3.0, "peer_groups": 5.0,
-                                                      "seed": 1.0}, probs, "explanation", None, "[explanation]")
+                                                      "seed": 1.0, "strength_share": 1 / 3}, probs, "explanation",
+                  None, "[explanation]")
+    share = expl.get("strength_share", 1 / 3)
+    if _number(share) and not 0 < share <= 0.5:
+        probs.add("explanation", None, "strength_share", "[explanation]",
+                  f"{share!r} is not a share in (0, 0.5]: strengths lie in the top share, weaknesses in the bottom one")
     indices = _index_options(_table(doc, "indices", probs), probs)
     if probs:
         raise MethodologyInvalid(f"{source}: " + "; ".join(probs))

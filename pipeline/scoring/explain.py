@@ -111,11 +111,15 @@ def _on_previous_treatment(cur, prev, j: int) -> np.ndarray:
 
 
 def strengths_weaknesses(result: CompositeResult) -> pl.DataFrame:
-    r"""Indicators on which a unit's position is far above (strength) or below (weakness) its overall position.
-
-    Positions are shares of the ranking, ``(rank - 1) / (n - 1)`` (0 = first); ``gap`` = overall position minus
-    indicator position; an indicator is a strength when ``gap >= strength_margin``, a weakness when ``gap <=
-    -strength_margin``; at most ``max_items`` of each, the largest gaps first (``[explanation]``).
+    r"""A unit's strengths and weaknesses in absolute terms, as COINr's ``get_str_weak`` picks them (COINr 1.1,
+    R/reporting.R): its indicators ranked among all units (ties share the best rank), sorted by rank (ties in the
+    methodology's indicator order); the strengths are the first ``max_items`` of them, leaving out any rank that is
+    the indicator's worst (COINr's ``min_discard``), the weaknesses the last ``max_items``. Beyond COINr, a strength
+    must lie in the top third of the units ranked on the indicator (``rank <= ceil(n / 3)``, ``strength_share`` =
+    1/3) and a weakness in the bottom third (``rank > n - ceil(n / 3)``), so that "strength" means good among all
+    clusters, not only good for this one: the first-ranked cluster has strengths, and a cluster ranked in the middle
+    on everything has neither. ``indicator_n`` is the number of units ranked on the indicator (those without a value
+    are not). ``gap`` (overall position minus indicator position, shares of the ranking) is kept as information.
 
     Parameters
     ----------
@@ -126,7 +130,7 @@ def strengths_weaknesses(result: CompositeResult) -> pl.DataFrame:
     -------
     polars.DataFrame
         unit, year, kind, indicator, indicator_name, indicator_name_zh, pillar, indicator_rank, indicator_n, rank,
-        n_ranked, gap.
+        n_ranked, gap; strengths best first, weaknesses worst first.
 
     Examples
     --------
@@ -135,9 +139,12 @@ def strengths_weaknesses(result: CompositeResult) -> pl.DataFrame:
     ...                           'source = "b"\n[[indicator]]\ncode = "c"\nsource = "c"\n')
     >>> vals = pl.DataFrame({"cluster_code": list("PQR") * 3, "year": 2022, "indicator": list("aaabbbccc"),
     ...                      "raw_value": [1.0, 2, 3, 1, 2, 3, 9, 2, 3]})
-    >>> # scores P 33.3, Q 33.3 (tied 2nd), R 71.4; P is first on c, last on a and b
-    >>> strengths_weaknesses(score_details(vals, m)).select("cluster_code", "kind", "indicator").rows()[:3]
-    [('P', 'strength', 'c'), ('P', 'weakness', 'a'), ('P', 'weakness', 'b')]
+    >>> # R ranks first on a and b (a strength: the top third of 3 is rank 1), P first on c, last on a and b
+    >>> sw = strengths_weaknesses(score_details(vals, m)).select("cluster_code", "kind", "indicator")
+    >>> sw.filter(pl.col("cluster_code") != "R").rows()
+    [('P', 'strength', 'c'), ('P', 'weakness', 'b'), ('P', 'weakness', 'a'), ('Q', 'weakness', 'c')]
+    >>> sw.filter(pl.col("cluster_code") == "R").rows()
+    [('R', 'strength', 'a'), ('R', 'strength', 'b')]
     """
     m, unit, year = result.methodology, result.unit, result.year
     opts = m.explanation
@@ -147,16 +154,21 @@ def strengths_weaknesses(result: CompositeResult) -> pl.DataFrame:
         n_all = int((~np.isnan(overall)).sum())
         ind_rank = descending_rank(st.values[0].T).T
         ind_n = (~np.isnan(st.values[0])).sum(axis=0)
+        worst = np.nanmax(np.where(np.isnan(ind_rank), -np.inf, ind_rank), axis=0)
+        third = np.ceil(ind_n * opts.strength_share)
         for i, u in enumerate(st.units):
             if np.isnan(overall[i]) or n_all < 2:
                 continue
+            ranked = np.flatnonzero(~np.isnan(ind_rank[i]) & (ind_n > 1))
+            ranked = ranked[np.argsort(ind_rank[i, ranked], kind="stable")]  # best first, ties in indicator order
             pos = (overall[i] - 1) / (n_all - 1)
             with np.errstate(invalid="ignore", divide="ignore"):
                 gap = pos - (ind_rank[i] - 1) / np.maximum(ind_n - 1, 1)
-            gap = np.where(ind_n > 1, gap, np.nan)
-            for kind, sign in (("strength", 1), ("weakness", -1)):
-                hits = np.flatnonzero(sign * gap >= opts.strength_margin - 1e-12)
-                hits = hits[np.argsort(-sign * gap[hits], kind="stable")][: opts.max_items]
+            kept = ranked[ind_rank[i, ranked] != worst[ranked]]  # min_discard
+            strengths = [j for j in kept[: opts.max_items] if ind_rank[i, j] <= third[j]]
+            weaknesses = [j for j in ranked[len(ranked) - opts.max_items:][::-1]
+                          if ind_rank[i, j] > ind_n[j] - third[j]]
+            for kind, hits in (("strength", strengths), ("weakness", weaknesses)):
                 for j in hits:
                     ind = m.indicators[j]
                     rows.append((u, y, kind, ind.code, ind.name, ind.name_zh, ind.parent, int(ind_rank[i, j]),

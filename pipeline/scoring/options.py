@@ -103,8 +103,11 @@ class UncertaintyOptions:
 class ExplanationOptions:
     """Strengths and weaknesses, peer groups (``[explanation]``)."""
 
-    strength_margin: float = 0.25  # indicator position this far (share of the ranking) above/below the overall one
-    max_items: int = 3
+    #: the rule before issue 15 (position this far above/below the overall one); still read so that earlier
+    #: methodology versions parse, no longer used: strengths are absolute (``strength_share``)
+    strength_margin: float = 0.25
+    max_items: int = 3  # at most this many strengths and this many weaknesses (COINr's topN and bottomN)
+    strength_share: float = 1 / 3  # a strength ranks in the top share of the units, a weakness in the bottom one
     peer_groups: int = 5
     seed: int = 20240601
 

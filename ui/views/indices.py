@@ -10,7 +10,7 @@ from pipeline.reports.exports import xlsx_bytes
 from ui import charts, data
 from ui import components as c
 from ui.catalog import MATRIX
-from ui.components_regional import city_map
+from ui.components_regional import city_map, code_ordered_table
 from ui.i18n import labels_for, lang, measure, name_zh_en, t
 
 page = c.page("nav_indices", need_scores=False, caption_key="indices_caption")
@@ -48,7 +48,7 @@ if matrix.is_empty():
     st.info(t("no_index_values"))
     st.stop()
 names_r = page.names("regions")
-columns = page.names("clusters" if info.family == "cluster_lq" else "industries")
+columns = page.names("categories" if info.family == "cluster_lq" else "industries")
 value = info.column
 shown = matrix.with_columns(c.named("region_code", names_r).alias("region"),
                             c.named("industry_code", columns).alias("industry"))
@@ -60,21 +60,25 @@ if n_columns < columns_total or n_rows < rows_total:  # the query kept those wit
 shown = shown.drop("columns_total", "rows_total")
 fmt = "+.1%" if key == "growth_rate" else ",.0f" if key == "competitive" else ".2f"
 mid = 1.0 if key in ("lq", "cluster_lq") else 0.0
+# regions and industries (or categories) in their dictionaries' code order, on the axes and in the table
+region_order, column_order = list(names_r.values()), list(columns.values())
 chart = charts.heatmap(shown.drop_nulls(value), x="region", y="industry", value=value, x_title=None, y_title=None,
-                       value_title=name_zh_en(vars(info)), mid=mid, fmt=fmt,
+                       value_title=name_zh_en(vars(info)), mid=mid, fmt=fmt, x_sort=region_order,
+                       y_sort=column_order,
                        title=f"{name_zh_en(vars(info))} · {measure(chosen)} · {year or f'{start}–{end}'}")
 charts.show(chart, name=f"{key}-{chosen}-{year or f'{start}-{end}'}")
 
 left, right = st.columns([1, 1])
 with left:
-    items = shown.select("industry_code", "industry").unique().sort("industry_code")
+    rank = {code: i for i, code in enumerate(columns)}
+    items = shown.select("industry_code", "industry").unique().sort(
+        pl.col("industry_code").replace_strict(rank, default=len(rank), return_dtype=pl.Int64), "industry_code")
     pick = st.selectbox(t("map_for"), items.get_column("industry_code").to_list(),
                         format_func=dict(items.iter_rows()).get, key=f"indices_pick_{lang()}")
     values = dict(shown.filter(pl.col("industry_code") == pick).select("region_code", value).iter_rows())
     city_map(page, values, value_title=name_zh_en(vars(info)), fmt=fmt, mid=mid, name=f"{key}-map-{pick}")
 with right:
-    wide = shown.pivot(on="industry", index="region", values=value, aggregate_function="first").sort("region")
-    wide = wide.rename({"region": t("city")})
+    wide = code_ordered_table(shown, value, region_order, column_order).rename({"region": t("city")})
     st.dataframe(wide, hide_index=True, height=460, column_config={
         col: st.column_config.NumberColumn(format="%.2f") for col in wide.columns[1:]})
     sheet = name_zh_en(vars(info))

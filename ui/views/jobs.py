@@ -117,7 +117,7 @@ st.markdown(f"**{t('status')}**: {t('job_' + job['status'])}" + (f" · {cj.short
 report = reports[pick]
 if report:
     st.markdown(f"**{t('change_report')}**")
-    names = {k: _names(k) for k in ("regions", "industries", "clusters")}
+    names = {k: _names(k) for k in ("regions", "industries", "clusters", "categories")}
     for title, frame in ((t("report_new_uploads"), cj.uploads_frame(report)),
                          (t("report_score_moves"), cj.moves_frame(report, names["clusters"], _indicator_names())),
                          (t("report_crossings_title"), cj.crossings_frame(report, names))):

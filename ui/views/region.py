@@ -1,5 +1,7 @@
-"""Region profile: a city's specialisation (LQ by industry), diversity (HHI, entropy, Krugman), strong clusters,
-the cluster portfolio (LQ against growth, size = employment, quadrants labelled) and shift-share components."""
+"""Region profile: a city's specialisation (LQ by industry), diversity (HHI, entropy, Krugman), the named clusters
+located here, its strong cluster categories, the category portfolio (LQ against growth, size = employment,
+quadrants labelled) and shift-share components. Named clusters and categories are two tables with two titles: a
+category is measured in every region, a named cluster is listed only where it is (lead or member region)."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ bundle = data.region_profile(page.path, page.build_id, code, year, chosen, lv["r
                              period[0], period[1])
 me = bundle["cities"].filter(pl.col("region_code") == code)
 row = me.row(0, named=True) if me.height else {}
-lq, clusters = bundle["lq"], bundle["clusters"]
+lq, categories, located = bundle["lq"], bundle["categories"], bundle["located"]
 
 st.header(regions.get(code, code))
 m = st.columns(6)
@@ -45,6 +47,7 @@ m[3].metric(t("view_entropy"), c.number(row.get("entropy"), 2), help=t("entropy_
 m[4].metric(t("krugman_short"), c.number(row.get("krugman"), 3), help=t("krugman_help"))
 m[5].metric(t("view_strength"), f"{(row.get('cluster_strength') or 0) * 100:.1f}%",
             help=t("strength_help", n=row.get("n_strong") or 0))
+names_g = page.names("categories")
 
 names_i = page.names("industries")
 lq_shown = lq.with_columns(c.named("industry_code", names_i).alias("industry"))
@@ -61,9 +64,8 @@ with right:
     axes = ["lq_change", "employment_growth"]
     axis = st.segmented_control(t("portfolio_axis"), axes, default="lq_change", key=f"region_axis_{lang()}",
                                 format_func=labels_for(axes, lambda a: t(f"axis_{a}"))) or "lq_change"
-    names_c = page.names("clusters")
-    points = portfolio(clusters, axis, names_c)
-    chart_pf = charts.bubbles(points, x="lq", y=axis, size="employment", label="cluster", colour="quadrant_label",
+    points = portfolio(categories, axis, names_g)
+    chart_pf = charts.bubbles(points, x="lq", y=axis, size="employment", label="category", colour="quadrant_label",
                               x_title=t("lq_employment"), y_title=t(f"axis_{axis}"), size_title=t("employment"),
                               quadrant_labels={k: quadrant(k) for k in ("Star", "Mature", "Emerging", "Transforming")},
                               title=t("portfolio_title"), y_format="%" if axis == "employment_growth" else ".2f")
@@ -73,18 +75,36 @@ with right:
         charts.show(chart_pf, name=f"portfolio-{code}-{year}")
         st.caption(t("portfolio_caption"))
 
-strong = clusters.filter(pl.col("strong").fill_null(False))
+located_t = located.select(
+    c.named("cluster_code", page.names("clusters")).alias(t("cluster")),
+    c.translated("role", located, lambda r: t(f"role_{r}")).alias(t("cluster_role")),
+    c.named("category_code", names_g).alias(t("cluster_category")),
+    pl.col("category_lq").alias(t("category_lq_here")),
+    pl.when(pl.col("category_strong")).then(pl.lit(t("yes"))).when(pl.col("category_strong").not_())
+    .then(pl.lit(t("no"))).alias(t("category_strong_here")),
+    pl.col("rank").alias(t("rank")))
+st.subheader(t("located_clusters_title") + f" ({located.height})")
+if located.is_empty():
+    st.info(t("no_located_clusters"))
+else:
+    st.dataframe(located_t, hide_index=True, column_config={
+        t("category_lq_here"): st.column_config.NumberColumn(format="%.2f", help=t("category_lq_here_help")),
+        t("rank"): st.column_config.NumberColumn(format="%d")})
+st.caption(t("located_caption"))
+strong = categories.filter(pl.col("strong").fill_null(False))
 strong_t = strong.select(
-    c.named("cluster_code", names_c).alias(t("cluster")),
-    pl.col("employment").alias(t("employment")), pl.col("lq").alias("LQ"),
-    c.translated("quadrant", strong, quadrant).alias(t("quadrant")))
+    c.named("category_code", names_g).alias(t("cluster_category")),
+    pl.col("employment").round(0).cast(pl.Int64).alias(t("employment")),  # weighted: persons shown whole
+    pl.col("lq").alias("LQ"), c.translated("quadrant", strong, quadrant).alias(t("quadrant")),
+    pl.col("clusters_here").alias(t("clusters_here")))
 left, right = st.columns([1, 1])
 with left:
-    st.subheader(t("strong_clusters_title") + f" ({strong.height})")
+    st.subheader(t("strong_categories_title") + f" ({strong.height})")
     st.dataframe(strong_t, hide_index=True, height=320, column_config={
         "LQ": st.column_config.NumberColumn(format="%.2f", width="small", help=t("lq")),
         t("quadrant"): st.column_config.Column(width="small"),
-        t("employment"): st.column_config.NumberColumn(format="localized", width="small")})
+        t("employment"): st.column_config.NumberColumn(format="localized", width="small"),
+        t("clusters_here"): st.column_config.NumberColumn(format="%d", width="small")})
     st.caption(t("strong_caption"))
 with right:
     st.subheader(t("shift_share_title"))
@@ -117,6 +137,7 @@ report_ = new_report(page, t("region_export_title", name=regions.get(code, code)
                       (t("view_krugman"), c.number(row.get("krugman"), 3)),
                       (t("view_strength"), f"{(row.get('cluster_strength') or 0) * 100:.1f}%")])
 report_.add(t("lq_by_industry"), lq_t, chart_lq)
-report_.add(t("strong_clusters_title"), strong_t, chart_pf)
+report_.add(t("located_clusters_title"), located_t)
+report_.add(t("strong_categories_title"), strong_t, chart_pf)
 report_.add(t("shift_share_title"), shift_t)
 download_row(report_, stem=f"region-{code}-{year}", key="region")

@@ -11,7 +11,7 @@ from ui import charts, data
 from ui import components as c
 from ui import components_scorecard as sc
 from ui.exports_ui import download_row, scorecard_report
-from ui.i18n import band, category, labels_for, lang, measure, name_of, t, tier
+from ui.i18n import labels_for, lang, measure, name_of, t
 
 page = c.page("nav_scorecard")
 names = page.names("clusters")
@@ -30,9 +30,7 @@ if head is None:
 
 regions = page.names("regions")
 st.header(name_of(head))
-st.caption(" · ".join([tier(head["tier"]), category(head["category"]),
-                       t("lead_city_is", city=regions.get(head["lead_region"], head["lead_region"])),
-                       band(head["size_band"])]))
+st.caption(sc.identity_line(head, regions, page.names("categories")))
 m = st.columns(5)
 m[0].metric(t("score"), c.number(head["score"]), None if head["score_change"] is None else
             f"{head['score_change']:+.2f}", help=t("score_help", year=head["previous_year"] or "–"))
@@ -51,7 +49,8 @@ strengths = sc.strengths_frame(bundle["strengths"], pillar_names)
 steps = sc.waterfall_steps(bundle["change"])
 report = data.change_report(str(page.settings.data_dir), page.build_id)
 ind_names = dict(bundle["indicators"].select("indicator_name", "indicator_name_zh").iter_rows())
-items = sc.change_items(changes_for_cluster(report, code) if report else {}, regions, ind_names)
+items = sc.change_items(changes_for_cluster(report, code, category_code=head["category_code"],
+                                            regions=sc.located_in(head)) if report else {}, regions, ind_names)
 
 tabs = st.tabs([t("tab_profile"), t("tab_indicators"), t("tab_change"), t("tab_trends"), t("tab_location")])
 with tabs[0]:
@@ -67,6 +66,7 @@ with tabs[0]:
             st.caption(t("no_strengths"))
         else:
             st.dataframe(strengths.drop(t("pillar")), hide_index=True)
+        st.caption(t("strengths_caption"))
         st.dataframe(pillars.drop(t("weight"), t("coverage")), hide_index=True, column_config={
             col: st.column_config.NumberColumn(format="%.1f") for col in (t("score"), t("median"), t("peer_mean"))})
 with tabs[1]:
@@ -124,8 +124,10 @@ with tabs[4]:
                                   key=f"scorecard_measure_{lang()}")
             lq = data.cluster_lq_by_region(page.path, page.build_id, code, year, chosen)
             lq = lq.with_columns(c.named("region_code", regions).alias("city"))
-            charts.show(charts.hbar(lq.drop_nulls("lq"), x="lq", y="city", x_title=t("lq"), y_title=t("city"),
-                                    rule=1.0, title=t("lq_by_city")), name=f"lq-{code}-{year}-{chosen}")
+            own = page.names("categories").get(head["category_code"], head["category_code"])
+            charts.show(charts.hbar(lq.drop_nulls("lq"), x="lq", y="city", x_title=t("lq"), y_title=t("city"), rule=1.0,
+                                    title=t("category_lq_by_city", category=own)), name=f"lq-{code}-{year}-{chosen}")
+            st.caption(t("category_lq_caption"))
     with right:
         st.markdown(f"**{t('firm_concentration')}**")
         firms = sc.firm_frame(bundle["firms"].filter(pl.col("year") == year), measure)

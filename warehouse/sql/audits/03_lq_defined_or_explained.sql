@@ -4,6 +4,6 @@ select 'mart_location_quotient' as mart, region_code, industry_code as code, yea
 from mart_location_quotient
 where (lq is null and note is null) or lq < 0 or isnan(lq) or isinf(lq)
 union all
-select 'mart_cluster_lq', region_code, cluster_code, year, measure, lq, note
-from mart_cluster_lq
+select 'mart_category_lq', region_code, category_code, year, measure, lq, note
+from mart_category_lq
 where (lq is null and note is null) or lq < 0 or isnan(lq) or isinf(lq)

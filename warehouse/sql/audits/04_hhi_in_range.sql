@@ -6,8 +6,8 @@ with all_hhi as (
     union all
     select 'mart_region_profile', region_code, year, measure, hhi, n_units, note from mart_region_profile
     union all
-    select 'mart_cluster_concentration', cluster_code, year, measure, hhi, n_units, note
-    from mart_cluster_concentration
+    select 'mart_category_concentration', category_code, year, measure, hhi, n_units, note
+    from mart_category_concentration
     union all
     select 'mart_cluster_firm_concentration', cluster_code, year, measure, hhi, n_units, note
     from mart_cluster_firm_concentration

@@ -15,14 +15,20 @@ create table if not exists stg_industries (
     source_row bigint, upload_id varchar, vintage integer, seq bigint
 );
 -- grain: upload_id, code
-create table if not exists stg_clusters (
-    code varchar, name varchar, name_en varchar, tier varchar, category varchar, lead_region varchar,
-    description varchar, source_row bigint, upload_id varchar, vintage integer, seq bigint
-);
--- grain: upload_id, cluster_code, industry_code, valid_from
-create table if not exists stg_cluster_industries (
-    cluster_code varchar, industry_code varchar, weight double, valid_from bigint, valid_to bigint,
+create table if not exists stg_cluster_categories (
+    code varchar, name varchar, name_en varchar, parent_code varchar,
     source_row bigint, upload_id varchar, vintage integer, seq bigint
+);
+-- grain: upload_id, code
+create table if not exists stg_clusters (
+    code varchar, name varchar, name_en varchar, tier varchar, category varchar, category_code varchar,
+    lead_region varchar, member_regions varchar, description varchar,
+    source_row bigint, upload_id varchar, vintage integer, seq bigint
+);
+-- grain: upload_id, category_code, cluster_code (deprecated layout), industry_code, valid_from
+create table if not exists stg_cluster_industries (
+    category_code varchar, cluster_code varchar, industry_code varchar, weight double, valid_from bigint,
+    valid_to bigint, source_row bigint, upload_id varchar, vintage integer, seq bigint
 );
 -- grain: upload_id, region_code, industry_code, year
 create table if not exists stg_regional_industry (

@@ -51,37 +51,43 @@ create table if not exists mart_shift_share (
     competitive double, net_shift double, homothetic_competitive double, allocation double,
     method varchar, note varchar
 );
--- Cluster LQ by region: regional-industry records rolled up through the cluster-industries map, against the
+-- Category LQ by region: regional-industry records rolled up through the category-industries map, against the
 -- region's all-industry total.
--- grain: year, measure, region_level, industry_level, region_code, cluster_code
-create table if not exists mart_cluster_lq (
+-- grain: year, measure, region_level, industry_level, region_code, category_code
+create table if not exists mart_category_lq (
     year bigint, measure varchar, region_level varchar, industry_level varchar, region_code varchar,
-    cluster_code varchar, value double, region_total double, cluster_total double, total double,
+    category_code varchar, value double, region_total double, category_total double, total double,
     lq double, lq_additive double, specialised boolean, note varchar,
     reference varchar not null, threshold double not null
 );
--- Geographic concentration of each cluster across regions.
--- grain: year, measure, region_level, industry_level, cluster_code
-create table if not exists mart_cluster_concentration (
-    year bigint, measure varchar, region_level varchar, industry_level varchar, cluster_code varchar,
+-- Geographic concentration of each cluster category across regions.
+-- grain: year, measure, region_level, industry_level, category_code
+create table if not exists mart_category_concentration (
+    year bigint, measure varchar, region_level varchar, industry_level varchar, category_code varchar,
     value_total double, hhi double, n_units bigint, hhi_normalised double, equivalent_number double, cr4 double,
     krugman double, krugman_against varchar, ubiquity bigint, note varchar
 );
--- U.S. Cluster Mapping strength of each cluster in each region (employment) and its portfolio quadrant against
--- the previous year.
--- grain: year, region_level, industry_level, region_code, cluster_code
-create table if not exists mart_cluster_strength (
-    year bigint, region_level varchar, industry_level varchar, region_code varchar, cluster_code varchar,
+-- U.S. Cluster Mapping strength of each cluster category in each region (employment) and its portfolio quadrant
+-- against the previous year.
+-- grain: year, region_level, industry_level, region_code, category_code
+create table if not exists mart_category_strength (
+    year bigint, region_level varchar, industry_level varchar, region_code varchar, category_code varchar,
     employment double, establishments double, lq double, lq_percentile double, employment_percentile double,
     establishments_percentile double, qualifying boolean, strong boolean,
     lq_percentile_cut double, size_percentile_cut double, note varchar,
     lq_change double, employment_change double, quadrant varchar, quadrant_note varchar
 );
--- Each region's cluster strength: the share of its employment in its strong clusters.
+-- Each region's cluster strength (U.S. Cluster Mapping): the share of its employment in its strong categories.
 -- grain: year, region_level, industry_level, region_code
-create table if not exists mart_region_cluster_strength (
+create table if not exists mart_region_category_strength (
     year bigint, region_level varchar, industry_level varchar, region_code varchar, strong_employment double,
-    employment_total double, cluster_strength double, n_strong bigint, n_clusters bigint, note varchar
+    employment_total double, cluster_strength double, n_strong bigint, n_categories bigint, note varchar
+);
+-- Where each named cluster is: its lead and member regions, with its category's figures there.
+-- grain: cluster_code, region_code, year, region_level, industry_level
+create table if not exists mart_cluster_location (
+    cluster_code varchar, region_code varchar, role varchar, category_code varchar, year bigint,
+    region_level varchar, industry_level varchar, employment double, lq double, strong boolean, quadrant varchar
 );
 -- Firm concentration within each cluster and the agglomeration of its firms across regions.
 -- grain: year, measure, cluster_code

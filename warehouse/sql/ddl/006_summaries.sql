@@ -15,8 +15,8 @@ create table if not exists mart_levels (
 -- The denominator of a cluster's share of provincial output, per year (scores and the methodology preview).
 -- grain: year
 create table if not exists mart_province_output (year bigint, province_output double);
--- Each cluster's location quotients in its lead region (scores and the methodology preview).
+-- Each named cluster's category location quotients in its lead region (scores and the methodology preview).
 -- grain: cluster_code, year, measure
 create table if not exists mart_cluster_lead_lq (
-    cluster_code varchar, region_code varchar, year bigint, measure varchar, lq double
+    cluster_code varchar, region_code varchar, category_code varchar, year bigint, measure varchar, lq double
 );

@@ -1,4 +1,4 @@
--- Measures available for cluster location quotients (those of the cluster concentration mart, which the build
--- computes from the same roll-up: a few thousand rows rather than every region x cluster).
+-- Measures available for category location quotients (those of the category concentration mart, which the build
+-- computes from the same roll-up: a few thousand rows rather than every region x category).
 -- grain: measure
-select distinct measure from mart_cluster_concentration order by measure
+select distinct measure from mart_category_concentration order by measure

@@ -12,8 +12,8 @@ before as (
       and industry_level = $industry_level
 ),
 strength as (
-    select region_code, cluster_strength, n_strong, n_clusters
-    from mart_region_cluster_strength
+    select region_code, cluster_strength, n_strong, n_categories
+    from mart_region_category_strength
     where year = $year and region_level = $region_level and industry_level = $industry_level
 ),
 zones as (
@@ -25,7 +25,7 @@ final as (
            p.value_total / nullif(sum(p.value_total) over (), 0) as share,
            p.hhi, p.hhi_normalised, p.equivalent_number, p.entropy, p.krugman, p.specialisation_coefficient,
            p.hachman, p.diversity, p.duranton_puga, p.lq_gini, p.n_industries, p.reference, p.note,
-           s.cluster_strength, s.n_strong, s.n_clusters
+           s.cluster_strength, s.n_strong, s.n_categories
     from profile p
     left join before b using (region_code)
     left join strength s using (region_code)

@@ -16,7 +16,8 @@ ch as (
     select * from mart_cluster_score_change where cluster_code = $code and year = $year
 ),
 final as (
-    select c.code as cluster_code, c.name, c.name_en, c.tier, c.category, c.description, c.lead_region,
+    select c.code as cluster_code, c.name, c.name_en, c.tier, c.category, c.category_code,
+           g.name as category_name, g.name_en as category_name_en, m.member_regions, c.description, c.lead_region,
            r.name as lead_region_name, r.name_en as lead_region_name_en,
            c.upload_id as dictionary_upload_id, c.vintage as dictionary_vintage,
            s.year, s.score, s.rank, s.n_ranked, s.output_value, s.employment, s.size_band, s.indicators_used,
@@ -30,5 +31,10 @@ final as (
     left join p on true
     left join ch on true
     left join dim_region r on r.code = c.lead_region
+    left join dim_category g on g.code = c.category_code
+    left join (
+        select cluster_code, string_agg(region_code, ';' order by region_code) as member_regions
+        from bridge_cluster_region where role = 'member' group by cluster_code
+    ) m on m.cluster_code = c.code
 )
 select * from final

@@ -1,5 +1,5 @@
--- Every industry of the dictionary.
+-- Every industry of the dictionary, in the dictionary's order (GB/T 4754 order as uploaded).
 -- grain: code
-select code, name, name_en, parent_code, level, classification
+select code, name, name_en, parent_code, level, classification, ord
 from dim_industry
-order by code
+order by ord

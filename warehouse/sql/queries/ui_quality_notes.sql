@@ -8,9 +8,9 @@ with notes as (
     union all
     select 'mart_location_quotient', note from mart_location_quotient where note is not null
     union all
-    select 'mart_cluster_lq', note from mart_cluster_lq where note is not null
+    select 'mart_category_lq', note from mart_category_lq where note is not null
     union all
-    select 'mart_cluster_strength', note from mart_cluster_strength where note is not null
+    select 'mart_category_strength', note from mart_category_strength where note is not null
     union all
     select 'mart_balance', partition_note from mart_balance where partition_note is not null
     union all

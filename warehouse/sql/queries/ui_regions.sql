@@ -1,4 +1,5 @@
--- Every region with its level and the development zones (region groups) it belongs to.
+-- Every region with its level and the development zones (region groups) it belongs to, in the dictionary's
+-- order (GB/T 2260 order as uploaded).
 -- grain: code
 with regions as (
     select * from dim_region
@@ -9,8 +10,8 @@ zones as (
     group by region_code
 ),
 final as (
-    select r.code, r.name, r.name_en, r.parent_code, r.level, z.zones
+    select r.code, r.name, r.name_en, r.parent_code, r.level, z.zones, r.ord
     from regions r
     left join zones z on z.region_code = r.code
 )
-select * from final order by level, code
+select * from final order by ord
