@@ -34,18 +34,35 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 
 
 def uscmp_upload_files(out: Path, shared: Path = SHARED) -> list[tuple[str, Path]]:
-    """USCMP 2016 state x cluster data as three upload files (regions, industries = clusters, records)."""
+    """USCMP 2016 state x cluster data as upload files, the clusters loaded as cluster categories (what USCMP calls a
+    "cluster" is a category: a set of industries measured in every state).
+
+    The sample holds cluster totals, not the 6-digit NAICS records behind them, so the industry dictionary has one
+    entry per USCMP cluster (levels "traded" and "local", so that every index compares a cluster with the traded or
+    the local total, as USCMP's lq_tf does) and each category maps to its own entry with weight 1. The categories'
+    parents are the two types, traded and local."""
     clusters = list(csv.DictReader((shared / "uscmp" / "uscmp_clusters.csv").open(encoding="utf-8")))
     states = list(csv.DictReader((shared / "uscmp" / "uscmp_states_clusters_2016.csv").open(encoding="utf-8")))
     regions = {r["region_code_t"]: r["region_name_t"] for r in states}
+
+    def kind(c: dict[str, str]) -> str:
+        return "traded" if c["traded"] == "True" else "local"
+
     files = [
         ("regions", _write(out / "us_states.csv", ["code", "name", "name_en", "parent_code", "level"],
                            [["US", "United States", "United States", "", "country"]]
                            + [[c, n, n, "US", "state"] for c, n in sorted(regions.items())])),
         ("industries", _write(out / "uscmp_clusters.csv", ["code", "name", "name_en", "level", "classification"],
-                              [[c["cluster_code"], c["cluster_name"], c["cluster_name"],
-                                "traded" if c["traded"] == "True" else "local", "USCMP 2016 cluster definitions"]
-                               for c in clusters])),
+                              [[c["cluster_code"], c["cluster_name"], c["cluster_name"], kind(c),
+                                "USCMP 2016 cluster definitions"] for c in clusters])),
+        ("cluster-categories", _write(out / "uscmp_categories.csv", ["code", "name", "name_en", "parent_code"],
+                                      [["TRADED", "Traded clusters", "Traded clusters", ""],
+                                       ["LOCAL", "Local clusters", "Local clusters", ""]]
+                                      + [[c["cluster_code"], c["cluster_name"], c["cluster_name"], kind(c).upper()]
+                                         for c in clusters])),
+        ("cluster-industries", _write(out / "uscmp_category_industries.csv",
+                                      ["category_code", "industry_code", "weight"],
+                                      [[c["cluster_code"], c["cluster_code"], 1] for c in clusters])),
         ("regional-industry", _write(out / "uscmp_states_2016.csv",
                                      ["region_code", "industry_code", "year", "employment", "establishments"],
                                      [[r["region_code_t"], r["cluster_code_t"], r["year_t"], r["emp_tl"], r["est_tl"]]
@@ -90,18 +107,40 @@ def warehouse_lq(data_dir: Path, measure: str = "employment") -> dict[tuple[str,
     return {(r, i): lq for r, i, lq in rows}
 
 
+def warehouse_categories(data_dir: Path, measure: str = "employment") -> dict[tuple[str, str], tuple]:
+    """(state, category) -> (category LQ, strong) from the live warehouse's category marts."""
+    from warehouse.db import read_only
+
+    with read_only(data_dir / "warehouse.duckdb") as con:
+        rows = con.sql("""select l.region_code, l.category_code, l.lq, s.strong from mart_category_lq l
+                          left join mart_category_strength s using (year, region_level, industry_level, region_code,
+                                                                    category_code)
+                          where l.measure = ?""", params=[measure]).fetchall()
+    return {(r, c): (lq, strong) for r, c, lq, strong in rows}
+
+
 def uscmp_comparison(data_dir: Path, shared: Path = SHARED) -> dict[str, object]:
-    """Relative errors of the warehouse's LQs against USCMP's published lq_tf, by cluster type."""
-    lq = warehouse_lq(data_dir)
+    """Relative errors of the warehouse's category LQs against USCMP's published lq_tf, by cluster type, and the
+    strong flags against USCMP's strong_b (traded clusters; the local ones have none)."""
+    ours = warehouse_categories(data_dir)
     errors: dict[str, list[float]] = {"traded": [], "local": []}
     zeros = 0
+    strong = {"agree": 0, "differ": [], "published": 0, "ours": 0}
     for r in csv.DictReader((shared / "uscmp" / "uscmp_states_clusters_2016.csv").open(encoding="utf-8")):
         published = float(r["lq_tf"])
-        ours = lq[(r["region_code_t"], r["cluster_code_t"])]
+        lq, flag = ours[(r["region_code_t"], r["cluster_code_t"])]
+        if r["strong_b"] in ("TRUE", "FALSE"):
+            theirs = r["strong_b"] == "TRUE"
+            strong["published"] += theirs
+            strong["ours"] += bool(flag)
+            if bool(flag) == theirs:
+                strong["agree"] += 1
+            else:
+                strong["differ"].append((r["region_code_t"], r["cluster_code_t"]))
         if published == 0:
-            zeros += ours == 0
+            zeros += lq == 0
             continue
-        errors[r["cluster_type"]].append(abs(ours - published) / published)
+        errors[r["cluster_type"]].append(abs(lq - published) / published)
     every = errors["traded"] + errors["local"]
     return {
         "cells": len(every),
@@ -110,6 +149,7 @@ def uscmp_comparison(data_dir: Path, shared: Path = SHARED) -> dict[str, object]
         "median_relative_error_traded": statistics.median(errors["traded"]),
         "median_relative_error_local": statistics.median(errors["local"]),
         "max_relative_error": max(every),
+        "strong": strong,
     }
 
 

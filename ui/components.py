@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from pipeline.core.settings import Settings
-from ui.i18n import lang, t
+from ui.i18n import lang, set_places, t
 
 
 def banners(build: dict[str, Any] | None) -> None:
@@ -84,11 +84,30 @@ def page(title_key: str, *, need_scores: bool = True, caption_key: str | None = 
         st.stop()
     path, build_id = str(s.warehouse_path), build["build_id"]
     dicts = data.dictionaries(path, build_id)
+    levels = dicts["levels"]
+    set_places(unit_is_city=levels.is_empty() or levels.item(0, "region_level") == "city",
+               whole_is_province=dicts["regions"].filter(pl.col("level") == "province").height > 0)
     years = dicts["score_years"].get_column("year").to_list()
     if need_scores and not years:
-        st.info(t("no_scores"))
+        no_scores(s, dicts, build)
         st.stop()
     return Page(s, build, path, build_id, years, dicts)
+
+
+def no_scores(s: Settings, dicts: dict[str, pl.DataFrame], build: dict[str, Any]) -> None:
+    """Why there are no composite scores, which methodology would score them, and where the analysis that needs no
+    scores is (a dataset of regions x categories without cluster indicators, such as the USCMP sample)."""
+    from pipeline.jobs.methodologies import active_methodology
+
+    m = active_methodology(s)
+    name = (m.name_zh if lang() == "zh" else m.name) or m.name or m.name_zh or t("nav_methodology")
+    if dicts["categories"].height or not dicts["levels"].is_empty():
+        st.info(t("no_scores_categories", methodology=f"{name} ({build.get('methodology_hash') or '–'})"))
+        cols = st.columns(2)
+        cols[0].page_link("views/region.py", label=t("nav_region"), icon=":material/location_city:")
+        cols[1].page_link("views/indices.py", label=t("nav_indices"), icon=":material/grid_on:")
+    else:
+        st.info(t("no_scores"))
 
 
 def partition_notes(page_: Page, order: list[str]) -> list[str]:

@@ -21,10 +21,40 @@ def lang() -> str:
     return st.session_state.get("lang", "zh")
 
 
+#: The province's words and what they become for a dataset that is not a province's cities (a country's states,
+#: a city's districts): "region" for "city", "the total" for "the province". Whole words only (no "electricity").
+_PLACE_WORDS = {
+    "en": [(r"\bcities\b", "regions"), (r"\bCities\b", "Regions"), (r"\bcity's\b", "region's"),
+           (r"\bcity\b", "region"), (r"\bCity\b", "Region"), (r"\bprovincial\b", "total"),
+           (r"\bProvincial\b", "Total"), (r"\bthe province\b", "the total"), (r"\bThe province\b", "The total"),
+           (r"\bprovince\b", "total"), (r"\bProvince\b", "Total")],
+    "zh": [("各城市", "各地区"), ("城市", "地区"), ("本市", "本地区"), ("全省", "全部地区"), ("省内", "区域内")],
+}
+
+
+def set_places(*, unit_is_city: bool, whole_is_province: bool) -> None:
+    """Tell ``t`` which words fit the dataset on screen: a province's cities (the default), or regions of another
+    kind (then "city" reads "region" and "the province" reads "the total"). Called by each page's prologue."""
+    st.session_state["_places"] = "province" if unit_is_city and whole_is_province else "regions"
+
+
+def places(text: str, language: str) -> str:
+    """``text`` with the province's words replaced by general ones (see :data:`_PLACE_WORDS`)."""
+    import re
+
+    for old, new in _PLACE_WORDS[language]:
+        text = re.sub(old, new, text) if language == "en" else text.replace(old, new)
+    return text
+
+
 def t(key: str, **fmt: Any) -> str:
-    """The label ``key`` in the current language, formatted with ``fmt``."""
+    """The label ``key`` in the current language, formatted with ``fmt``; for a dataset that is not a province's
+    cities, with general words for "city" and "province" (:func:`set_places`)."""
     en, zh = LABELS.get(key, (key, key))
-    text = zh if lang() == "zh" else en
+    language = lang()
+    text = zh if language == "zh" else en
+    if st.session_state.get("_places", "province") != "province":
+        text = places(text, language)
     return text.format(**fmt) if fmt else text
 
 

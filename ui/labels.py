@@ -60,6 +60,11 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "no_scores": ("No cluster scores yet: upload cluster indicators and rebuild.",
                   "尚无集群评分：请上传集群指标数据并重新计算。"),
+    "no_scores_categories": ("No composite scores: this dataset has no cluster indicators (kind cluster-indicators), "
+                             "which the methodology {methodology} scores; it is not applied to anything else. The "
+                             "analysis of regions and cluster categories needs no scores:",
+                             "没有综合评分：本数据集没有集群指标（cluster-indicators），而评价方法 {methodology} "
+                             "只对集群指标评分，不套用于其他数据。地区和集群类别分析无需评分："),
     "no_regional": ("No regional-industry records yet: upload them and rebuild.",
         "尚无地区行业数据：请上传后重新计算。"),
     "stale_build": (
