@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from pipeline.core.settings import Settings
-from ui.i18n import lang, set_places, t
+from ui.i18n import lang, money_word, set_money, set_places, t
 
 
 def banners(build: dict[str, Any] | None) -> None:
@@ -87,6 +87,8 @@ def page(title_key: str, *, need_scores: bool = True, caption_key: str | None = 
     levels = dicts["levels"]
     set_places(unit_is_city=levels.is_empty() or levels.item(0, "region_level") == "city",
                whole_is_province=dicts["regions"].filter(pl.col("level") == "province").height > 0)
+    money = dicts["units"].filter(pl.col("dimension") == "money").get_column("unit")
+    set_money(money[0] if money.len() else None)
     years = dicts["score_years"].get_column("year").to_list()
     if need_scores and not years:
         no_scores(s, dicts, build)
@@ -149,12 +151,13 @@ def local_time(iso: str, timezone: str) -> str:
 
 
 def yuan(value: float | None) -> str:
-    """Money for people: 亿元 in Chinese, billion yuan in English."""
+    """Money for people, in the build's currency: 亿元 / bn yuan (亿美元 / bn USD for a dataset in dollars)."""
     if value is None:
         return "–"
+    word = money_word()
     if lang() == "zh":
-        return f"{value / 1e8:,.0f} 亿元" if abs(value) >= 1e11 else f"{value / 1e8:,.1f} 亿元"
-    return f"{value / 1e9:,.1f} bn yuan" if abs(value) >= 1e11 else f"{value / 1e9:,.2f} bn yuan"
+        return f"{value / 1e8:,.0f} 亿{word}" if abs(value) >= 1e11 else f"{value / 1e8:,.1f} 亿{word}"
+    return f"{value / 1e9:,.1f} bn {word}" if abs(value) >= 1e11 else f"{value / 1e9:,.2f} bn {word}"
 
 
 def persons(value: float | None) -> str:
@@ -188,7 +191,7 @@ def compact(measure: str, value: float | None) -> str:
     dim = col.dimension if col else None
     zh = lang() == "zh"
     if dim == "money":
-        return f"{value / 1e8:,.0f} 亿元" if zh else f"{value / 1e9:,.1f} bn"
+        return f"{value / 1e8:,.0f} 亿{money_word()}" if zh else f"{value / 1e9:,.1f} bn"
     if dim == "persons":
         return f"{value / 1e4:,.2f} 万人" if zh else f"{value / 1e3:,.1f} k"
     return f"{value:,.0f}"

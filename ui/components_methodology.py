@@ -11,7 +11,7 @@ from pipeline.core.ops import OpsStore
 from pipeline.core.settings import Settings
 from pipeline.jobs.methodologies import methodology_path
 from pipeline.scoring import Methodology
-from ui.i18n import lang, t
+from ui.i18n import lang, money_word, t
 from ui.labels import OPTIONS_EN, OPTIONS_ZH, UNITS_ZH
 
 
@@ -95,8 +95,8 @@ def options_facts(m: Methodology, zone_names: dict[str, str]) -> list[tuple[str,
                             size=f"{ix.strong_size_percentile:g}")),
         (t("opt_zones"), ", ".join(zone_names.get(z, z) for z in ix.zones) or "–"),
         (t("opt_shift_share"), option(ix.shift_share_method)),
-        (t("opt_size_bands"), f"{m.size_small / 1e8:,.0f} / {m.size_large / 1e8:,.0f} 亿元" if lang() == "zh" else
-         f"{m.size_small / 1e9:,.0f} / {m.size_large / 1e9:,.0f} bn yuan"),
+        (t("opt_size_bands"), f"{m.size_small / 1e8:,.0f} / {m.size_large / 1e8:,.0f} 亿{money_word()}"
+         if lang() == "zh" else f"{m.size_small / 1e9:,.0f} / {m.size_large / 1e9:,.0f} bn {money_word()}"),
         (t("opt_uncertainty"), t("opt_uncertainty_value", samples=u.samples, spread=f"{u.weight_spread:.0%}",
                                  norms=", ".join(map(option, u.normalisations)),
                                  aggs=", ".join(map(option, u.aggregations)))),

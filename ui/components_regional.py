@@ -10,7 +10,7 @@ import streamlit as st
 from pipeline.ingest.boundaries import fingerprint
 from ui import charts, data
 from ui.components import Page
-from ui.i18n import lang, t
+from ui.i18n import lang, money_word, t
 
 #: what the overview map can show per city -> label key
 CITY_VIEWS = {
@@ -26,7 +26,7 @@ def scaled_total(measure: str) -> tuple[float, str]:
     col = KINDS["regional-industry"].columns.get(measure)
     dim = col.dimension if col else None
     if dim == "money":
-        return (1e8, "亿元") if lang() == "zh" else (1e9, "bn yuan")
+        return (1e8, "亿" + money_word()) if lang() == "zh" else (1e9, "bn " + money_word())
     if dim == "persons":
         return (1e4, "万人") if lang() == "zh" else (1e3, "thousand")
     return 1.0, ""

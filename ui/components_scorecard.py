@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from ui.components_jobs import explanation
-from ui.i18n import band, category, lang, name_zh_en, t, tier
+from ui.i18n import band, category, lang, money_word, name_zh_en, t, tier
 from ui.labels import UNITS_ZH
 
 WATERFALL_STEPS = 6  # indicators shown one by one in the change waterfall; the rest are summed
@@ -24,8 +24,8 @@ def shown_value(value: float | None, unit: str | None) -> tuple[float | None, st
     """A raw value in the unit people read: yuan as 亿元 (Chinese) or bn yuan (English), others unchanged."""
     if value is None:
         return None, unit_label(unit)
-    if unit == "yuan":
-        return (value / 1e8, "亿元") if lang() == "zh" else (value / 1e9, "bn yuan")
+    if unit == "yuan":  # the methodology's word for money: the build's currency
+        return (value / 1e8, "亿" + money_word()) if lang() == "zh" else (value / 1e9, "bn " + money_word())
     return value, unit_label(unit)
 
 

@@ -32,6 +32,21 @@ _PLACE_WORDS = {
 }
 
 
+#: canonical money unit -> (Chinese word, English word): 亿元 / bn yuan, 亿美元 / bn USD, 亿欧元 / bn EUR
+MONEY_WORDS = {"yuan": ("元", "yuan"), "USD": ("美元", "USD"), "EUR": ("欧元", "EUR")}
+
+
+def set_money(unit: str | None) -> None:
+    """The build's currency (its money measures' canonical unit, ``mart_measure_unit``), for every amount shown."""
+    st.session_state["_money"] = unit if unit in MONEY_WORDS else "yuan"
+
+
+def money_word() -> str:
+    """元 / yuan, 美元 / USD ... in the current language, for the build's currency."""
+    zh, en = MONEY_WORDS[st.session_state.get("_money", "yuan")]
+    return zh if lang() == "zh" else en
+
+
 def set_places(*, unit_is_city: bool, whole_is_province: bool) -> None:
     """Tell ``t`` which words fit the dataset on screen: a province's cities (the default), or regions of another
     kind (then "city" reads "region" and "the province" reads "the total"). Called by each page's prologue."""
@@ -55,7 +70,19 @@ def t(key: str, **fmt: Any) -> str:
     text = zh if language == "zh" else en
     if st.session_state.get("_places", "province") != "province":
         text = places(text, language)
+    if st.session_state.get("_money", "yuan") != "yuan":
+        text = in_currency(text, language)
     return text.format(**fmt) if fmt else text
+
+
+def in_currency(text: str, language: str) -> str:
+    """``text`` with yuan (元, 万元, 亿元 ...) said in the build's currency; other 元 (多元化) untouched."""
+    import re
+
+    word = money_word()
+    if language == "en":
+        return re.sub(r"\byuan\b", word, text)
+    return re.sub(r"(?<=[亿万千百十\d（(\s])元|^元|元(?=[/）)])", word, text)
 
 
 def measure(code: str) -> str:
@@ -80,7 +107,9 @@ def band(label: str | None) -> str:
     """A size band (stored in English) in the current language."""
     if not label:
         return "–"
-    return SIZE_BANDS_ZH.get(label, label) if lang() == "zh" else label.replace("billion", "bn yuan")
+    if lang() == "zh":
+        return SIZE_BANDS_ZH.get(label, label).replace("亿元", "亿" + money_word())
+    return label.replace("billion", "bn " + money_word())
 
 
 def tier(code: str | None) -> str:

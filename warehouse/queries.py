@@ -168,7 +168,7 @@ def dictionaries(path: Path) -> dict[str, pl.DataFrame]:
     years with indices."""
     return run_many(path, {
         "regions": ("ui_regions", {}), "industries": ("ui_industries", {}), "zones": ("ui_zones", {}),
-        "clusters": ("ui_clusters", {}), "categories": ("ui_categories", {}),
+        "clusters": ("ui_clusters", {}), "categories": ("ui_categories", {}), "units": ("ui_measure_units", {}),
         "levels": ("ui_levels", {}), "measures": ("ui_measures", {}), "region_years": ("ui_region_years", {}),
         "year_pairs": ("ui_year_pairs", {}), "score_years": ("years", {}), "lq_measures": ("lq_measures", {}),
     })

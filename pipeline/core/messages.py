@@ -449,6 +449,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "有 {n} 行按集群代码（cluster_code）对应行业：这种旧格式仅在本版本内继续读取。"
                                "请上传集群类别（cluster-categories），为每个集群填写集群类别代码，"
                                "并按集群类别代码编制本表；在此之前，每行计入该集群所属类别，未填类别的集群自成一类"),
+    "header.mixed_currency": ("The money columns are in more than one currency ({columns}); a column without a unit "
+                              "is in yuan. Declare one currency for every money column of the file (convert at the "
+                              "bureau's stated rate before uploading): indicators divide one by another.",
+                              "金额列使用了不止一种货币（{columns}），未注明单位的列按元计。请为本文件所有金额列注明同一种货币"
+                              "（按本单位规定的汇率先行换算后再上报）：评价指标会用一个金额除以另一个金额"),
     "checking.category_or_cluster": ("Give each row a category code (category_code, 集群类别代码), or, in the old "
                                      "layout, a cluster code, but not both: {value}.",
                                      "每行填写集群类别代码（category_code），或按旧格式填写集群代码，二者只填其一：{value}"),

@@ -27,7 +27,7 @@ from pipeline.ingest.headers import (
 )
 from pipeline.ingest.raw import RawTable
 from pipeline.ingest.report import SOURCE_ROW, Failure, rows_msg
-from pipeline.ingest.units import CANONICAL, known_units, unit_factor
+from pipeline.ingest.units import CANONICAL, known_units, unit_canonical, unit_factor
 from schemas import Kind
 
 NAME_PREFIX = "__name__"
@@ -153,8 +153,23 @@ def _map_headers(
                         title=col.title_zh, expected=Msg(f"dim.{col.dimension}"), units=known_units(col.dimension)),
             ))
             continue
-        resolved[target] = {"unit": unit, "factor": factor, "canonical": CANONICAL[dimension]}
+        resolved[target] = {"unit": unit, "factor": factor, "canonical": unit_canonical(unit) or CANONICAL[dimension]}
+    failures += _one_currency(kind, headers, resolved, header_row)
     return mapping, headers, name_cols, resolved, failures
+
+
+def _one_currency(kind: Kind, headers: dict[str, str], resolved: dict[str, dict[str, object]],
+                  header_row: int | None) -> list[Failure]:
+    """Money columns of one file in one currency: the columns without a unit are yuan, and an indicator divides one
+    money measure by another (exports / output), which two currencies would make meaningless."""
+    money = {name: str(resolved.get(name, {}).get("canonical", CANONICAL["money"])) for name in headers
+             if kind.columns[name].dimension == "money"}
+    if len(set(money.values())) <= 1:
+        return []
+    listing = [f"{headers[name]} ({unit})" for name, unit in money.items()]
+    return [Failure(row=header_row, column=headers[name], value=str(resolved.get(name, {}).get("unit", "")) or None,
+                    rule="mixed_currency", field=name, fix=Msg("header.mixed_currency", columns=listing))
+            for name in money if money[name] != CANONICAL["money"]][:1]
 
 
 def _looks_like_data(cells_: list[str]) -> bool:

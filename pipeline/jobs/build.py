@@ -23,6 +23,7 @@ from pipeline.core.settings import Settings, os_user
 from pipeline.jobs.changes import after_build
 from pipeline.jobs.kept import keep_live_build
 from pipeline.jobs.methodologies import active_methodology, archive, archived, methodology_text
+from pipeline.jobs.units import measure_units
 from pipeline.marts import build_marts
 from pipeline.scoring import Methodology  # noqa: TC001 (used at run time in signatures)
 from warehouse.build import Builder
@@ -88,6 +89,7 @@ def recompute(
             rows = builder.load_landing(settings.data_dir, uploads)
             builder.run_staging()
             builder.run_audits(facts=True)  # before the marts: they trust the facts' keys
+            builder.write("mart_measure_unit", measure_units(builder))  # one currency, or the build stops
             pause_at("staging")
             step = "marts"
             say("computing indices and scores")

@@ -20,3 +20,9 @@ create table if not exists mart_province_output (year bigint, province_output do
 create table if not exists mart_cluster_lead_lq (
     cluster_code varchar, region_code varchar, category_code varchar, year bigint, measure varchar, lq double
 );
+-- The canonical unit of every measure of the build (money: its one currency, yuan unless declared otherwise), from
+-- the uploads' declared units (pipeline.jobs.units); the pages label amounts with it.
+-- grain: measure
+create table if not exists mart_measure_unit (
+    measure varchar, dimension varchar, unit varchar, uploads bigint
+);
