@@ -79,3 +79,22 @@ def test_the_warning_names_both_columns_and_values_in_both_languages(clusters):
                         "the right columns.")
     assert line.fix_zh.startswith("同一行中增加值(元)（5,000,001 元）大于工业总产值(万元)（5,000,000 元）")
     assert line.severity == "warning"
+
+
+def test_a_cluster_is_at_most_its_industries_in_its_own_regions(clusters, tmp_path):
+    # Regional records 2022 of division 37 (the tiny set's aviation cluster LN-EQ-001 maps to 37 alone, lead city
+    # Shenyang 210100, no member city): Shenyang 300 persons and 12 establishments, Dalian 200 and 8.
+    path = tmp_path / "regional.csv"
+    path.write_text("region_code,industry_code,year,employment,establishments\n"
+                    "210100,37,2022,300,12\n210200,37,2022,200,8\n", encoding="utf-8")
+    land_all(clusters, [("regional-industry", path)])
+    csv = ("cluster_code,region_code,year,employment,firms\n"
+           "LN-EQ-001,,2022,301,12\n"          # the whole cluster: 301 > 300 in its own city (the 500 of both
+           "LN-EQ-001,210100,2022,300,13\n")   # cities would hide it); 12 firms = 12 establishments: at the limit
+    checked = check_upload(clusters, csv.encode(), "x.csv", "cluster-indicators", this_year=2026)
+    assert checked.report.ok, checked.report.format_table()
+    lines = sorted((f.row, f.column, f.value) for f in checked.report.warnings if f.rule == "exceeds_industries")
+    # row 3: Shenyang, 300 persons = 300 at the limit; 13 firms > 12 establishments
+    assert lines == [(2, "employment", "301"), (3, "firms", "13")]
+    fixes = {f.row: f.fix for f in checked.report.warnings if f.rule == "exceeds_industries"}
+    assert "in its own regions (210100" in fixes[2] and "establishments" in fixes[3]

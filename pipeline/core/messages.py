@@ -68,6 +68,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unit.persons": ("persons", "人"),
     "unit.tce": ("tce", "吨标准煤"),
     "unit.count": ("count", "个"),
+    "unit.firms": ("firms", "家"),
     "dim.money": ("money", "金额"),
     "dim.persons": ("persons", "人数"),
     "dim.energy": ("energy", "能源"),
@@ -488,15 +489,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "are in the right columns.",
                               "同一行中{part}（{value} {unit}）大于{whole}（{total} {unit}），而前者是后者的一部分："
                               "请检查两列的单位（万元还是元？）以及数据是否填错列"),
-    "plaus.exceeds_industries": ("{value} {unit} is more than the {total} {unit} of all the cluster's industries "
-                                 "({industries}) {where} in {year} (landed regional-industry data), yet a cluster is "
-                                 "part of its industries: check the unit (万元 or 元?), the figure, or the cluster's "
-                                 "industry list.",
+    "plaus.exceeds_industries": ("{value} {unit} is more than the {total} {unit}{what} of all the cluster's "
+                                 "industries ({industries}) {where} in {year} (landed regional-industry data), yet a "
+                                 "cluster is part of its industries: check the unit (万元 or 元?), the figure, or the "
+                                 "cluster's industry list and regions.",
                                  "{value} {unit}超过了该集群所属全部行业（{industries}）{year} 年的合计 {total} "
-                                 "{unit}（{where}，已入库的地区行业数据），而集群只是其所属行业的一部分：请检查单位"
-                                 "（万元还是元？）、数值或集群的行业构成"),
+                                 "{unit}{what}（{where}，已入库的地区行业数据），而集群只是其所属行业的一部分：请检查单位"
+                                 "（万元还是元？）、数值或集群的行业构成和所在地区"),
     "plaus.in_region": ("in {region}", "地区 {region}"),
-    "plaus.in_level": ("in the regions of one level", "同一层级各地区"),
+    "plaus.in_own_regions": ("in its own regions ({regions}: lead and member regions)",
+                             "集群所在地区 {regions}（牵头和成员地区）合计"),
+    "plaus.of_establishments": (" (establishments: a firm has at least one)", "（法人单位数：每个企业至少一个）"),
     # -- landing (ingest/landing.py, upload.py) ------------------------------------------------------------------------
     "land.disk_full_write": ("The disk holding {folder} is full: {what} could not be written, and nothing was changed "
                              "(the partial file was removed). Free some space, then try again.",

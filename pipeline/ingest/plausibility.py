@@ -263,7 +263,31 @@ def _year_before(now: pl.DataFrame, before: pl.DataFrame, series: list[str], mea
     ], how="horizontal").filter(same)
 
 
+#: a cluster's measure -> the regional-industry measure its industries' total is read from (a firm has at least
+#: one establishment, so a cluster's firms are at most its industries' establishments)
+WHOLES = {"output_value": "output_value", "employment": "employment", "firms": "establishments"}
+
+
+def _cluster_regions(settings: Settings, clusters: pl.Series) -> pl.DataFrame:
+    """cluster_code, region_code: each named cluster's lead and member regions (newest landed dictionary)."""
+    landed = landed_frame(settings, "clusters")
+    if landed is None:
+        return pl.DataFrame(schema={"cluster_code": pl.String, "region_code": pl.String})
+    if "member_regions" not in landed.columns:
+        landed = landed.with_columns(pl.lit(None, pl.String).alias("member_regions"))
+    newest = _newest(landed, ["code"]).filter(pl.col("code").is_in(clusters.implode()))
+    members = newest.select(pl.col("code").alias("cluster_code"),
+                            pl.col("member_regions").str.split(";").alias("region_code")).explode("region_code")
+    return pl.concat([newest.select(pl.col("code").alias("cluster_code"), pl.col("lead_region").alias("region_code")),
+                      members.with_columns(pl.col("region_code").str.strip_chars())
+                      .filter(pl.col("region_code").is_not_null() & (pl.col("region_code") != ""))]).unique()
+
+
 def cluster_exceeds_industries(settings: Settings, prepared: Prepared) -> list[Failure]:
+    """A cluster larger than its industries: a row of one region against the industries' records of that region;
+    a whole-cluster row against the sum over the cluster's own lead and member regions. Output and employment
+    against the same measure, firms against establishments. A region without a record of one of the industries is
+    not compared (a gap is not a zero)."""
     scan = landed_lazy(settings, "regional-industry")
     mapping = cluster_industry_map(settings) if scan is not None else None
     if mapping is None or scan is None:
@@ -275,51 +299,43 @@ def cluster_exceeds_industries(settings: Settings, prepared: Prepared) -> list[F
     regional = _newest(scan.filter(pl.col("industry_code").is_in(industries.implode())
                                    & pl.col("year").is_in(prepared.frame.get_column("year").unique().implode()))
                        .select("region_code", "industry_code", "year", "vintage",
-                               *[c for c in ("output_value", "employment") if c in present]).collect(),
+                               *[c for c in set(WHOLES.values()) if c in present]).collect(),
                        ["region_code", "industry_code", "year"])
-    regions = landed_frame(settings, "regions", columns=["code", "level"])
-    levels = _newest(regions, ["code"]).select(pl.col("code").alias("region_code"), "level") \
-        if regions is not None else pl.DataFrame(schema={"region_code": pl.String, "level": pl.String})
+    located = _cluster_regions(settings, clusters)
     lines: list[Failure] = []
-    for m in ("output_value", "employment"):
-        if m not in prepared.headers or m not in regional.columns:
+    for m, whole_measure in WHOLES.items():
+        if m not in prepared.headers or whole_measure not in regional.columns:
             continue
         rows = prepared.frame.select(SOURCE_ROW, "cluster_code", "region_code", "year", m).filter(pl.col(m) > 0)
         industries = rows.join(mapping.select("cluster_code", "industry_code", "valid_from", "valid_to"),
                                on="cluster_code").filter(
             (pl.col("valid_from").is_null() | (pl.col("valid_from") <= pl.col("year")))
             & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("year"))))
-        facts = regional.select("region_code", "industry_code", "year", pl.col(m).alias("industry_value")) \
-            .filter(pl.col("industry_value").is_not_null())
-        part = (
-            industries.filter(pl.col("region_code").is_not_null())
-            .join(facts, on=["region_code", "industry_code", "year"], how="left")
+        # a whole-cluster row (no region) stands for the cluster in each of its own regions
+        whole = industries.filter(pl.col("region_code").is_null()).drop("region_code").join(located,
+                                                                                            on="cluster_code")
+        cells = pl.concat([industries.filter(pl.col("region_code").is_not_null()).with_columns(
+            pl.lit(False).alias("whole")), whole.select(industries.columns).with_columns(pl.lit(True).alias("whole"))])
+        facts = regional.select("region_code", "industry_code", "year",
+                                pl.col(whole_measure).alias("industry_value"))
+        over = (
+            cells.join(facts, on=["region_code", "industry_code", "year"], how="left")
             .group_by(SOURCE_ROW)
-            .agg(pl.col(m).first(), pl.col("region_code").first(), pl.col("year").first(),
-                 pl.col("industry_value").sum().alias("total"), pl.col("industry_value").is_null().any().alias("gap"),
+            .agg(pl.col(m).first(), pl.col("whole").first(), pl.col("region_code").unique().sort().alias("regions"),
+                 pl.col("year").first(), pl.col("industry_value").sum().alias("total"),
+                 pl.col("industry_value").is_null().any().alias("gap"),
                  pl.col("industry_code").unique().sort().alias("industries"))
-            .filter(~pl.col("gap"))
+            .filter(~pl.col("gap") & (pl.col(m) > pl.col("total") * (1 + 1e-9))).sort(SOURCE_ROW)
         )
-        whole = (
-            industries.filter(pl.col("region_code").is_null()).drop("region_code")
-            .join(facts.join(levels, on="region_code", how="left"), on=["industry_code", "year"])
-            .group_by(SOURCE_ROW, "level")
-            .agg(pl.col(m).first(), pl.col("year").first(), pl.col("industry_value").sum().alias("total"),
-                 pl.col("industry_code").unique().sort().alias("industries"))
-            .sort("total", descending=True).unique(SOURCE_ROW, keep="first")
-            .with_columns(pl.lit(None, pl.String).alias("region_code"))
-        )
-        both = pl.concat([part.select(SOURCE_ROW, m, "region_code", "year", "total", "industries"),
-                          whole.select(SOURCE_ROW, m, "region_code", "year", "total", "industries")])
-        over = both.filter(pl.col(m) > pl.col("total") * (1 + 1e-9)).sort(SOURCE_ROW)
         label = prepared.headers[m]
-        unit = Msg("unit.persons" if m == "employment" else "unit.yuan")
+        unit = Msg("unit.persons" if m == "employment" else "unit.yuan" if m == "output_value" else "unit.firms")
         for rec in over.head(MAX_LINES).iter_rows(named=True):
-            where = Msg("plaus.in_region", region=rec["region_code"]) if rec["region_code"] \
-                else Msg("plaus.in_level")
+            where = (Msg("plaus.in_own_regions", regions=list(rec["regions"])) if rec["whole"]
+                     else Msg("plaus.in_region", region=rec["regions"][0]))
+            what = Msg("plaus.of_establishments") if whole_measure == "establishments" else ""
             lines.append(Failure(
                 row=rec[SOURCE_ROW], column=label, value=_number(rec[m]), rule="exceeds_industries", field=m,
                 fix=Msg("plaus.exceeds_industries", value=_number(rec[m]), unit=unit, total=_number(rec["total"]),
-                        industries=list(rec["industries"][:8]), where=where, year=str(rec["year"])),
+                        industries=list(rec["industries"][:8]), where=where, year=str(rec["year"]), what=what),
             ))
     return lines
