@@ -187,10 +187,21 @@ def test_indices_explorer_lq_matrix(tiny, monkeypatch):
 
 def test_regions_and_industries_in_code_order_on_the_heatmap_and_in_the_table(tiny, monkeypatch):
     # GB/T 2260 order: 210100 Shenyang before 210200 Dalian, though "Dalian" < "Shenyang" and 大 < 沈 by character
+    import io
+
+    import openpyxl
+
+    import ui.components
+
+    workbooks = []  # the XLSX download's builder, called as a click would
+    monkeypatch.setattr(ui.components, "download_xlsx", lambda label, make, **_: workbooks.append(make))
     for lang, first, second in (("en", "Shenyang", "Dalian"), ("zh", "沈阳市", "大连市")):
         at = app(tiny, monkeypatch, lang=lang, page="indices")
-        table = at.dataframe[0].value  # the table the XLSX download writes
+        table = at.dataframe[0].value
         assert list(table.iloc[:, 0]) == [first, second]
+        book = openpyxl.load_workbook(io.BytesIO(workbooks[-1]()))
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        assert [r[0] for r in rows[1:3]] == [first, second]
         (spec,) = [c for c in charts(at) if c.get("mark", {}).get("type") == "rect"
                    or "rect" in json.dumps(c.get("mark", ""))]
         assert spec["encoding"]["x"]["sort"] == [first, second]
