@@ -229,9 +229,8 @@ def data_quality(path: Path) -> dict[str, pl.DataFrame]:
 
 def scoring_inputs(path: Path) -> dict[str, pl.DataFrame]:
     """What the build scored, to score it again with another methodology in memory: reported cluster indicators,
-    the province's output, each cluster's LQ in its lead region, firm concentration and the lead regions."""
+    the province's output, each cluster's category LQ in its lead region and firm concentration."""
     return run_many(path, {
         "reported": ("build_cluster_reported", {}), "province": ("ui_province_output", {}),
         "cluster_lq": ("ui_preview_cluster_lq", {}), "firms": ("ui_preview_firms", {}),
-        "clusters": ("ui_cluster_leads", {}),
     })
