@@ -114,3 +114,13 @@ def test_one_file_in_two_currencies_is_refused(settings, tiny_files):
     (error,) = [f for f in checked.report.failures if f.rule == "mixed_currency"]
     assert (error.row, error.column, error.value) == (1, "工业总产值(千美元)", "千美元")
     assert "工资总额(万元) (yuan)" in error.fix and "(USD)" in error.fix
+
+
+def test_warnings_speak_of_the_files_currency(settings, tiny_files):
+    # exports larger than output in one record: the warning gives both values in the column's currency
+    land_all(settings, tiny_files[:2])
+    text = "地区代码,行业代码,年份,工业总产值(千美元),出口交货值(千美元)\n210100,13,2022,5,6\n"
+    checked = check_upload(settings, text.encode(), "usd.csv", "regional-industry", this_year=2026)
+    (warning,) = [f for f in checked.report.warnings if f.rule == "exports_over_output_value"]
+    assert "6,000 USD" in warning.fix and "5,000 USD" in warning.fix and "yuan" not in warning.fix
+    assert "美元" in warning.fix_zh

@@ -65,6 +65,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sep.tab": ("tab", "制表符"),
     "sep.bar": ("vertical bar '|'", "竖线“|”"),
     "unit.yuan": ("yuan", "元"),
+    "unit.USD": ("USD", "美元"),
+    "unit.EUR": ("EUR", "欧元"),
     "unit.persons": ("persons", "人"),
     "unit.tce": ("tce", "吨标准煤"),
     "unit.count": ("count", "个"),

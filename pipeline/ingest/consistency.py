@@ -16,7 +16,7 @@ import polars as pl
 from pipeline.core.messages import Msg
 from pipeline.ingest.records import Prepared
 from pipeline.ingest.report import SOURCE_ROW, Failure
-from pipeline.ingest.units import CANONICAL
+from pipeline.ingest.units import unit_word
 from schemas import Kind
 
 #: (part, its wholes in order of preference): the record is checked against the first whole it has
@@ -57,7 +57,7 @@ def parts_over_wholes(kind: Kind, prepared: Prepared) -> list[Failure]:
         over = frame.select(SOURCE_ROW, pl.col(part).alias("part"), whole.alias("whole"), which.alias("which")) \
             .filter(pl.col("part") > pl.col("whole") * (1 + 1e-9) + 1e-9).sort(SOURCE_ROW)
         for row, value, total, name in over.head(MAX_LINES).iter_rows():
-            unit = Msg(f"unit.{CANONICAL[kind.columns[part].dimension or 'count']}")
+            unit = unit_word(prepared.units, part, kind.columns[part].dimension)
             lines.append(Failure(
                 row=row, column=prepared.headers[part], value=_number(value), rule=rule_of(part, name), field=part,
                 fix=Msg("plaus.part_over_whole", part=prepared.headers[part], whole=prepared.headers[name],

@@ -25,7 +25,7 @@ from pipeline.ingest.consistency import parts_over_wholes
 from pipeline.ingest.landing import landed_frame, landed_lazy
 from pipeline.ingest.records import Prepared
 from pipeline.ingest.report import SOURCE_ROW, Failure
-from pipeline.ingest.units import CANONICAL
+from pipeline.ingest.units import unit_word
 from schemas import Kind
 
 DEFAULT_JUMP_FACTOR = 5.0
@@ -225,7 +225,7 @@ class _Jumps:
                 where = (Msg("plaus.from_row", row=rec["before_row"]) if rec["before_row"] is not None
                          else Msg("plaus.from_vintage", vintage=rec["before_vintage"]))
                 times = Msg("plaus.times", ratio=r) if r > 1 else Msg("plaus.fraction", ratio=1 / r)
-                unit = Msg(f"unit.{CANONICAL[kind.columns[m].dimension or 'count']}")
+                unit = unit_word(self.prepared.units, m, kind.columns[m].dimension)
                 lines.append(Failure(
                     row=rec[SOURCE_ROW], column=label, value=rec.get("raw"), rule="year_on_year_jump", field=m,
                     fix=Msg("plaus.year_on_year_jump", value=_number(rec[m]), unit=unit, times=times,
@@ -328,7 +328,8 @@ def cluster_exceeds_industries(settings: Settings, prepared: Prepared) -> list[F
             .filter(~pl.col("gap") & (pl.col(m) > pl.col("total") * (1 + 1e-9))).sort(SOURCE_ROW)
         )
         label = prepared.headers[m]
-        unit = Msg("unit.persons" if m == "employment" else "unit.yuan" if m == "output_value" else "unit.firms")
+        unit = unit_word(prepared.units, m, "persons" if m == "employment" else "money" if m == "output_value"
+                         else None) if m != "firms" else Msg("unit.firms")
         for rec in over.head(MAX_LINES).iter_rows(named=True):
             where = (Msg("plaus.in_own_regions", regions=list(rec["regions"])) if rec["whole"]
                      else Msg("plaus.in_region", region=rec["regions"][0]))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline.core.messages import Msg
+
 CANONICAL = {"money": "yuan", "persons": "persons", "energy": "tce", "count": "count"}
 #: The largest value a measure of each dimension may hold, in its canonical unit: far above any real figure
 #: (China's GDP is about 1.3e14 yuan, the world's population 8e9, its energy use 2e10 tce), so that only a
@@ -89,6 +91,13 @@ def unit_canonical(unit: str) -> str | None:
     if found is None:
         return None
     return _CANONICAL_OF.get(normalise_unit(unit), CANONICAL[found[0]])
+
+
+def unit_word(units: dict[str, dict[str, object]], column: str, dimension: str | None) -> Msg:
+    """The word for the unit a column's values are in once landed: its declared currency (美元 / USD), else its
+    dimension's canonical unit (元 / yuan, 人 / persons ...); ``units``: the upload's column -> declared unit."""
+    canonical = str((units.get(column) or {}).get("canonical") or CANONICAL[dimension or "count"])
+    return Msg(f"unit.{canonical}")
 
 
 def known_units(dimension: str) -> list[str]:
