@@ -236,3 +236,22 @@ def test_the_first_cluster_has_strengths_in_absolute_terms(demo):
     weaknesses = sw.filter(pl.col("kind") == "weakness")
     assert (weaknesses.get_column("indicator_rank")
             > weaknesses.get_column("indicator_n") - (weaknesses.get_column("indicator_n") / 3).ceil()).all()
+
+
+def test_tables_keep_the_uploaded_dictionarys_order(tmp_path):
+    # A dictionary whose own order is not its codes' text order (Tieling 211200 listed first): the dictionaries and
+    # the region tables keep the file's order, not the codes' characters.
+    from pipeline.jobs.build import recompute
+
+    lines = REGIONS.splitlines()
+    reordered = "\n".join([lines[0], lines[1], lines[4], lines[2], lines[3]]) + "\n"  # province, Tieling, ...
+    settings = Settings.from_env(tmp_path / "data")
+    _land(settings, tmp_path, (("regions", reordered), ("industries", INDUSTRIES), ("cluster-categories", CATEGORIES),
+                               ("clusters", CLUSTERS), ("cluster-industries", MAP), ("regional-industry", RECORDS)))
+    recompute(settings, who="tester")
+    path = settings.warehouse_path
+    assert queries.dictionaries(path)["regions"].get_column("code").to_list() == [
+        "210000", "211200", "210100", "210200"]
+    lv = queries.levels(path)
+    cities = queries.region_profile(path, "210100", 2022, "employment", start_year=None, end_year=None, **lv)["cities"]
+    assert cities.get_column("region_code").to_list() == ["211200", "210100", "210200"]

@@ -32,4 +32,6 @@ final as (
     left join zones z using (region_code)
     left join dim_region r on r.code = p.region_code
 )
-select * from final order by region_code
+select f.* from final f
+left join dim_region r on r.code = f.region_code
+order by r.ord, f.region_code  -- the dictionary's order

@@ -33,8 +33,11 @@ final as (
     left join dim_region r on r.code = c.lead_region
     left join dim_category g on g.code = c.category_code
     left join (
-        select cluster_code, string_agg(region_code, ';' order by region_code) as member_regions
-        from bridge_cluster_region where role = 'member' group by cluster_code
+        select b.cluster_code, string_agg(b.region_code, ';' order by r.ord) as member_regions
+        from bridge_cluster_region b
+        join dim_region r on r.code = b.region_code
+        where b.role = 'member'
+        group by b.cluster_code
     ) m on m.cluster_code = c.code
 )
 select * from final

@@ -4,4 +4,4 @@
 select c.region_code, r.name, r.name_en, r.level, c.year, c.cells, c.industries, c.measures, c.newest_vintage
 from mart_coverage_region c
 left join dim_region r on r.code = c.region_code
-order by c.region_code, c.year
+order by r.ord, c.region_code, c.year  -- the dictionary's order

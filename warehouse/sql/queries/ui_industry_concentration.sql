@@ -10,4 +10,6 @@ final as (
     from conc c
     left join dim_industry i on i.code = c.industry_code
 )
-select * from final order by industry_code
+select f.* from final f
+left join dim_industry i on i.code = f.industry_code
+order by i.ord, f.industry_code  -- the dictionary's order

@@ -14,4 +14,4 @@ select m.* exclude (_size), (select count(*) from cols) as columns_total, (selec
 from m
 semi join shown_cols using (industry_code)
 semi join shown_rows using (region_code)
-order by region_code, industry_code
+order by region_code, industry_code  -- the page orders rows and columns by its dictionaries (ui/views/indices.py)

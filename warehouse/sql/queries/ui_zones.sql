@@ -10,4 +10,7 @@ final as (
     left join dim_region z on z.code = g.group_code
     left join dim_region r on r.code = g.region_code
 )
-select * from final order by group_code, region_code
+select f.* from final f
+left join dim_region z on z.code = f.group_code
+left join dim_region r on r.code = f.region_code
+order by z.ord, r.ord  -- the dictionary's order
