@@ -140,6 +140,13 @@ def test_scorecard_header_pillars_indicators_and_change(tiny, monkeypatch):
     assert by_kind["Strength"] == {"Output value", "Employment", "Share of provincial output"}
     assert by_kind["Weakness"] == {"Employment location quotient in the lead city", "Exports per output"}
     assert any("How the score changed in 2022" in json.dumps(c) for c in charts(at))
+    # the LQ of its category by city marks the city the cluster is in (the category is measured in both)
+    import pyarrow as pa
+
+    (lq_chart,) = [c for c in at.get("vega_lite_chart") if "Location quotient of its category" in c.proto.spec]
+    cities = {city for d in lq_chart.proto.datasets
+              for city in pa.ipc.open_stream(d.data.data).read_all().to_pydict().get("city", [])}
+    assert cities == {"Shenyang (lead city)", "Dalian"}
     at.selectbox(key="scorecard_cluster_en").set_value("LN-AG-001").run()
     assert at.header[0].value == AG and metrics(at)["Rank"] == "2 of 2"
 

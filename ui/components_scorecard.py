@@ -83,6 +83,17 @@ def located_in(head: dict[str, Any]) -> list[str]:
     return [head["lead_region"], *[r for r in (head.get("member_regions") or "").split(";") if r]]
 
 
+def city_label(lq: pl.DataFrame, regions: dict[str, str]) -> pl.Expr:
+    """Each city's name, marked where the cluster itself is (沈阳市（牵头城市）, Tieling (member city)): its category
+    is measured in every city, the cluster is located only in its lead and member cities (column ``role``)."""
+    roles = {r: t(f"role_{r}") for r in ("lead", "member")}
+    name = pl.col("region_code").replace_strict(regions, default=pl.col("region_code"), return_dtype=pl.String)
+    mark = pl.col("role").replace_strict(roles, default=None, return_dtype=pl.String) if "role" in lq.columns \
+        else pl.lit(None, pl.String)
+    opening, closing = ("（", "）") if lang() == "zh" else (" (", ")")
+    return pl.when(mark.is_not_null()).then(name + opening + mark + closing).otherwise(name)
+
+
 def identity_line(head: dict[str, Any], regions: dict[str, str], categories: dict[str, str]) -> str:
     """Tier · sector · category · lead city · member cities · size band, for the scorecard's header."""
     members = [regions.get(r, r) for r in located_in(head)[1:]]

@@ -123,7 +123,7 @@ with tabs[4]:
                                                                                                    measure),
                                   key=f"scorecard_measure_{lang()}")
             lq = data.cluster_lq_by_region(page.path, page.build_id, code, year, chosen)
-            lq = lq.with_columns(c.named("region_code", regions).alias("city"))
+            lq = lq.with_columns(sc.city_label(lq, regions).alias("city"))
             own = page.names("categories").get(head["category_code"], head["category_code"])
             charts.show(charts.hbar(lq.drop_nulls("lq"), x="lq", y="city", x_title=t("lq"), y_title=t("city"), rule=1.0,
                                     title=t("category_lq_by_city", category=own)), name=f"lq-{code}-{year}-{chosen}")
