@@ -133,6 +133,9 @@ def test_jobs_report_prints_and_exports(built, tmp_path):
     text = CliRunner().invoke(group, base)
     assert text.exit_code == 0 and f"Build {result.build_id} against" in text.output
     assert "upload  regional-industry" in text.output and "210100 13 employment: gained" in text.output
+    # a category's crossing names the region and the category (the tiny set's clusters are categories of their own)
+    line = "mart_category_lq.specialised       2022 210100 LN-AG-001 大连食品加工产业集群 employment: gained"
+    assert line in text.output
     exported = CliRunner().invoke(group, [*base, result.build_id, "--json"])
     assert json.loads(exported.output)["build_id"] == result.build_id
     missing = CliRunner().invoke(group, [*base, "nope"])

@@ -149,8 +149,10 @@ def format_report(report: dict[str, Any]) -> str:
                      f"{'  ' + m['explanation'] if m.get('explanation') else ''}")
     for key, t in report["thresholds"].items():
         for item in t["items"][:20]:
-            where = " ".join(str(item.get(k)) for k in ("year", "region_code", "industry_code", "cluster_code",
-                                                         "measure") if item.get(k) is not None)
+            # the region and the thing that crossed: an industry, a cluster category (with its name) or a cluster
+            where = " ".join(str(item.get(k)) for k in ("year", "region_code", "industry_code", "category_code",
+                                                         "category_name", "cluster_code", "measure")
+                             if item.get(k) is not None)
             what = item.get("change") or f"{item.get('size_band_before')} -> {item.get('size_band')}"
             lines.append(f"  {key:<34} {where}: {what}")
     return "\n".join(lines)
