@@ -64,7 +64,7 @@ def test_default_scores_with_the_agglomeration_variables():
     unc = rank_uncertainty(result, samples=50)
     assert unc.intervals.filter(pl.col("year") == 2022).select("rank", "rank_low", "rank_high").rows() == [
         (1, 1, 1), (2, 2, 2)]  # EQ leads on most indicators under every choice
-    # Strengths as COINr's get_str_weak picks them (COINr 1.1, R/reporting.R), two clusters: AG ranks first on
+    # Strengths as COINr's get_str_weak picks them (COINr 1.1.8), two clusters: AG ranks first on
     # lq_employment and export_share (a strength needs a rank in the top third, ceil(2/3) = 1); it ties EQ on
     # patents per 10k (both rank 1), which is then also the indicator's worst rank and is discarded (min_discard)
     sw = strengths_weaknesses(result).filter(pl.col("year") == 2022)

@@ -111,10 +111,12 @@ def _on_previous_treatment(cur, prev, j: int) -> np.ndarray:
 
 
 def strengths_weaknesses(result: CompositeResult) -> pl.DataFrame:
-    r"""A unit's strengths and weaknesses in absolute terms, as COINr's ``get_str_weak`` picks them (COINr 1.1,
-    R/reporting.R): its indicators ranked among all units (ties share the best rank), sorted by rank (ties in the
+    r"""A unit's strengths and weaknesses in absolute terms, as COINr's ``get_str_weak`` picks them (COINr 1.1.8,
+    bluefoxr/COINr): its indicators ranked among all units (ties share the best rank), sorted by rank (ties in the
     methodology's indicator order); the strengths are the first ``max_items`` of them, leaving out any rank that is
-    the indicator's worst (COINr's ``min_discard``), the weaknesses the last ``max_items``. Beyond COINr, a strength
+    the indicator's worst (COINr's ``min_discard``, as its documentation says: "discards any strengths which
+    correspond to the minimum rank"; its code drops them from the weaknesses too, which would hide a last place, so
+    here a last place stays a weakness), the weaknesses the last ``max_items``. Beyond COINr, a strength
     must lie in the top third of the units ranked on the indicator (``rank <= ceil(n / 3)``, ``strength_share`` =
     1/3) and a weakness in the bottom third (``rank > n - ceil(n / 3)``), so that "strength" means good among all
     clusters, not only good for this one: the first-ranked cluster has strengths, and a cluster ranked in the middle
