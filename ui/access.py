@@ -43,8 +43,19 @@ def is_admin() -> bool:
 
 
 def can_upload() -> bool:
-    """Whether the user may land uploads and start rebuilds."""
+    """Whether the user may land uploads and start rebuilds (an uploader; a submitter may upload its regions' rows
+    only: :func:`upload_scope`, :func:`can_submit`)."""
     return user().can("uploader")
+
+
+def can_submit() -> bool:
+    """Whether the user may land uploads at all (a submitter: rows of its own regions)."""
+    return user().can("submitter")
+
+
+def upload_scope() -> tuple[str, ...] | None:
+    """The regions the user's uploads are limited to (None: every region)."""
+    return user().scope
 
 
 def _oidc_configured() -> bool:

@@ -32,6 +32,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "signed_in_as": ("Signed in as {name} ({role})", "当前用户：{name}（{role}）"),
     "role_viewer": ("viewer", "查看"),
     "role_uploader": ("uploader", "上报"),
+    "role_submitter": ("submitter (own regions)", "报送（本地区）"),
+    "role_reviewer": ("reviewer", "审核"),
+    "upload_scope": ("Your account submits rows of {regions} and the regions under them only.",
+                     "本账户只能报送 {regions} 及其下辖地区的数据。"),
     "role_admin": ("administrator", "管理员"),
     "log_out": ("Log out", "退出登录"),
     "session_ended_removed": ("Your session has ended: the account {name} no longer exists. Ask an administrator if "
@@ -578,6 +582,7 @@ RULES_ZH = {
     "not_in_list": "不是允许的取值", "too_long": "文本过长", "duplicate_key": "同一主键出现在多行",
     "no_measure": "该行没有任何指标值", "invalid_period": "起始年份晚于截止年份",
     "category_or_cluster": "类别代码与集群代码应只填其一", "mixed_currency": "金额列货币不一致",
+    "outside_scope": "不在本账户可报送的地区之内",
     "check_failed": "校验未通过",
     "replaces_landed": "主键已入库：本次上报将成为替代它们的新版本", "year_on_year_jump": "与上年相比变化超过允许倍数",
     "exceeds_industries": "集群数值大于其所属行业合计",

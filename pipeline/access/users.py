@@ -1,10 +1,13 @@
 """Accounts, roles and who may do what.
 
-Roles, each including the ones before: ``viewer`` (read scorecards), ``uploader`` (plus upload and rebuild),
-``admin`` (plus methodology, schedules and users). Local accounts keep an argon2id hash of their password (the
-argon2-cffi library, salted per password); OpenID Connect accounts (Streamlit's login) have no password and are
-matched by the e-mail the provider reports. Authentication is on as soon as one account exists: then nothing is
-readable without logging in. With no account the system runs single-user, as the demo does on localhost.
+Roles, each including the ones before: ``viewer`` (read scorecards), ``submitter`` (plus upload rows of its own
+regions: a city bureau), ``uploader`` (plus upload anything and rebuild), ``reviewer`` (plus review submissions:
+the provincial bureau), ``admin`` (plus methodology, schedules and users). An account may be limited to regions
+(``regions``: codes, each with every region under it in the regions dictionary); a submitter always is. Local
+accounts keep an argon2id hash of their password (the argon2-cffi library, salted per password); OpenID Connect
+accounts (Streamlit's login) have no password and are matched by the e-mail the provider reports. Authentication
+is on as soon as one account exists: then nothing is readable without logging in. With no account the system runs
+single-user, as the demo does on localhost.
 Every login, failed login and change of an account goes to the audit log.
 
 Password logins are throttled: after ``login_max_failures`` failed logins (5 unless set) of one account, or from one
@@ -27,7 +30,7 @@ from pipeline.core.ops import OpsStore, utc_now
 from pipeline.core.safety import visible
 from pipeline.core.settings import Settings, os_user
 
-ROLES = ("viewer", "uploader", "admin")
+ROLES = ("viewer", "submitter", "uploader", "reviewer", "admin")
 _HASHER = PasswordHasher()
 
 
@@ -69,6 +72,12 @@ class User:
     role: str
     disabled: bool = False
     local: bool = True  # a password account (False: OpenID Connect)
+    regions: tuple[str, ...] = ()  # the regions it may submit rows of (empty: every region)
+
+    @property
+    def scope(self) -> tuple[str, ...] | None:
+        """The regions this account's uploads are limited to, or None when it may upload rows of every region."""
+        return self.regions or None
 
     def can(self, role: str) -> bool:
         """Whether this user has ``role`` or a stronger one."""
@@ -95,8 +104,22 @@ def auth_enabled(settings: Settings) -> bool:
 
 def list_users(settings: Settings) -> list[User]:
     with _store(settings).connect() as con:
-        rows = con.execute("select username, role, disabled, password_hash is not null from users order by username")
-        return [User(r[0], r[1], bool(r[2]), bool(r[3])) for r in rows.fetchall()]
+        rows = con.execute("select username, role, disabled, password_hash is not null, regions from users "
+                           "order by username")
+        return [User(r[0], r[1], bool(r[2]), bool(r[3]), _regions(r[4])) for r in rows.fetchall()]
+
+
+def _regions(text: str | None) -> tuple[str, ...]:
+    return tuple(r for r in (text or "").split(";") if r)
+
+
+def _check_regions(role: str, regions: tuple[str, ...]) -> None:
+    if role == "submitter" and not regions:
+        raise ClusterstatsError("A submitter is limited to regions: give them, e.g. --regions 210100 (a city and "
+                                "every region under it).")
+    bad = [r for r in regions if visible(r) != r or not r or len(r) > 32 or ";" in r]
+    if bad:
+        raise ClusterstatsError(f"Region codes are 1 to 32 characters without control characters or ';': {bad!r}.")
 
 
 def _check_role(role: str) -> None:
@@ -104,10 +127,14 @@ def _check_role(role: str) -> None:
         raise ClusterstatsError(f"Unknown role {role!r}; use one of: {', '.join(ROLES)}.")
 
 
-def add_user(settings: Settings, username: str, role: str, *, password: str | None, by: User) -> User:
+def add_user(settings: Settings, username: str, role: str, *, password: str | None, by: User,
+             regions: tuple[str, ...] | list[str] = ()) -> User:
     """Create an account. The first account of a data directory must be an admin and can be created by anyone
-    on the machine (it switches authentication on); after that only an admin can add accounts."""
+    on the machine (it switches authentication on); after that only an admin can add accounts. ``regions``: the
+    regions it may submit rows of (required for a submitter)."""
     _check_role(role)
+    regions = tuple(dict.fromkeys(r.strip() for r in regions if r.strip()))
+    _check_regions(role, regions)
     name = username.strip()
     if not name or len(name) > 200:
         raise ClusterstatsError("A user name is 1 to 200 characters.")
@@ -125,20 +152,37 @@ def add_user(settings: Settings, username: str, role: str, *, password: str | No
         if con.execute("select 1 from users where username = ?", (name,)).fetchone():
             raise ClusterstatsError(f"User {name!r} exists already; change its role with `users role`.")
         con.execute(
-            "insert into users (username, password_hash, role, created_by, created_at) values (?, ?, ?, ?, ?)",
-            (name, _HASHER.hash(password) if password is not None else None, role, by.username, utc_now()),
+            "insert into users (username, password_hash, role, created_by, created_at, regions) "
+            "values (?, ?, ?, ?, ?, ?)",
+            (name, _HASHER.hash(password) if password is not None else None, role, by.username, utc_now(),
+             ";".join(regions) or None),
         )
-        OpsStore._audit(con, by.username, "user_added", {"user": name, "role": role,
+        OpsStore._audit(con, by.username, "user_added", {"user": name, "role": role, "regions": list(regions),
                                                          "login": "password" if password else "openid"})
-    return User(name, role, local=password is not None)
+    return User(name, role, local=password is not None, regions=regions)
+
+
+def set_regions(settings: Settings, username: str, regions: tuple[str, ...] | list[str], *, by: User) -> None:
+    """Limit an account to ``regions`` (empty: every region; a submitter must keep some)."""
+    require(by, "admin", "change an account's regions", settings=settings)
+    regions = tuple(dict.fromkeys(r.strip() for r in regions if r.strip()))
+    with _store(settings).transaction() as con:
+        row = con.execute("select role from users where username = ?", (username,)).fetchone()
+        if row is None:
+            raise ClusterstatsError(f"No user {username!r}.")
+        _check_regions(row[0], regions)
+        con.execute("update users set regions = ? where username = ?", (";".join(regions) or None, username))
+        OpsStore._audit(con, by.username, "user_regions", {"user": username, "regions": list(regions)})
 
 
 def set_role(settings: Settings, username: str, role: str, *, by: User) -> None:
     _check_role(role)
     require(by, "admin", "change roles", settings=settings)
     with _store(settings).transaction() as con:
-        if not con.execute("select 1 from users where username = ?", (username,)).fetchone():
+        row = con.execute("select regions from users where username = ?", (username,)).fetchone()
+        if row is None:
             raise ClusterstatsError(f"There is no user {username!r}.")
+        _check_regions(role, _regions(row[0]))
         _keep_an_admin(con, username, role)
         con.execute("update users set role = ? where username = ?", (role, username))
         OpsStore._audit(con, by.username, "user_role", {"user": username, "role": role})
@@ -176,7 +220,7 @@ def login(settings: Settings, username: str, password: str, *, client: str | Non
             OpsStore._audit(con, username, "login_locked", {"method": "password", "client": client,
                                                             "until": until.isoformat(timespec="seconds")}, at=at)
         else:
-            row = con.execute("select password_hash, role, disabled from users where username = ?",
+            row = con.execute("select password_hash, role, disabled, regions from users where username = ?",
                               (username,)).fetchone()
             ok = False
             if row is not None and row[0] is not None and not row[2]:
@@ -196,7 +240,7 @@ def login(settings: Settings, username: str, password: str, *, client: str | Non
                           "administrator.", until=until, minutes=minutes)
     if not ok:
         raise LoginFailed()
-    return User(username, row[1])
+    return User(username, row[1], regions=_regions(row[3]))
 
 
 def _locked_until(con, username: str, client: str, throttle: Throttle, now: datetime) -> datetime | None:  # noqa: ANN001
@@ -225,14 +269,14 @@ def _locked_until(con, username: str, client: str, throttle: Throttle, now: date
 def openid_user(settings: Settings, email: str) -> User:
     """The account of an OpenID Connect login (by e-mail); records the login; refuses unknown e-mails."""
     with _store(settings).transaction() as con:
-        row = con.execute("select role, disabled from users where username = ?", (email,)).fetchone()
+        row = con.execute("select role, disabled, regions from users where username = ?", (email,)).fetchone()
         ok = row is not None and not row[1]
         OpsStore._audit(con, email, "login" if ok else "login_failed", {"method": "openid"})
         if ok:
             con.execute("update users set last_login_at = ? where username = ?", (utc_now(), email))
     if not ok:
         raise AccessDenied(f"{email} has no account here; ask an administrator to add it.")
-    return User(email, row[0], local=False)
+    return User(email, row[0], local=False, regions=_regions(row[2]))
 
 
 def current_account(settings: Settings, username: str) -> User | None:
@@ -240,9 +284,9 @@ def current_account(settings: Settings, username: str) -> User | None:
     longer exists. A session holds a :class:`User` from its login; the app asks this on every interaction, so a
     changed role or a removed account takes effect at once."""
     with _store(settings).connect() as con:
-        row = con.execute("select role, disabled, password_hash is not null from users where username = ?",
+        row = con.execute("select role, disabled, password_hash is not null, regions from users where username = ?",
                           (username,)).fetchone()
-    return None if row is None else User(username, row[0], bool(row[1]), bool(row[2]))
+    return None if row is None else User(username, row[0], bool(row[1]), bool(row[2]), _regions(row[3]))
 
 
 def require(user: User, role: str, action: str, *, settings: Settings | None = None) -> None:

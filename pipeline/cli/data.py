@@ -67,7 +67,7 @@ def _parse_units(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--who", default=None, help="Who is uploading (default: the login name).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result or the validation report as JSON.")
 @click.pass_context
-@needs("uploader", "land uploads")
+@needs("submitter", "land uploads")
 def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: tuple[str, ...],
            accept_valid_rows: bool, max_size: float | None, jump_factor: float | None, who: str | None,
            as_json: bool) -> None:
@@ -77,7 +77,8 @@ def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: 
     Every problem is listed at once: row (as your spreadsheet shows it), column, value, rule and fix; the exit
     status is 1. Warnings (a year-on-year jump, values replacing a landed vintage) and notices (a title row
     skipped, '…' read as suppressed, a name read as its code) never stop the upload and are kept with it.
-    The same file landed again is recognised and not duplicated.
+    The same file landed again is recognised and not duplicated. An account limited to regions (a city's
+    submitter) lands rows of its regions only.
     \b
     Examples:
       clusterstats ingest regions.csv --kind regions
@@ -90,8 +91,10 @@ def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: 
     settings = settings_of(ctx)
     max_bytes = None if max_size is None else max(1, int(max_size * 1024 * 1024))
     try:
+        user = ctx.meta.get("clusterstats.user")  # the logged-in account (none without accounts)
         result = ingest_file(settings, file, kind, sheet=sheet, units=_parse_units(units), who=who_is(ctx, who),
-                             accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor)
+                             accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor,
+                             scope=user.scope if user is not None else None)
     except UploadInvalid as exc:
         if as_json:
             echo_json(exc.report.to_dict())

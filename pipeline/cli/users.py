@@ -8,7 +8,17 @@ import os
 
 import click
 
-from pipeline.access.users import LOCAL, ROLES, add_user, audit_log, auth_enabled, list_users, remove_user, set_role
+from pipeline.access.users import (
+    LOCAL,
+    ROLES,
+    add_user,
+    audit_log,
+    auth_enabled,
+    list_users,
+    remove_user,
+    set_regions,
+    set_role,
+)
 from pipeline.cli.auth import acting_user
 from pipeline.cli.common import echo_json, settings_of
 from pipeline.core.safety import visible
@@ -31,13 +41,16 @@ def users() -> None:
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--openid", is_flag=True, help="An OpenID Connect account (USERNAME is its e-mail; no password).")
+@click.option("--regions", default="", help="Region codes the account may submit rows of, comma-separated, each with "
+              "the regions under it (a submitter needs them).")
 @click.pass_context
-def users_add(ctx: click.Context, username: str, role: str, openid: bool) -> None:
+def users_add(ctx: click.Context, username: str, role: str, openid: bool, regions: str) -> None:
     """Add an account.
 
     \b
     Example:
       clusterstats users add zhang --role uploader
+      clusterstats users add li --role submitter --regions 210100
       clusterstats users add officer@stats.ln.gov.cn --role viewer --openid
     """
     settings = settings_of(ctx)
@@ -46,8 +59,30 @@ def users_add(ctx: click.Context, username: str, role: str, openid: bool) -> Non
     if not openid:
         password = os.environ.get("CLUSTERSTATS_NEW_PASSWORD") or click.prompt(
             f"New password for {username}", hide_input=True, confirmation_prompt=True)
-    user = add_user(settings, username, role, password=password, by=by)
-    click.echo(f"Added {user.username} ({user.role}). Authentication is on: commands and the app ask for a login.")
+    user = add_user(settings, username, role, password=password, by=by, regions=_codes(regions))
+    limited = f", limited to {', '.join(user.regions)}" if user.regions else ""
+    click.echo(f"Added {user.username} ({user.role}{limited}). Authentication is on: commands and the app ask for a "
+               "login.")
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in text.replace(";", ",").split(",") if c.strip()]
+
+
+@users.command("regions")
+@click.argument("username")
+@click.argument("regions", default="")
+@click.pass_context
+def users_regions(ctx: click.Context, username: str, regions: str) -> None:
+    """Limit an account to regions (comma-separated codes; none: every region).
+
+    \b
+    Example:
+      clusterstats users regions li 210100,210200
+    """
+    by = acting_user(ctx, "admin", "change an account's regions")
+    set_regions(settings_of(ctx), username, _codes(regions), by=by)
+    click.echo(f"{username}: " + (f"limited to {regions}" if regions else "every region"))
 
 
 @users.command("list")
@@ -65,7 +100,7 @@ def users_list(ctx: click.Context) -> None:
         click.echo("No accounts: single-user mode (the app and the CLI run as the local user).")
     for u in accounts:
         click.echo(f"{u.username:<32} {u.role:<9} {'password' if u.local else 'openid':<9}"
-                   f"{'  disabled' if u.disabled else ''}")
+                   f"{'  regions ' + ','.join(u.regions) if u.regions else ''}{'  disabled' if u.disabled else ''}")
 
 
 @users.command("role")

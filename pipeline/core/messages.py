@@ -457,6 +457,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "bureau's stated rate before uploading): indicators divide one by another.",
                               "金额列使用了不止一种货币（{columns}），未注明单位的列按元计。请为本文件所有金额列注明同一种货币"
                               "（按本单位规定的汇率先行换算后再上报）：评价指标会用一个金额除以另一个金额"),
+    "scope.outside": ("Region {code} ({name}) is outside the regions your account may submit ({regions}, each "
+                      "with the regions under it): remove the row, or send it to the bureau of that region. Nothing "
+                      "of the file was landed.",
+                      "地区 {code}（{name}）不在本账户可报送的地区（{regions} 及其下辖地区）之内："
+                      "请删除该行，或交由该地区统计部门报送。本文件未入库任何数据"),
+    "scope.more": ("{n} more rows are outside your regions.", "另有 {n} 行不在本账户的地区之内"),
+    "scope.dictionary": ("The {kind} dictionary is the province's: an account limited to regions ({regions}) may "
+                         "not upload it. Ask the provincial bureau (an uploader or admin).",
+                         "{kind} 字典由省级统计部门维护：限定地区（{regions}）的账户不能上报，"
+                         "请联系省级上报人员或管理员"),
     "checking.category_or_cluster": ("Give each row a category code (category_code, 集群类别代码), or, in the old "
                                      "layout, a cluster code, but not both: {value}.",
                                      "每行填写集群类别代码（category_code），或按旧格式填写集群代码，二者只填其一：{value}"),

@@ -76,6 +76,7 @@ RULE_INFO: dict[str, tuple[str, str]] = {
     "no_measure": ("error", "the row reports no measure"),
     "invalid_period": ("error", "valid_from is later than valid_to"),
     "mixed_currency": ("error", "the file's money columns are in more than one currency"),
+    "outside_scope": ("error", "a row of a region outside the regions the account may submit"),
     "category_or_cluster": ("error", "a category-industry row names both or neither of a category and a cluster"),
     "check_failed": ("error", "a check failed"),
     # warnings: may be right, do not block landing

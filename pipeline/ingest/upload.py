@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -54,6 +55,7 @@ from pipeline.ingest.records import Prepared, typed_records
 from pipeline.ingest.report import SOURCE_ROW, Failure, ValidationReport
 from pipeline.ingest.results import CheckedUpload, IngestResult, problems_in_one_column
 from pipeline.ingest.sandbox import read_in_child
+from pipeline.ingest.scope import scope_failures
 from pipeline.ingest.streaming import Blocks, NotStreamable, WholeFile, block_size
 from schemas import KINDS, Kind, get_kind
 
@@ -71,10 +73,12 @@ def check_upload(
     max_bytes: int | None = None,
     jump_factor: float | None = None,
     identity: tuple[str, str] | None = None,
+    scope: Sequence[str] | None = None,
 ) -> CheckedUpload:
     """Steps 0 to 6, without landing: the report (errors, warnings, notices), and the records that would land.
     ``identity``: the :func:`upload_identity` of these bytes and options, when the caller has it already (hashing
-    a census file takes a fifth of a second each time).
+    a census file takes a fifth of a second each time). ``scope``: the regions of an account limited to regions
+    (:mod:`pipeline.ingest.scope`); a row of another region is an error.
 
     Raises :class:`UploadUnreadable` (or :class:`UploadTooLarge`) when the file cannot be read as a table at all.
     """
@@ -96,11 +100,13 @@ def check_upload(
     report.extend(repair_codes(spec, prepared, known_for(spec, prepared, landed)))  # 4
     year = this_year or date.today().year
     report.extend(validate(spec, prepared, landed, this_year=year))  # 5
+    outside = scope_failures(settings, spec, prepared, scope)  # 5: a region-scoped account's own rows only
+    report.extend(outside)
     if prepared.frame.height == 0 and not any(f.rule == "missing_header" for f in report.failures):
         report.add(Failure(row=None, column="(rows)", value=None, rule="no_rows",
                            fix=Msg("ingest.no_rows", row=prepared.header_rows[-1])))
     checked = CheckedUpload(spec, name, sha, upload_id, table, prepared, report)
-    if accept_valid_rows and not report.ok:
+    if accept_valid_rows and not report.ok and not outside:  # another region's row: the file lands nothing
         _accept_valid_rows(checked, landed, year)
     if checked.landable:
         subset = _subset(prepared, checked.accepted) if checked.accepted is not None else prepared
@@ -183,15 +189,18 @@ def ingest_bytes(
     accept_valid_rows: bool = False,
     max_bytes: int | None = None,
     jump_factor: float | None = None,
+    scope: Sequence[str] | None = None,
 ) -> IngestResult:
-    """Validate ``data`` and land it as a new vintage of ``kind`` (steps 0 to 7).
+    """Validate ``data`` and land it as a new vintage of ``kind`` (steps 0 to 7). ``scope``: the regions of an
+    account limited to regions (a row of another region is an error; see :func:`check_upload`).
 
     Raises :class:`UploadInvalid` (with the report) on any error, unless ``accept_valid_rows`` and some rows are
     valid; :class:`UploadUnreadable` when it is not a readable table; :class:`StorageFull` when the disk is full.
     """
     try:
         return _ingest(settings, data, file_name, kind, sheet=sheet, units=units, who=who, this_year=this_year,
-                       accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor)
+                       accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor,
+                       scope=scope)
     except (OSError, sqlite3.Error) as exc:
         if disk_full(exc, settings.data_dir if settings.data_dir.exists() else None):
             raise StorageFull(Msg("land.disk_full_ingest", folder=str(settings.data_dir), error=exc)) from None
@@ -211,6 +220,7 @@ def _ingest(
     accept_valid_rows: bool,
     max_bytes: int | None,
     jump_factor: float | None,
+    scope: Sequence[str] | None = None,
 ) -> IngestResult:
     settings.ensure_dirs()
     store = OpsStore(settings.ops_path)
@@ -226,7 +236,7 @@ def _ingest(
         return IngestResult("already_landed", existing, ValidationReport(existing.file_name, kind, existing.rows))
     checked = check_upload(settings, data, file_name, kind, sheet=sheet, units=units, this_year=this_year,  # 1-6
                            accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor,
-                           identity=identity)
+                           identity=identity, scope=scope)
     report = checked.report
     if not checked.landable:
         store.record_rejection(kind=kind, file_name=checked.file_name, sha256=checked.sha256,
@@ -273,6 +283,7 @@ def ingest_file(
     accept_valid_rows: bool = False,
     max_bytes: int | None = None,
     jump_factor: float | None = None,
+    scope: Sequence[str] | None = None,
 ) -> IngestResult:
     """Ingest the file at ``path`` (see :func:`ingest_bytes`); its size is checked before it is read."""
     path = Path(path)
@@ -283,7 +294,8 @@ def ingest_file(
     except OSError as exc:
         raise UploadUnreadable(Msg("read.cannot_read", path=str(path), reason=exc.strerror)) from None
     return ingest_bytes(settings, data, path.name, kind, sheet=sheet, units=units, who=who, this_year=this_year,
-                        accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor)
+                        accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor,
+                        scope=scope)
 
 
 

@@ -14,7 +14,7 @@ from schemas import KINDS
 from ui import components as c
 from ui import components_upload as cu
 from ui import data
-from ui.access import can_upload, current_user
+from ui.access import can_submit, current_user, upload_scope
 from ui.i18n import labels_for, lang, t
 
 s = data.settings()
@@ -47,13 +47,16 @@ with st.expander(t("template_columns", kind=kind_label(kind))):
         t("description"): [x["description"] for x in cols], t("example"): [str(x["example"] or "") for x in cols]}),
         hide_index=True)
 
-if not can_upload():
+if not can_submit():
     st.info(t("upload_not_allowed"))
     st.stop()
+if upload_scope():
+    st.caption(t("upload_scope", regions=", ".join(upload_scope() or ())))
 uploaded = st.file_uploader(t("upload_file"), type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"], key="upload_file")
 partial = cu.supports_accept_valid_rows() and st.checkbox(t("accept_valid_rows"), key="upload_partial",
                                                           help=t("accept_valid_rows_help"))
 options = {"accept_valid_rows": True} if partial else {}
+options["scope"] = upload_scope()  # a city's submitter: rows of its own regions only
 
 if uploaded is not None:
     raw = uploaded.getvalue()
