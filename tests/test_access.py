@@ -78,7 +78,7 @@ def test_cli_needs_a_login_and_refuses_a_wrong_password(accounts, tiny_files):
     wrong = _cli(accounts, "ingest", str(path), "--kind", kind, user="ulla", password="nope")
     assert wrong.exit_code == 1 and "Unknown user name or wrong password" in wrong.output
     viewer = _cli(accounts, "ingest", str(path), "--kind", kind, user="vic", password=PASSWORDS["vic"])
-    assert viewer.exit_code == 1 and "needs the uploader role" in viewer.output
+    assert viewer.exit_code == 1 and "needs the submitter role" in viewer.output
 
 
 def test_admins_keep_the_system_administrable(accounts):

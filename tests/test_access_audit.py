@@ -38,7 +38,7 @@ def test_refused_commands_are_in_the_audit_log(accounts, tiny_files):
     log = json.loads(_cli(accounts, "audit", "--json", user="ada", password=PASSWORDS["ada"]).output)
     refused = [(e["who"], e["detail"]["action"], e["detail"]["needs"], e["detail"]["role"])
                for e in reversed(log) if e["action"] == "refused"]
-    assert refused == [("vic", "land uploads", "uploader", "viewer"), ("vic", "rebuild the warehouse", "uploader",
+    assert refused == [("vic", "land uploads", "submitter", "viewer"), ("vic", "rebuild the warehouse", "uploader",
                                                                          "viewer"),
                        ("vic", "add schedules", "admin", "viewer"), ("vic", "add users", "admin", "viewer")]
 

@@ -72,7 +72,7 @@ def test_the_cli_checks_the_account_on_every_command(accounts, tiny_files):
     set_role(settings, "ulla", "viewer", by=admin)
     refused = CliRunner().invoke(cli, args, env=env)
     assert refused.exit_code == 1
-    assert "ulla (viewer) may not land uploads: that needs the uploader role." in refused.output
+    assert "ulla (viewer) may not land uploads: that needs the submitter role." in refused.output
     remove_user(settings, "ulla", by=admin)
     gone = CliRunner().invoke(cli, args, env=env)
     assert gone.exit_code == 1 and "Unknown user name or wrong password." in gone.output
