@@ -292,7 +292,6 @@ LABELS: dict[str, tuple[str, str]] = {
                           "气泡大小 = 从业人员。明星：区位熵 ≥ 1 且上升；成熟：≥ 1 且下降；新兴：< 1 且上升；转型：< 1 "
                               "且下降。"),
     "no_portfolio": ("No cluster category employment for {year}.", "{year}年无集群类别就业数据。"),
-    "strong_clusters_title": ("Strong clusters", "强势集群"),
     "strong_categories_title": ("Strong cluster categories here", "本地强势集群类别"),
     "strong_caption": ("A cluster category (a set of industries) measured in this city. Strong: LQ at or above the "
                        "75th percentile of cities and at least 1, size above the 25th percentile (U.S. Cluster "
