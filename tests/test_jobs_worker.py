@@ -173,7 +173,8 @@ def test_a_failing_build_is_recorded_keeps_the_live_warehouse_and_retries_with_b
 
 def test_a_build_past_the_timeout_is_stopped_and_the_previous_warehouse_stays_live(built, monkeypatch):
     live = queries.build_info(built.warehouse_path)["build_id"]
-    monkeypatch.setenv("CLUSTERSTATS_PAUSE_AT", "marts")
+    # the earliest pause (after staging), so that even a slow machine reaches it well inside the timeout
+    monkeypatch.setenv("CLUSTERSTATS_PAUSE_AT", "staging")
     monkeypatch.setenv("CLUSTERSTATS_PAUSE_SECONDS", "60")
     worker = Worker(built, clock=FakeClock(), config=WorkerConfig(retries=0, timeout_seconds=3))
     enqueue(built, trigger="manual", who="admin", force=True)
@@ -184,11 +185,35 @@ def test_a_build_past_the_timeout_is_stopped_and_the_previous_warehouse_stays_li
     assert job["message"].startswith("timed out after 3 s and was stopped; "), job["message"]
     assert get_job(built, job["id"])["attempt_log"][0]["status"] == "timed_out"
     if job["build_id"] is not None:  # (on a very slow machine the child may not have started its build yet)
-        assert job["step"] == "marts" and "step marts: the worker stopped the build" in job["message"]
+        assert job["step"] == "staging" and "step staging: the worker stopped the build" in job["message"]
         stopped = next(b for b in _builds(built) if b["build_id"] == job["build_id"])
         assert stopped["status"] == "failed"  # the build recorded its own stop, not left 'running'
     assert queries.build_info(built.warehouse_path)["build_id"] == live
     assert not built.next_warehouse_path.exists()
+
+
+def test_a_stop_inside_a_query_is_recorded_as_the_stop_not_as_duckdbs_interrupt(built, monkeypatch):
+    # a SIGTERM that lands while DuckDB runs a query surfaces as duckdb's InterruptException ("Query interrupted");
+    # the build record must still say who stopped it
+    import duckdb
+
+    import pipeline.jobs.build as build_module
+
+    def interrupted(*_args, **_kwargs):
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+
+    monkeypatch.setattr(build_module, "build_marts", interrupted)
+    live = queries.build_info(built.warehouse_path)["build_id"]
+    with pytest.raises(duckdb.InterruptException):
+        recompute(built, who="tester", stopped=lambda: "the worker stopped the build")
+    failed = _builds(built)[-1]
+    assert (failed["status"], failed["message"]) == ("failed", "step marts: the worker stopped the build")
+    # without an outside stop, the error itself is recorded
+    with pytest.raises(duckdb.InterruptException):
+        recompute(built, who="tester")
+    failed = _builds(built)[-1]
+    assert failed["message"] == "step marts: INTERRUPT Error: Interrupted!"
+    assert queries.build_info(built.warehouse_path)["build_id"] == live
 
 
 def test_no_new_data_means_no_build_and_says_so(built):

@@ -184,14 +184,18 @@ def build_of_pid(settings: Settings, pid: int, since: str) -> str | None:
 def child_build(trigger: str, who: str, lock_wait: float) -> int:
     """The child (``python -m pipeline.jobs build``): one recompute; prints one result line (JSON) for the worker."""
 
+    why: list[str] = []  # set by the handler: the stop may land inside a query, which DuckDB reports its own way
+
     def stop(_signum: int, _frame: object) -> None:
-        raise BuildStopped("the worker stopped the build")
+        why.append("the worker stopped the build")
+        raise BuildStopped(why[0])
 
     signal.signal(signal.SIGTERM, stop)
     settings = Settings.from_env()
     since = iso_utc(datetime.now(UTC))
     try:
-        result = recompute(settings, trigger=trigger, who=who, wait_seconds=lock_wait)
+        result = recompute(settings, trigger=trigger, who=who, wait_seconds=lock_wait,
+                           stopped=lambda: why[0] if why else None)
     except BaseException as exc:
         build_id = build_of_pid(settings, os.getpid(), since)
         message = f"{type(exc).__name__}: {exc}"

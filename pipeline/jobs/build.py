@@ -62,9 +62,12 @@ def recompute(
     methodology: Methodology | None = None,
     wait_seconds: float = 0.0,
     progress: Callable[[str], None] | None = None,
+    stopped: Callable[[], str | None] | None = None,
 ) -> BuildResult:
     """Build the warehouse from the landing zone and make it live. Raises ``WarehouseLocked`` when another build
-    runs, ``AuditFailed`` when an audit finds bad rows (the previous warehouse stays live)."""
+    runs, ``AuditFailed`` when an audit finds bad rows (the previous warehouse stays live). ``stopped`` says why the
+    build was stopped from outside, if it was: a stop that lands inside a DuckDB query surfaces as DuckDB's own
+    "Query interrupted", and the record should say who stopped it, not how the query noticed."""
     settings.ensure_dirs()
     store = OpsStore(settings.ops_path)
     store.migrate()
@@ -118,7 +121,8 @@ def recompute(
             pause_at("swapped")
         except BaseException as exc:
             builder.abort()
-            store.finish_build(build_id, status="failed", message=f"step {step}: {exc}"[:4000])
+            why = (stopped() if stopped else None) or str(exc)
+            store.finish_build(build_id, status="failed", message=f"step {step}: {why}"[:4000])
             if disk_full(exc, settings.data_dir):
                 raise StorageFull(f"The disk holding {settings.data_dir} is full: the build stopped at step {step} "
                                   "and the previous warehouse stays live. Free some space, then recompute.") from exc
