@@ -131,7 +131,7 @@ def test_switch_language_and_every_page_fits_the_screen(server, page, shots):
     page.get_by_text("English", exact=True).click()
     page.get_by_role("heading", name="Cluster statistics and performance evaluation").wait_for()
     settle(page)
-    assert page.get_by_text("Synthetic demo data").count() >= 1
+    page.get_by_text("Synthetic demo data").first.wait_for(state="attached")
     for name, link in PAGES.items():  # through the sidebar: one session, the language stays
         page.get_by_role("link", name=link, exact=True).click()
         page.get_by_role("heading", name=link if name != "overview" else "Cluster statistics and performance "
@@ -210,8 +210,9 @@ def test_upload_with_errors_then_the_fixed_file_and_see_the_new_vintage(server, 
     # the same report in Chinese: the headline, and each rule's fix in the officer's language
     upload(page, base, "regional-industry", bad, lang="zh")
     page.get_by_text("city-employment.csv：2 行中有 2 行存在 2 个问题；修正前不会入库。").wait_for()
-    assert page.get_by_text(re.compile("地区字典中没有代码“219900”")).count() >= 1
-    assert page.get_by_text(re.compile("指标不能为负数")).count() >= 1
+    # the rest of the report renders after its headline: wait for each (a failed wait raises, so this can fail)
+    page.get_by_text(re.compile("地区字典中没有代码“219900”")).first.wait_for(state="attached")
+    page.get_by_text(re.compile("指标不能为负数")).first.wait_for(state="attached")
     shoot(page, shots, "upload-report-zh")
     vintages = len(OpsStore(data / "ops.sqlite").uploads("regional-industry"))
 
@@ -222,7 +223,7 @@ def test_upload_with_errors_then_the_fixed_file_and_see_the_new_vintage(server, 
     page.get_by_text(re.compile(r"is live and includes your upload \(vintage \d+\)")).wait_for(timeout=180_000)
     landed = OpsStore(data / "ops.sqlite").uploads("regional-industry")
     assert len(landed) == vintages + 1 and landed[-1].file_name == "city-employment-fixed.csv"
-    assert page.get_by_text(f"vintage {landed[-1].vintage}").count() >= 1
+    page.get_by_text(f"vintage {landed[-1].vintage}").first.wait_for(state="attached")
     assert queries.build_info(data / "warehouse.duckdb")["landing_seq"] == landed[-1].seq  # the worker rebuilt
     shoot(page, shots, "upload-landed-en")
 
