@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pipeline.ingest", "pipeline.indices", "pipeline.scoring", "pipeline.access"),
     ("pipeline.marts", "pipeline.reports"),  # what a build computes; exports and templates
     ("pipeline.jobs",),  # recompute, queue, worker, schedules, change reports, recovery
+    ("pipeline.publishing",),  # submissions reviewed, releases frozen, approved, revised
     ("pipeline.demo",),  # demo data, synthetic files at scale, the demo run
     ("pipeline.cli",),  # the command line: thin, over everything below
     ("ui",),  # the Streamlit app

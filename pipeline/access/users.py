@@ -79,6 +79,18 @@ class User:
         """The regions this account's uploads are limited to, or None when it may upload rows of every region."""
         return self.regions or None
 
+    @property
+    def submits(self) -> bool:
+        """Whether this account's uploads are submissions awaiting the province's review (a city's submitter), not
+        official as they land (provincial staff: uploader and above)."""
+        return self.role == "submitter"
+
+    @property
+    def staff(self) -> bool:
+        """Provincial staff (uploader and above): they may read the official and working builds and releases not yet
+        published; everyone else reads published releases only."""
+        return self.can("uploader")
+
     def can(self, role: str) -> bool:
         """Whether this user has ``role`` or a stronger one."""
         return not self.disabled and ROLES.index(self.role) >= ROLES.index(role)

@@ -7,6 +7,7 @@ Each command parses its options, calls one library function and prints the resul
 - :mod:`~pipeline.cli.data`: ``init``, ``ingest``, ``uploads``, ``kinds``, ``status``, ``recompute``;
 - :mod:`~pipeline.cli.jobs`: ``schedule``, ``jobs`` (history, run now, change reports) and ``worker``;
 - :mod:`~pipeline.cli.users`: ``users`` (accounts and roles) and ``audit`` (the audit log);
+- :mod:`~pipeline.cli.publish`: ``submissions`` (review of cities' uploads) and ``release`` (numbered releases);
 - :mod:`~pipeline.cli.synth`: ``synth``, synthetic upload files at scale;
 - :mod:`~pipeline.cli.auth`: who runs a command: the role check (``needs``) and the name recorded (``who_is``);
 - :mod:`~pipeline.cli.common`: the error boundary, the settings of the invocation, JSON output;
@@ -14,7 +15,8 @@ Each command parses its options, calls one library function and prints the resul
 
 Enters: the command line (arguments, options, ``CLUSTERSTATS_*`` environment variables, prompts).
 Leaves: text or JSON on standard output, exit status 0 or 1; the process replaced by the web app (``serve``).
-May import: pipeline.core, schemas, warehouse, pipeline.ingest, pipeline.access, pipeline.jobs, pipeline.demo.
+May import: pipeline.core, schemas, warehouse, pipeline.ingest, pipeline.access, pipeline.jobs,
+pipeline.publishing, pipeline.demo.
 
 Commands import :mod:`pipeline.jobs`, :mod:`pipeline.ingest`, the demo run and :mod:`warehouse` inside their
 bodies, so that ``--help`` and the other commands do not load them.
@@ -24,11 +26,11 @@ from __future__ import annotations
 
 import os
 
-from pipeline.cli import app, data, jobs, synth, users
+from pipeline.cli import app, data, jobs, publish, synth, users
 from pipeline.cli.app import cli
 from pipeline.core.files import PRIVATE_UMASK
 
-for _module in (data, app, jobs, users, synth):
+for _module in (data, app, jobs, users, publish, synth):
     _module.register(cli)
 
 

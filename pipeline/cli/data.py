@@ -94,7 +94,8 @@ def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: 
         user = ctx.meta.get("clusterstats.user")  # the logged-in account (none without accounts)
         result = ingest_file(settings, file, kind, sheet=sheet, units=_parse_units(units), who=who_is(ctx, who),
                              accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor,
-                             scope=user.scope if user is not None else None)
+                             scope=user.scope if user is not None else None,
+                             submission=user is not None and user.submits)
     except UploadInvalid as exc:
         if as_json:
             echo_json(exc.report.to_dict())
@@ -102,14 +103,18 @@ def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: 
             click.echo(exc.report.format_table(), err=False)
         ctx.exit(1)
     queued = None
-    if result.status == "landed":  # a running worker (`clusterstats serve`) rebuilds; uploads coalesce into one job
+    submitted = result.status == "landed" and user is not None and user.submits
+    if submitted:  # nothing official changes until a reviewer accepts it; the acceptance queues the build
+        pass
+    elif result.status == "landed":  # a running worker (`clusterstats serve`) rebuilds; uploads coalesce into one job
         from pipeline.jobs import enqueue_upload
 
         queued = enqueue_upload(settings, result.upload).job_id
     rejected = None if result.rejected_path is None else str(result.rejected_path)
     if as_json:
         u = result.upload
-        echo_json({"status": result.status, "job": queued, "upload_id": u.upload_id, "kind": u.kind,
+        echo_json({"status": "submitted" if submitted else result.status, "job": queued,
+                   "upload_id": u.upload_id, "kind": u.kind,
                    "vintage": u.vintage, "rows": u.rows, "file": u.file_name, "sha256": u.sha256, "units": u.units,
                    "who": u.who, "landed_at": u.landed_at, "message": result.message,
                    "rejected_rows": result.rejected, "rejected_file": rejected,
@@ -117,6 +122,10 @@ def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: 
                    "warnings": result.report.to_dict()["warnings"]})
     else:
         click.echo(result.message)
+        if submitted:
+            click.echo(f"Submitted for review as {result.upload.upload_id}: it enters official figures once a "
+                       "provincial reviewer accepts it (`clusterstats submissions list` shows its state and the "
+                       "reviewer's comment).")
         if result.report.warnings:
             click.echo(result.report.format_warnings())
         if result.rejected:
@@ -135,22 +144,26 @@ def ingest(ctx: click.Context, file: Path, kind: str, sheet: str | None, units: 
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for a running build to finish instead of failing at once.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build result as JSON.")
+@click.option("--working", is_flag=True, help="Build the staff's working build instead: the accepted uploads and "
+              "those still under review (data/working.duckdb); official figures do not change.")
 @click.pass_context
 @needs("uploader", "rebuild the warehouse")
-def recompute(ctx: click.Context, wait: float, as_json: bool) -> None:
-    """Rebuild the warehouse from every landed upload and make it live (the only writer).
+def recompute(ctx: click.Context, wait: float, as_json: bool, working: bool) -> None:
+    """Rebuild the official warehouse from every accepted upload and make it live (the only writer).
 
     \b
     The build is written beside the live warehouse and swapped in when complete and audited, so readers never
-    see a half-built warehouse and a failed build leaves the previous one live.
+    see a half-built warehouse and a failed build leaves the previous one live. A city's submission enters it once
+    a reviewer accepts it; --working builds everything submitted, for staff to look at.
     \b
     Example:
       clusterstats recompute
       clusterstats recompute --wait 600     # queue behind a running build
+      clusterstats recompute --working      # the working build, submissions under review included
     """
     from pipeline.jobs import recompute as run
 
-    result = run(settings_of(ctx), trigger="manual", wait_seconds=wait,
+    result = run(settings_of(ctx), trigger="manual", wait_seconds=wait, working=working,
                  progress=None if as_json else (lambda msg: click.echo(msg, err=True)))
     if as_json:
         echo_json({"build_id": result.build_id, "uploads": result.uploads, "rows": result.rows,
@@ -170,14 +183,21 @@ def status(ctx: click.Context, as_json: bool) -> None:
     Example:
       clusterstats status --json
     """
+    from pipeline.core.ops import OpsStore
+    from pipeline.core.publication import releases
     from pipeline.jobs import startup_check, system_status
+    from pipeline.publishing import release_problems
 
     settings = settings_of(ctx)
     recovered = startup_check(settings)  # a crash's leftovers, a damaged warehouse: fixed, and said
     loose = loose_files(settings.data_dir)  # what other accounts of this machine could read
     info = system_status(settings)
+    released = [{k: r[k] for k in ("number", "status", "publish_at", "title", "revises")}
+                for r in releases(OpsStore(settings.ops_path))]
+    damaged = release_problems(settings)  # a frozen release file missing or changed
     if as_json:
-        echo_json({**info, "recovered": recovered, "permissions": loose})
+        echo_json({**info, "recovered": recovered, "permissions": loose, "releases": released,
+                   "release_problems": damaged})
         return
     for line in recovered:
         click.echo(f"Start-up check: {line}")
@@ -202,6 +222,10 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo("Last builds:")
         for b in info["builds"][:5]:
             click.echo(f"  {b['build_id']}  {b['status']:<9} {b['started_at']}  {b['message'] or ''}")
+    if released:
+        click.echo(f"Releases: {len(released)} (newest: {released[0]['number']}, {released[0]['status']})")
+    for line in damaged:
+        click.echo(f"Problem: {line}")
 
 
 @click.command()

@@ -5,6 +5,8 @@ files written atomically, and what makes a user's text safe to show or write bac
 - :mod:`~pipeline.core.errors`: domain exceptions, each docstring its message;
 - :mod:`~pipeline.core.messages`: every message in English and Chinese (a catalogue: long by nature);
 - :mod:`~pipeline.core.ops`: ``ops.sqlite`` (manifest, rejections, builds, jobs, users, audit log) and its migrations;
+- :mod:`~pipeline.core.publication`: the rows of submissions and releases, and publication at the embargo time
+  (one transaction; the worker calls it);
 - :mod:`~pipeline.core.files`: atomic writes, full-disk detection, the fault tests' pause hook;
 - :mod:`~pipeline.core.safety`: spreadsheet formulas and markup neutralised, file names cleaned.
 

@@ -190,9 +190,12 @@ def ingest_bytes(
     max_bytes: int | None = None,
     jump_factor: float | None = None,
     scope: Sequence[str] | None = None,
+    submission: bool = False,
 ) -> IngestResult:
     """Validate ``data`` and land it as a new vintage of ``kind`` (steps 0 to 7). ``scope``: the regions of an
-    account limited to regions (a row of another region is an error; see :func:`check_upload`).
+    account limited to regions (a row of another region is an error; see :func:`check_upload`). ``submission``: a
+    city submitter's upload, which lands as 'submitted' and enters official builds only once a reviewer accepts it
+    (:mod:`pipeline.publishing.submissions`); provincial staff's uploads are official as they land.
 
     Raises :class:`UploadInvalid` (with the report) on any error, unless ``accept_valid_rows`` and some rows are
     valid; :class:`UploadUnreadable` when it is not a readable table; :class:`StorageFull` when the disk is full.
@@ -200,7 +203,7 @@ def ingest_bytes(
     try:
         return _ingest(settings, data, file_name, kind, sheet=sheet, units=units, who=who, this_year=this_year,
                        accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor,
-                       scope=scope)
+                       scope=scope, submission=submission)
     except (OSError, sqlite3.Error) as exc:
         if disk_full(exc, settings.data_dir if settings.data_dir.exists() else None):
             raise StorageFull(Msg("land.disk_full_ingest", folder=str(settings.data_dir), error=exc)) from None
@@ -221,6 +224,7 @@ def _ingest(
     max_bytes: int | None,
     jump_factor: float | None,
     scope: Sequence[str] | None = None,
+    submission: bool = False,
 ) -> IngestResult:
     settings.ensure_dirs()
     store = OpsStore(settings.ops_path)
@@ -262,6 +266,7 @@ def _ingest(
         who=who,
         notes=[dataclasses.asdict(f) for f in report.sorted_warnings()],
         flags=list(flags.select("source_row", "field", "value", "flag").iter_rows()),
+        submitted=submission,
     )
     if created and checked.rejected:
         store.record_rejection(kind=kind, file_name=checked.file_name, sha256=checked.sha256,
@@ -284,6 +289,7 @@ def ingest_file(
     max_bytes: int | None = None,
     jump_factor: float | None = None,
     scope: Sequence[str] | None = None,
+    submission: bool = False,
 ) -> IngestResult:
     """Ingest the file at ``path`` (see :func:`ingest_bytes`); its size is checked before it is read."""
     path = Path(path)
@@ -295,7 +301,7 @@ def ingest_file(
         raise UploadUnreadable(Msg("read.cannot_read", path=str(path), reason=exc.strerror)) from None
     return ingest_bytes(settings, data, path.name, kind, sheet=sheet, units=units, who=who, this_year=this_year,
                         accept_valid_rows=accept_valid_rows, max_bytes=max_bytes, jump_factor=jump_factor,
-                        scope=scope)
+                        scope=scope, submission=submission)
 
 
 

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 import pipeline
 from pipeline.core.ops import OpsStore
+from pipeline.core.publication import official_marker
 from pipeline.core.settings import ENV_DATA_DIR, Settings
 from pipeline.jobs.build import recompute
 from pipeline.jobs.kept import load_report
@@ -62,20 +63,22 @@ def current_methodology_hash(settings: Settings) -> str:
 
 
 def landing_seq(settings: Settings) -> int:
-    """The highest manifest seq: every upload landed so far."""
-    with open_store(settings).connect() as con:
-        return int(con.execute("select coalesce(max(seq), 0) from uploads").fetchone()[0])
+    """The highest manifest seq of the official uploads (accepted ones): what an official build reads."""
+    return official_marker(open_store(settings))[0]
 
 
 def up_to_date(settings: Settings) -> dict[str, Any] | None:
-    """The live build when it already read every landed upload with the current methodology and code, else None."""
+    """The live build when it already read every official upload (and no other) with the current methodology and
+    code, else None. An accepted submission may be older than the newest official upload, so the count of uploads
+    read is compared too."""
     try:
         build = build_info(settings.warehouse_path)
     except Exception:  # an unreadable warehouse needs a build
         return None
     if build is None or not is_current(build) or build["code_version"] != pipeline.__version__:
         return None
-    if build["landing_seq"] == landing_seq(settings) and build["methodology_hash"] == current_methodology_hash(
+    read = (build["landing_seq"], build["uploads"])
+    if read == official_marker(open_store(settings)) and build["methodology_hash"] == current_methodology_hash(
             settings):
         return build
     return None

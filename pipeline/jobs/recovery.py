@@ -25,6 +25,7 @@ import time
 
 from pipeline.core.errors import WarehouseLocked
 from pipeline.core.ops import OpsStore
+from pipeline.core.publication import official_uploads
 from pipeline.core.settings import Settings
 from pipeline.ingest.landing import landing_temp_files, orphaned_files, recover_landing
 
@@ -109,7 +110,9 @@ def consistency_problems(settings: Settings) -> list[str]:
     from warehouse.queries import build_info
 
     problems: list[str] = []
-    uploads = OpsStore(settings.ops_path).uploads()
+    store = OpsStore(settings.ops_path)
+    uploads = store.uploads()
+    official = official_uploads(store) if uploads else []
     for u in uploads:
         path = settings.data_dir / u.path
         if not path.exists():
@@ -132,8 +135,8 @@ def consistency_problems(settings: Settings) -> list[str]:
     elif settings.warehouse_path.exists():
         build = build_info(settings.warehouse_path) or {}
         seq = build.get("landing_seq") or 0
-        read = [u for u in uploads if u.seq <= seq]
+        read = [u for u in official if u.seq <= seq]
         if build.get("uploads") != len(read):
             problems.append(f"the live build {build.get('build_id')} read {build.get('uploads')} uploads up to "
-                            f"manifest seq {seq}, but the manifest lists {len(read)} up to there")
+                            f"manifest seq {seq}, but the manifest lists {len(read)} official ones up to there")
     return problems

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from pipeline.core.errors import ClusterstatsError
 from pipeline.core.ops import OpsStore
+from pipeline.core.publication import publish_due
 from pipeline.core.settings import ENV_DATA_DIR, Settings
 from pipeline.jobs.attempts import (
     Attempt,
@@ -147,9 +148,12 @@ class Worker:
 
     # -- running
     def tick(self) -> list[dict[str, Any]]:
-        """Fire due schedules, then run every job ready now; returns the jobs finished or requeued."""
+        """Publish the approved releases whose embargo has ended, fire due schedules, then run every job ready now;
+        returns the jobs finished or requeued."""
         done = []
         with self._held():
+            for number in publish_due(open_store(self.settings), self.clock.now()):
+                self.say(f"release {number} published (its embargo ended)")
             for name, due in fire_due_schedules(self.settings, self.clock.now()):
                 self.say(f"schedule {name} due {iso_utc(due)}: job queued")
             while (job := self._claim()) is not None:
@@ -180,9 +184,11 @@ class Worker:
         wake = now + timedelta(seconds=self.config.poll_seconds)
         with open_store(self.settings).connect() as con:
             row = con.execute("select min(not_before) from jobs where status = 'queued'").fetchone()
+            embargo = con.execute("select min(publish_at) from releases where status = 'approved'").fetchone()
         candidates = [wake, next_due(self.settings) or wake]
-        if row[0]:
-            candidates.append(datetime.fromisoformat(row[0]))
+        for moment in (row[0], embargo[0]):  # the next queued job, the next embargo to end
+            if moment:
+                candidates.append(datetime.fromisoformat(moment))
         return max(now, min(candidates))
 
     def _claim(self) -> dict[str, Any] | None:

@@ -131,6 +131,7 @@ class OpsStore:
             }
             notes = values.pop("notes", None) or []
             flags = values.pop("flags", None) or []
+            submitted = bool(values.pop("submitted", False))  # a city's submission awaits the province's review
             cols = ", ".join(values)
             marks = ", ".join("?" for _ in values)
             con.execute(f"insert into uploads ({cols}) values ({marks})", tuple(values.values()))
@@ -140,12 +141,20 @@ class OpsStore:
                 [(fields["upload_id"], n["severity"], n["row"], n["column"], n["value"], n["rule"], n["fix"])
                  for n in notes],
             )
+            con.execute(  # provincial staff's uploads are official at once; a submitter's wait for review
+                "insert into submissions (upload_id, state, submitted_by, submitted_at, reviewed_by, reviewed_at, "
+                "comment) values (?, ?, ?, ?, ?, ?, ?)",
+                (fields["upload_id"], "submitted" if submitted else "accepted", fields["who"], values["landed_at"],
+                 None if submitted else fields["who"], None if submitted else values["landed_at"],
+                 None if submitted else "landed by provincial staff: official as it landed"),
+            )
             con.executemany(
                 "insert into upload_cell_flags (upload_id, source_row, field, value, flag) values (?, ?, ?, ?, ?)",
                 [(fields["upload_id"], *f) for f in flags],
             )
-            self._audit(con, fields["who"], "upload", {"upload_id": fields["upload_id"], "kind": fields["kind"],
-                                                       "file": fields["file_name"], "rows": fields["rows"]})
+            self._audit(con, fields["who"], "submission" if submitted else "upload",
+                        {"upload_id": fields["upload_id"], "kind": fields["kind"], "file": fields["file_name"],
+                         "rows": fields["rows"]})
             row = con.execute("select * from uploads where upload_id = ?", (fields["upload_id"],)).fetchone()
         return Upload.from_row(row), True
 

@@ -1,0 +1,30 @@
+"""Publishing: what makes the bureau's numbers official. City submissions reviewed by the province, releases frozen
+from the official build, approved by a second person and published by the worker at their announced time, and
+revisions that name what they revise and list every figure that moved.
+
+- :mod:`~pipeline.publishing.submissions`: accept or return a city's submission (with a comment the submitter
+  reads), and preview the change it would make to the official figures;
+- :mod:`~pipeline.publishing.releases`: create (freeze the official build as release N, read-only, content-hashed),
+  approve (four eyes), verify the frozen files, rebuild a release from its recorded vintages and methodology;
+- publication itself (approved -> published at the embargo time) is one transaction in the ops store
+  (:func:`pipeline.core.publication.publish_due`), which the worker calls on every tick.
+
+Enters: landed uploads and their submission state, the live official build, the archived methodologies.
+Leaves: ``data/releases/*.duckdb`` (read-only) and the rows of submissions and releases in ``ops.sqlite``.
+May import: pipeline.core, schemas, warehouse, pipeline.access, pipeline.scoring, pipeline.jobs.
+"""
+
+from pipeline.publishing.releases import (
+    ReleaseError,
+    approve_release,
+    create_release,
+    rebuild_release,
+    release_path,
+    release_problems,
+)
+from pipeline.publishing.submissions import ReviewError, accept_submission, preview_submission, return_submission
+
+__all__ = [
+    "ReleaseError", "ReviewError", "accept_submission", "approve_release", "create_release", "preview_submission",
+    "rebuild_release", "release_path", "release_problems", "return_submission",
+]
