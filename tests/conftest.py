@@ -164,3 +164,39 @@ def add_accounts(settings: Settings, *names: str) -> Settings:
         role, password = ACCOUNTS[name]
         add_user(settings, name, role, password=password, by=LOCAL if name == "ada" else User("ada", "admin"))
     return settings
+
+
+# -- publishing (issue 16): a bureau with a reviewer and a city's submitter ------------------------------------
+BUREAU_PASSWORDS = {"ada": "admin-pass-1", "rita": "review-pass-5", "li": "submit-pass-4", "ming": "admin-pass-7",
+                    "vic": "viewer-pass-3", "ulla": "upload-pass-2"}
+
+
+@pytest.fixture
+def bureau(tmp_path: Path) -> Settings:
+    """The tiny set landed by provincial staff and built; an administrator, a reviewer, Shenyang's submitter."""
+    settings = Settings.from_env(tmp_path / "data")
+    files = []
+    for kind, name, text in TINY:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        files.append((kind, path))
+    land_all(settings, files)
+    from pipeline.access.users import LOCAL, add_user
+    from pipeline.jobs.build import recompute
+
+    recompute(settings, who="tester")
+    passwords = BUREAU_PASSWORDS
+    admin = add_user(settings, "ada", "admin", password=passwords["ada"], by=LOCAL)
+    add_user(settings, "rita", "reviewer", password=passwords["rita"], by=admin)
+    add_user(settings, "li", "submitter", password=passwords["li"], by=admin, regions=["210100"])
+    return settings
+
+
+@pytest.fixture
+def staffed(bureau: Settings) -> Settings:
+    """The bureau with a second administrator (approves) and a viewer (reads published releases only)."""
+    from pipeline.access.users import User, add_user
+
+    add_user(bureau, "ming", "admin", password=BUREAU_PASSWORDS["ming"], by=User("ada", "admin"))
+    add_user(bureau, "vic", "viewer", password=BUREAU_PASSWORDS["vic"], by=User("ada", "admin"))
+    return bureau

@@ -10,7 +10,17 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from pipeline.access.users import LOCAL, AccessDenied, LoginFailed, add_user, auth_enabled, login, remove_user, set_role
+from pipeline.access.users import (
+    LOCAL,
+    AccessDenied,
+    LoginFailed,
+    User,
+    add_user,
+    auth_enabled,
+    login,
+    remove_user,
+    set_role,
+)
 from pipeline.cli import cli
 from pipeline.core.errors import ClusterstatsError
 
@@ -128,7 +138,23 @@ def test_app_shows_nothing_before_a_login(accounts, monkeypatch):
 
 def test_app_roles(accounts, monkeypatch):
     viewer = _log_in(_app(accounts, monkeypatch), "vic")
-    assert not viewer.exception and viewer.metric  # the overview's KPIs
+    # a viewer reads published releases only: none yet, no figure
+    assert not viewer.exception and not viewer.metric
+    assert any("No release has been published yet" in i.value for i in viewer.info)
+    from datetime import UTC, datetime
+
+    from pipeline.core.ops import OpsStore
+    from pipeline.core.publication import publish_due
+    from pipeline.publishing import approve_release, create_release
+
+    create_release(accounts, title="2022", reference_year=2022, publish_at="2024-06-30 09:30", who="ada")
+    with pytest.raises(ClusterstatsError, match="ulla \\(uploader\\) may not approve releases"):
+        approve_release(accounts, 1, who="ulla")  # an uploader may not approve: the library checks, not only the app
+    add_user(accounts, "rex", "reviewer", password="review-pass-9", by=User("ada", "admin"))
+    approve_release(accounts, 1, who="rex")
+    publish_due(OpsStore(accounts.ops_path), datetime.now(UTC))
+    viewer = _log_in(_app(accounts, monkeypatch), "vic")
+    assert not viewer.exception and viewer.metric  # the overview's KPIs, of release 1
     assert any("Signed in as vic (viewer)" in c.value for c in viewer.sidebar.caption)
     viewer.switch_page("views/upload.py").run()
     assert not viewer.file_uploader  # a viewer gets no upload form

@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_submissions import CORRECTION, PASSWORDS, bureau, run  # noqa: F401 (bureau is a fixture)
+from test_submissions import CORRECTION, run
 
-from pipeline.access.users import User, add_user, audit_log
+from pipeline.access.users import audit_log
 from pipeline.core.ops import OpsStore
 from pipeline.core.publication import publish_due, release
 from pipeline.jobs.worker import Worker
@@ -39,15 +39,6 @@ class Clock:
 
     def sleep(self, seconds: float) -> None:
         self.t += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def staffed(bureau):  # noqa: F811
-    """The bureau with a second administrator (approves) and a viewer (reads published releases only)."""
-    add_user(bureau, "ming", "admin", password="admin-pass-7", by=User("ada", "admin"))
-    add_user(bureau, "vic", "viewer", password="viewer-pass-3", by=User("ada", "admin"))
-    PASSWORDS.update({"ming": "admin-pass-7", "vic": "viewer-pass-3"})
-    return bureau
 
 
 def create(settings, *extra: str, user: str = "rita") -> dict:

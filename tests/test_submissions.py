@@ -6,43 +6,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
-from conftest import TINY, land_all
+from conftest import BUREAU_PASSWORDS as PASSWORDS
 
-from pipeline.access.users import LOCAL, User, add_user, audit_log
+from pipeline.access.users import User, add_user, audit_log
 from pipeline.cli import cli
 from pipeline.core.ops import OpsStore
 from pipeline.core.publication import official_uploads, submissions, working_uploads
 from pipeline.core.settings import Settings
-from pipeline.jobs import recompute
 from pipeline.jobs.build import working_path
 from pipeline.jobs.queue import job_history
 from pipeline.jobs.worker import Worker
 from warehouse.db import query, read_only
 from warehouse.queries import build_info
 
-PASSWORDS = {"ada": "admin-pass-1", "rita": "review-pass-5", "li": "submit-pass-4", "wu": "submit-pass-6"}
 # Shenyang's employment in industry 13 (agri-food), 2022: the tiny set says 100 persons; the city corrects it to 120
 CORRECTION = "地区代码,行业代码,年份,从业人员(人)\n210100,13,2022,120\n"
 SECOND = "地区代码,行业代码,年份,从业人员(人)\n210100,37,2022,330\n"
-
-
-@pytest.fixture
-def bureau(tmp_path: Path) -> Settings:
-    """The tiny set landed by provincial staff and built; an administrator, a reviewer, Shenyang's submitter."""
-    settings = Settings.from_env(tmp_path / "data")
-    files = []
-    for kind, name, text in TINY:
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        files.append((kind, path))
-    land_all(settings, files)
-    recompute(settings, who="tester")
-    admin = add_user(settings, "ada", "admin", password=PASSWORDS["ada"], by=LOCAL)
-    add_user(settings, "rita", "reviewer", password=PASSWORDS["rita"], by=admin)
-    add_user(settings, "li", "submitter", password=PASSWORDS["li"], by=admin, regions=["210100"])
-    return settings
 
 
 def run(settings: Settings, *args: str, user: str = "li"):
@@ -141,8 +121,7 @@ def test_a_reviewer_previews_the_change_a_submission_would_make(bureau, tmp_path
 
 
 def test_provincial_staff_uploads_are_official_as_they_land(bureau, tmp_path):
-    add_user(bureau, "ulla", "uploader", password="upload-pass-2", by=User("ada", "admin"))
-    PASSWORDS["ulla"] = "upload-pass-2"
+    add_user(bureau, "ulla", "uploader", password=PASSWORDS["ulla"], by=User("ada", "admin"))
     path = tmp_path / "province.csv"
     path.write_text(CORRECTION, encoding="utf-8")
     result = run(bureau, "ingest", str(path), "--kind", "regional-industry", user="ulla")

@@ -49,6 +49,10 @@ pages = {
         _page("indices.py", "nav_indices", ":material/grid_on:", "indices"),
         _page("compare.py", "nav_compare", ":material/compare_arrows:", "compare"),
     ],
+    t("nav_section_publishing"): [
+        _page("releases.py", "nav_releases", ":material/event:", "releases"),
+        *([_page("review.py", "nav_review", ":material/rule:", "review")] if user().can("submitter") else []),
+    ],
     t("nav_section_data"): [
         _page("upload.py", "nav_upload", ":material/upload_file:", "upload"),
         _page("data_status.py", "nav_data", ":material/dataset:", "data"),

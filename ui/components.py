@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from pipeline.core.settings import Settings
-from ui.i18n import lang, money_word, set_money, set_places, t
+from ui.i18n import lang, local_time, money_word, set_money, set_places, t  # noqa: F401 (local_time: re-exported)
 
 
 def banners(build: dict[str, Any] | None) -> None:
@@ -29,6 +29,7 @@ class Page:
     build_id: str
     years: list[int]
     dicts: dict[str, pl.DataFrame]
+    source: Any = None  # ui.sources.Source: the release or internal build shown
     _names: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
 
     @property
@@ -71,18 +72,26 @@ def code_names(frame: pl.DataFrame) -> dict[str, str]:
 
 def page(title_key: str, *, need_scores: bool = True, caption_key: str | None = None) -> Page:
     """Title and banners; stops the page with a plain message when there is no data (or no scores) yet."""
-    from ui import data
+    from ui import data, sources
 
     s = data.settings()
-    build = data.current_build(s)
+    source = sources.chosen(s)
     st.title(t(title_key))
     if caption_key:
         st.caption(t(caption_key))
+    if source is None:  # a reader before the first publication
+        st.info(t("no_release_yet"))
+        st.stop()
+    if not source.path.exists():
+        st.error(t("release_file_missing", file=source.path.name))
+        st.stop()
+    build = data.current_build(s, path=source.path)
+    sources.banner(source, s)
     banners(build)
     if build is None or build["uploads"] == 0:
         st.info(t("no_data"))
         st.stop()
-    path, build_id = str(s.warehouse_path), build["build_id"]
+    path, build_id = str(source.path), build["build_id"]
     dicts = data.dictionaries(path, build_id)
     levels = dicts["levels"]
     set_places(unit_is_city=levels.is_empty() or levels.item(0, "region_level") == "city",
@@ -93,7 +102,7 @@ def page(title_key: str, *, need_scores: bool = True, caption_key: str | None = 
     if need_scores and not years:
         no_scores(s, dicts, build)
         st.stop()
-    return Page(s, build, path, build_id, years, dicts)
+    return Page(s, build, path, build_id, years, dicts, source=source)
 
 
 def no_scores(s: Settings, dicts: dict[str, pl.DataFrame], build: dict[str, Any]) -> None:
@@ -137,17 +146,6 @@ def translated(column: str, frame: pl.DataFrame, label: Callable[[str], str]) ->
 def named(column: str, names: dict[str, str]) -> pl.Expr:
     """Codes in ``column`` replaced by their names (codes without a name stay codes)."""
     return pl.col(column).replace_strict(names, default=pl.col(column), return_dtype=pl.String)
-
-
-def local_time(iso: str, timezone: str) -> str:
-    """An ISO UTC timestamp shown in the bureau's time zone, to the minute."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    try:
-        return datetime.fromisoformat(str(iso)).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-    except (ValueError, KeyError, TypeError):
-        return str(iso)
 
 
 def yuan(value: float | None) -> str:
@@ -209,8 +207,11 @@ def pct_change(cur: float | None, prev: float | None) -> str | None:
 
 def build_facts(page_: Page) -> list[tuple[str, str]]:
     """Where every number of the page comes from: the build, the landing vintage, the methodology version."""
+    from ui.sources import source_facts
+
     b = page_.build
     return [
+        *source_facts(page_.source, page_.settings.timezone),
         (t("prov_build"), f"{b['build_id']} ({local_time(b['built_at'].isoformat(), page_.settings.timezone)})"),
         (t("prov_vintage"), t("prov_vintage_value", seq=b["landing_seq"], uploads=b["uploads"])),
         (t("prov_methodology"), str(b["methodology_hash"])),

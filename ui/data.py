@@ -22,10 +22,11 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
-def current_build(s: Settings, *, stop_if_stale: bool = True) -> dict[str, Any] | None:
-    """The live build (not cached: it is how the pages notice a new build). A warehouse built by another version
-    of clusterstats is said plainly, and the page stops there unless it can rebuild (the upload page)."""
-    build = queries.build_info(s.warehouse_path)
+def current_build(s: Settings, *, stop_if_stale: bool = True, path: Path | None = None) -> dict[str, Any] | None:
+    """The live build, or the build in ``path`` (a release, the working build) (not cached: it is how the pages
+    notice a new build). A warehouse built by another version of clusterstats is said plainly, and the page stops
+    there unless it can rebuild (the upload page)."""
+    build = queries.build_info(path or s.warehouse_path)
     if build is not None and not queries.is_current(build):
         from ui.i18n import t
 

@@ -143,3 +143,14 @@ def labels_for(options: Any, label: Any) -> Any:
     language cannot be read)."""
     table = {o: label(o) for o in options}
     return lambda o: table.get(o, str(o))
+
+
+def local_time(iso: str, timezone: str) -> str:
+    """An ISO UTC timestamp shown in the bureau's time zone, to the minute."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        return datetime.fromisoformat(str(iso)).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, KeyError, TypeError):
+        return str(iso)

@@ -630,3 +630,7 @@ OPTIONS_EN = {"total": "the total including the region", "others": "the sum of t
               "others_mean": "the mean of the other regions", "dunn": "Dunn",
               "esteban_marquillas": "Esteban-Marquillas",
               "T": "Theil T (GE(1))", "L": "Theil L (mean log deviation)"}
+
+from ui.labels_publishing import PUBLISHING  # noqa: E402 (merged at the end: the publishing pages' labels)
+
+LABELS.update(PUBLISHING)

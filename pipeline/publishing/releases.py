@@ -29,6 +29,7 @@ from pipeline.core.settings import Settings
 from pipeline.jobs import change_report
 from pipeline.jobs.build import build_file
 from pipeline.jobs.methodologies import archive_dir
+from pipeline.publishing.authority import authorise
 from pipeline.scoring import Methodology
 from warehouse.compare import figure_changes, table_hashes
 from warehouse.lock import BuildLock
@@ -79,6 +80,7 @@ def create_release(settings: Settings, *, title: str, reference_year: int | None
                    timezone: str | None = None, revises: int | None = None, note: str | None = None
                    ) -> dict[str, Any]:
     """Freeze the live official build as the next release (status ``draft``); returns its row."""
+    authorise(settings, who, "reviewer", "create releases")
     if not title.strip():
         raise ReleaseError("A release needs a title (--title), e.g. 2023年度产业集群评价.")
     zone = timezone or settings.timezone
@@ -152,6 +154,7 @@ def _read_uploads(settings: Settings, build: dict[str, Any]) -> list[Any]:
 
 def approve_release(settings: Settings, number: int, *, who: str) -> dict[str, Any]:
     """Approve a draft release (four eyes: not by its creator); the worker publishes it at its time."""
+    authorise(settings, who, "reviewer", "approve releases")
     store = _store(settings)
     with store.transaction() as con:
         row = con.execute("select status, created_by from releases where number = ?", (number,)).fetchone()
@@ -190,6 +193,7 @@ def rebuild_release(settings: Settings, number: int, *, who: str, restore: bool 
     """Build release ``number`` again from its recorded vintages and methodology, and compare every table's content
     hash with the frozen file (when it is there). ``restore``: when the frozen file is missing or changed, put the
     rebuilt one in its place (recorded with its new file hash and an audit row). Returns the comparison."""
+    authorise(settings, who, "admin", "rebuild releases")
     store = _store(settings)
     rel = release(store, number)
     if rel is None:

@@ -19,6 +19,7 @@ from pipeline.jobs import change_report
 from pipeline.jobs.build import build_file
 from pipeline.jobs.methodologies import active_methodology
 from pipeline.jobs.queue import enqueue
+from pipeline.publishing.authority import authorise
 from warehouse.queries import build_info
 
 
@@ -46,6 +47,7 @@ def _pending(store: OpsStore, upload_id: str) -> dict[str, Any]:
 def accept_submission(settings: Settings, upload_id: str, *, who: str, comment: str | None = None
                       ) -> tuple[dict[str, Any], int]:
     """Accept a submitted upload: it becomes official and an official build is queued. Returns (row, job id)."""
+    authorise(settings, who, "reviewer", "accept submissions")
     store = _store(settings)
     row = _pending(store, upload_id)
     if row["submitted_by"] == who:
@@ -62,6 +64,7 @@ def accept_submission(settings: Settings, upload_id: str, *, who: str, comment: 
 
 def return_submission(settings: Settings, upload_id: str, *, who: str, comment: str) -> dict[str, Any]:
     """Return a submitted upload to its submitter with ``comment`` (required: it says what to fix)."""
+    authorise(settings, who, "reviewer", "return submissions")
     if not (comment or "").strip():
         raise ReviewError("Say why the submission is returned (--comment): the submitter reads it and fixes the file.")
     store = _store(settings)
@@ -76,6 +79,7 @@ def preview_submission(settings: Settings, upload_id: str, *, who: str, wait_sec
                        ) -> dict[str, Any]:
     """Build the official uploads plus this submission into a scratch file and compare it with the live official
     build (the change report of :mod:`pipeline.jobs.changes`); the report is kept with the submission."""
+    authorise(settings, who, "reviewer", "preview submissions")
     store = _store(settings)
     row = _pending(store, upload_id)
     upload = store.find_upload(upload_id)

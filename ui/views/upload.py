@@ -14,7 +14,7 @@ from schemas import KINDS
 from ui import components as c
 from ui import components_upload as cu
 from ui import data
-from ui.access import can_submit, current_user, upload_scope
+from ui.access import can_submit, current_user, upload_scope, user
 from ui.i18n import labels_for, lang, t
 
 s = data.settings()
@@ -92,7 +92,8 @@ if uploaded is not None:
                      key="upload_preview")
         if st.button(t("land"), type="primary", key="upload_land"):
             try:
-                result = ingest_bytes(s, raw, uploaded.name, kind, sheet=sheet, who=current_user(), **options)
+                result = ingest_bytes(s, raw, uploaded.name, kind, sheet=sheet, who=current_user(),
+                                      submission=user().submits, **options)
             except UploadInvalid as exc:  # the dictionaries changed since the check
                 st.error(cu.summary(exc.report))
                 st.stop()
@@ -100,7 +101,10 @@ if uploaded is not None:
                 st.error(cu.error_text(exc))
                 st.stop()
             u = result.upload
-            if result.status == "landed":
+            if result.status == "landed" and user().submits:  # official once a provincial reviewer accepts it
+                st.success(t("upload_submitted", file=u.file_name, rows=u.rows, id=u.upload_id))
+                st.page_link("views/review.py", label=t("nav_review"), icon=":material/rule:")
+            elif result.status == "landed":
                 st.success(t("landed_as", file=u.file_name, rows=u.rows, kind=kind_label(u.kind), vintage=u.vintage))
                 job = cu.watch_job(s, enqueue_upload(s, u).job_id)
                 live = data.current_build(s, stop_if_stale=False)
