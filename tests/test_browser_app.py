@@ -31,7 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 GEOJSON = REPO.parent / "shared" / "data" / "geo" / "liaoning_cities.geojson"
 PAGES = {"overview": "Overview", "ranking": "Cluster ranking", "scorecard": "Cluster scorecard",
          "region": "Region profile", "indices": "Indices explorer", "compare": "Compare", "upload": "Upload data",
-         "data": "Data", "methodology": "Methodology", "jobs": "Jobs"}
+         "data": "Data", "methodology": "Methodology", "jobs": "Jobs", "releases": "Release calendar",
+         "review": "Submissions"}
 
 if not CHROMIUM.exists():
     pytest.skip("real-browser tests need Debian's chromium at /usr/bin/chromium (`apt-get install chromium "

@@ -134,6 +134,14 @@ def test_an_upload_after_publication_changes_no_figure_of_the_release_and_a_revi
                  if abs(v - old_lq[k][col]) > 1e-12 * max(1, abs(v))}
     assert {m for m in moved if m[2] in ("value", "region_total", "industry_total", "total", "lq", "lq_additive")} \
         == by_polars
+    # the complete list (CSV, computed again from the two frozen files) counts what the record counts
+    assert run(staffed, "release", "figures", "2", user="vic").exit_code == 1  # a draft: staff only
+    csv = run(staffed, "release", "figures", "2", user="ada")
+    assert csv.exit_code == 0, csv.output
+    lines = csv.output.splitlines()
+    assert lines[0] == "table,key,column,old,new" and len(lines) - 1 == shown["changes"]["figures"]["figures"]
+    key = "region_code=210100; industry_code=13; year=2022; measure=employment"
+    assert f"fact_regional_industry,{key},value,100.0,120.0" in lines
 
 
 def _lq(path: Path) -> dict:

@@ -143,4 +143,16 @@ def revision_figures(rel: dict[str, Any]) -> pl.DataFrame:
                          "old": t("col_old"), "new": t("col_new")})
 
 
-__all__ = ["approve_buttons", "calendar", "create_form", "decision_form", "revision_figures", "submissions_table"]
+def figures_download(s: Settings, rel: dict[str, Any]) -> None:
+    """The complete list of a revision's changed figures as CSV (computed from the two frozen files on click)."""
+    from pipeline.publishing import revision_figures
+    from warehouse.compare import figures_frame
+
+    number = rel["number"]
+    st.download_button(t("release_figures_csv"), lambda: figures_frame(revision_figures(s, number)).write_csv(),
+                       file_name=f"release-{number}-revised-figures.csv", mime="text/csv", on_click="ignore",
+                       key=f"figures_{number}", icon=":material/download:")
+
+
+__all__ = ["approve_buttons", "calendar", "create_form", "decision_form", "figures_download", "revision_figures",
+           "submissions_table"]

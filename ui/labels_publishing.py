@@ -62,6 +62,7 @@ PUBLISHING: dict[str, tuple[str, str]] = {
     "release_open": ("Open", "查看"),
     "release_changes": ("Release {number} revises {revises}: {n} figures moved in {tables} tables",
                         "第{number}号发布修订第{revises}号：{tables}张表中{n}个数字有变动"),
+    "release_figures_csv": ("Every changed figure (CSV)", "全部变动数字（CSV）"),
     "col_table": ("Table", "数据表"),
     "col_key": ("Row", "行"),
     "col_column": ("Figure", "指标"),

@@ -207,6 +207,24 @@ def release_show(ctx: click.Context, number: int) -> None:
     echo_json(rel)
 
 
+@release.command("figures")
+@click.argument("number", type=int)
+@click.pass_context
+@needs("viewer", "read releases")
+def release_figures(ctx: click.Context, number: int) -> None:
+    """Every figure a revision changed against the release it revises, as CSV (table, row, figure, before, after)."""
+    from pipeline.core.ops import OpsStore
+    from pipeline.core.publication import release as one
+    from pipeline.publishing import revision_figures
+    from warehouse.compare import figures_frame
+
+    user = acting_user(ctx, "viewer", "read releases")
+    rel = one(OpsStore(settings_of(ctx).ops_path), number)
+    if rel is None or not (user.staff or rel["status"] == "published"):
+        raise click.ClickException(f"There is no published release {number}.")
+    click.echo(figures_frame(revision_figures(settings_of(ctx), number)).write_csv(), nl=False)
+
+
 @release.command("verify")
 @click.pass_context
 @needs("viewer", "verify releases")

@@ -1,4 +1,5 @@
-"""``clusterstats demo``: write the synthetic demo files and send them through the normal ingest path and a build."""
+"""``clusterstats demo``: write the synthetic demo files and send them through the normal ingest path and a build,
+release it, correct it, rebuild and release the revision."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 from pipeline.core.settings import Settings
 from pipeline.demo.corrections import demo_second_build
 from pipeline.demo.files import write_demo_files
+from pipeline.demo.releases import demo_release
 from pipeline.ingest import ingest_file
 from pipeline.jobs import recompute
 
@@ -21,4 +23,6 @@ def run_demo(settings: Settings) -> Iterator[str]:
         yield f"  {f.kind:<20} {result.status:<15} {result.upload.rows:>7} rows  {f.path.name}"
     result = recompute(settings, trigger="demo", who="demo")
     yield result.message
+    yield from demo_release(settings, 1)
     yield from demo_second_build(settings)
+    yield from demo_release(settings, 2)

@@ -22,10 +22,11 @@ from pipeline.publishing.releases import (
     rebuild_release,
     release_path,
     release_problems,
+    revision_figures,
 )
 from pipeline.publishing.submissions import ReviewError, accept_submission, preview_submission, return_submission
 
 __all__ = [
     "ReleaseError", "ReviewError", "accept_submission", "approve_release", "create_release", "preview_submission",
-    "rebuild_release", "release_path", "release_problems", "return_submission",
+    "rebuild_release", "release_path", "release_problems", "return_submission", "revision_figures",
 ]

@@ -35,6 +35,8 @@ from warehouse.compare import figure_changes, table_hashes
 from warehouse.lock import BuildLock
 from warehouse.queries import build_info, is_current
 
+LISTED = 500  # figures kept per table with a revision (the counts are complete; `revision_figures` lists all)
+
 
 class ReleaseError(ClusterstatsError):
     """The release cannot be made or changed that way."""
@@ -116,7 +118,7 @@ def create_release(settings: Settings, *, title: str, reference_year: int | None
         if previous is not None:
             old = release_path(settings, previous)
             changes = {"report": change_report(target, old, previous_build_id=previous["build_id"]),
-                       "figures": figure_changes(target, old)}
+                       "figures": figure_changes(target, old, limit=LISTED)}
         uploads = [{"upload_id": u.upload_id, "kind": u.kind, "vintage": u.vintage, "sha256": u.sha256}
                    for u in _read_uploads(settings, build)]
         row = {
@@ -172,6 +174,18 @@ def approve_release(settings: Settings, number: int, *, who: str) -> dict[str, A
     out = release(store, number)
     assert out is not None
     return out
+
+
+def revision_figures(settings: Settings, number: int) -> dict[str, Any]:
+    """Every figure release ``number`` changed against the release it revises, computed again from the two frozen
+    files (complete: the record keeps :data:`LISTED` per table)."""
+    store = _store(settings)
+    rel = release(store, number)
+    if rel is None or rel["revises"] is None:
+        raise ReleaseError(f"Release {number} is not a revision.")
+    old = release(store, rel["revises"])
+    assert old is not None
+    return figure_changes(release_path(settings, rel), release_path(settings, old), limit=None)
 
 
 def release_problems(settings: Settings) -> list[str]:
@@ -251,5 +265,5 @@ def _readable(path: Path) -> bool:
     return verify_warehouse(path) is None
 
 
-__all__ = ["ReleaseError", "approve_release", "create_release", "parse_publish_at", "rebuild_release",
-           "release_path", "release_problems", "releases_dir", "sha256_file"]
+__all__ = ["LISTED", "ReleaseError", "approve_release", "create_release", "parse_publish_at", "rebuild_release",
+           "release_path", "release_problems", "releases_dir", "revision_figures", "sha256_file"]

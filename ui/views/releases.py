@@ -44,6 +44,7 @@ else:
                                n=figures["figures"], tables=len(figures["tables"]))):
                 st.caption(rel["revision_note"] or "")
                 st.dataframe(cp.revision_figures(rel), hide_index=True)
+                cp.figures_download(s, rel)
 
 if user().can("reviewer"):
     st.subheader(t("releases_manage"))
