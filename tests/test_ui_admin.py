@@ -96,6 +96,7 @@ def test_methodology_preview_moves_ranks_and_save_makes_a_new_version(built, mon
     assert moves.loc["Shenyang aviation equipment cluster", "Score with the edit"] == pytest.approx(441.67 / 15,
                                                                                                    abs=0.01)
     assert not methodology_path(built).exists()  # a preview writes nothing
+    at.text_input(key="methodology_name").set_value("openness x10").run()
     at.button(key="methodology_save").click().run()
     saved = Methodology.from_toml(methodology_path(built))
     assert any(saved.hash in s.value for s in at.success)
@@ -104,7 +105,9 @@ def test_methodology_preview_moves_ranks_and_save_makes_a_new_version(built, mon
     audit = OpsStore(built.ops_path)
     with audit.connect() as con:
         actions = [r[0] for r in con.execute("select action from audit_log")]
-    assert "methodology_saved" in actions
+    # single-user mode (no accounts): no second administrator exists, so the change applies at once, and the audit
+    # log says it had one pair of eyes (with accounts: tests/test_methodology_proposals.py)
+    assert "methodology_proposed" in actions and "methodology_approved" in actions
 
 
 def test_jobs_run_now_schedules_and_history(built, monkeypatch):

@@ -1,15 +1,10 @@
 """The methodology as the Methodology page shows it: the framework as a tree, the indicators with their weights,
-the options of each level, and saving an edited copy as a new version."""
+the options of each level, and an edited copy's pillar weights (proposing it: :mod:`ui.components_proposals`)."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from pipeline.core.files import write_text_atomic
-from pipeline.core.messages import Msg
-from pipeline.core.ops import OpsStore
-from pipeline.core.settings import Settings
-from pipeline.jobs.methodologies import methodology_path
 from pipeline.scoring import Methodology
 from ui.i18n import lang, money_word, t
 from ui.labels import OPTIONS_EN, OPTIONS_ZH, UNITS_ZH
@@ -101,18 +96,6 @@ def options_facts(m: Methodology, zone_names: dict[str, str]) -> list[tuple[str,
                                  norms=", ".join(map(option, u.normalisations)),
                                  aggs=", ".join(map(option, u.aggregations)))),
     ]
-
-
-def save_version(settings: Settings, text: str, *, who: str) -> Methodology:
-    """Validate ``text`` and make it the data directory's methodology (written atomically; active from the next
-    build, which archives it under its hash). Raises ``MethodologyInvalid`` naming the problems."""
-    m = Methodology.from_text(text, source="methodology.toml")
-    target = methodology_path(settings)
-    write_text_atomic(target, text, what=Msg("land.methodology_file", name=target.name))
-    store = OpsStore(settings.ops_path)
-    store.migrate()
-    store.audit(who, "methodology_saved", {"hash": m.hash, "name": m.name, "path": str(target)})
-    return m
 
 
 def with_pillar_weights(text: str, m: Methodology, weights: dict[str, float]) -> str:

@@ -85,6 +85,20 @@ PUBLISHING: dict[str, tuple[str, str]] = {
     "release_approve": ("Approve", "审批通过"),
     "release_approved": ("Release {number} approved; it is published at {at}.",
                          "第{number}号发布已审批，将于{at}发布。"),
+    # -- methodology under four eyes
+    "methodology_name": ("Name of this version", "版本名称"),
+    "propose_version": ("Propose this version", "提交此版本待审批"),
+    "proposed_version": ("Version {hash} ({name}) proposed: another administrator approves it before it applies.",
+                         "版本{hash}（{name}）已提交，须经另一位管理员审批后生效。"),
+    "proposals_title": ("Proposed versions waiting for a second administrator ({n})",
+                        "待另一位管理员审批的方法版本（{n}）"),
+    "proposal_line": ("Proposal {id}: {name} · by {who} · {hash}", "提案{id}：{name} · 提出人 {who} · {hash}"),
+    "proposal_no_diff": ("(no difference in the text)", "（文本无差异）"),
+    "proposal_approve": ("Approve: apply to official builds", "审批通过：用于正式计算"),
+    "proposal_reject": ("Reject", "驳回"),
+    "proposal_approved": ("Proposal {id} approved: version {hash} applies from the next official build (queued).",
+                          "提案{id}已通过：版本{hash}自下次正式计算起生效（已排队）。"),
+    "proposal_rejected": ("Proposal {id} rejected.", "提案{id}已驳回。"),
     # -- submissions
     "review_caption": (
         "A city's upload is a submission: it enters the official figures once a provincial reviewer accepts it; a "

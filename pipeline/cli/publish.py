@@ -1,9 +1,11 @@
-"""``clusterstats submissions`` (a city's uploads reviewed by the province) and ``clusterstats release`` (numbered
-releases: create, approve, list, show, verify, rebuild): a thin layer over :mod:`pipeline.publishing`."""
+"""``clusterstats submissions`` (a city's uploads reviewed by the province), ``clusterstats release`` (numbered
+releases: create, approve, list, show, figures, verify, rebuild) and ``clusterstats methodology`` (changes under
+four eyes): a thin layer over :mod:`pipeline.publishing`."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
@@ -266,14 +268,102 @@ def release_rebuild(ctx: click.Context, number: int, restore: bool, as_json: boo
         ctx.exit(1)
 
 
+# -- methodology under four eyes ---------------------------------------------------------------------------------
+@click.group()
+def methodology() -> None:
+    """Methodology changes under four eyes: an administrator proposes a named version, another approves it (it
+    applies to the next official build) or rejects it with a comment.
+
+    \b
+    Examples:
+      clusterstats methodology propose weights-2024.toml --name "2024 weights: openness doubled"
+      clusterstats methodology list
+      clusterstats methodology diff 3
+      clusterstats methodology approve 3              # by another administrator
+      clusterstats methodology reject 3 --comment "keep 2023's weights until the review"
+    """
+
+
+@methodology.command("propose")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--name", required=True, help="The version's name, shown to approvers and in the history.")
+@click.pass_context
+@needs("admin", "propose methodology changes")
+def methodology_propose(ctx: click.Context, file: Path, name: str) -> None:
+    """Propose FILE (a methodology TOML) as a named version."""
+    from pipeline.publishing.methodology import propose
+
+    p = propose(settings_of(ctx), file.read_text(encoding="utf-8"), name=name, who=who_is(ctx))
+    if p["status"] == "approved":
+        click.echo(f"Version {p['hash']} ({visible(p['name'])}) applies from the next build (single-user mode: no "
+                   "second administrator to approve it).")
+    else:
+        click.echo(f"Proposal {p['id']}: version {p['hash']} ({visible(p['name'])}); another administrator "
+                   f"approves it: clusterstats methodology approve {p['id']}")
+
+
+@methodology.command("list")
+@click.pass_context
+@needs("admin", "list methodology proposals")
+def methodology_list(ctx: click.Context) -> None:
+    """Every proposal: id, status, version, name, who proposed and who decided."""
+    from pipeline.publishing.methodology import proposals
+
+    rows = proposals(settings_of(ctx))
+    if not rows:
+        click.echo("No methodology proposals.")
+    for p in rows:
+        decided = f", {p['status']} by {p['decided_by']}" if p["decided_by"] else ""
+        click.echo(f"{p['id']:>3}  {p['status']:<8}  {p['hash']}  {visible(p['name'])}  (by {p['proposed_by']}"
+                   f"{decided}){'  ' + visible(p['comment']) if p['comment'] else ''}")
+
+
+@methodology.command("diff")
+@click.argument("proposal_id", type=int)
+@click.pass_context
+@needs("admin", "read methodology proposals")
+def methodology_diff(ctx: click.Context, proposal_id: int) -> None:
+    """The proposal against the active methodology, as a unified diff."""
+    from pipeline.publishing.methodology import diff
+
+    click.echo(diff(settings_of(ctx), proposal_id), nl=False)
+
+
+@methodology.command("approve")
+@click.argument("proposal_id", type=int)
+@click.pass_context
+@needs("admin", "approve methodology changes")
+def methodology_approve(ctx: click.Context, proposal_id: int) -> None:
+    """Approve a proposal (not your own): it becomes the methodology and an official build is queued."""
+    from pipeline.publishing.methodology import approve
+
+    p = approve(settings_of(ctx), proposal_id, who=who_is(ctx))
+    click.echo(f"Proposal {proposal_id} approved: version {p['hash']} applies from the next official build "
+               "(queued).")
+
+
+@methodology.command("reject")
+@click.argument("proposal_id", type=int)
+@click.option("--comment", required=True)
+@click.pass_context
+@needs("admin", "reject methodology changes")
+def methodology_reject(ctx: click.Context, proposal_id: int, comment: str) -> None:
+    """Reject a proposal with a comment; nothing changes."""
+    from pipeline.publishing.methodology import reject
+
+    reject(settings_of(ctx), proposal_id, who=who_is(ctx), comment=comment)
+    click.echo(f"Proposal {proposal_id} rejected.")
+
+
 def _summary(rel: dict) -> dict:
     return {k: v for k, v in rel.items() if k not in ("uploads", "changes")} | {"uploads": len(rel["uploads"])}
 
 
 def register(cli: click.Group) -> None:
-    """Add ``submissions`` and ``release`` to the ``clusterstats`` group."""
+    """Add ``submissions``, ``release`` and ``methodology`` to the ``clusterstats`` group."""
     cli.add_command(submissions)
     cli.add_command(release)
+    cli.add_command(methodology)
 
 
-__all__ = ["register", "release", "submissions"]
+__all__ = ["methodology", "register", "release", "submissions"]

@@ -28,8 +28,8 @@ from pipeline.core.publication import official_marker
 from pipeline.core.settings import ENV_DATA_DIR, Settings
 from pipeline.jobs.build import recompute
 from pipeline.jobs.kept import load_report
+from pipeline.jobs.methodologies import active_methodology
 from pipeline.jobs.queue import iso_utc, open_store
-from pipeline.scoring import Methodology
 from warehouse.queries import build_info, is_current
 
 RESULT_PREFIX = "CLUSTERSTATS-BUILD-RESULT "
@@ -58,8 +58,9 @@ class WorkerConfig:
 
 # -- what needs building -----------------------------------------------------------------------------------
 def current_methodology_hash(settings: Settings) -> str:
-    """The methodology a build would use now (recompute's default)."""
-    return Methodology.default().hash
+    """The methodology a build would use now: the data directory's active one (recompute's default). (It said the
+    built-in default's before, so a job queued after a methodology change found "no change" and did not build.)"""
+    return active_methodology(settings).hash
 
 
 def landing_seq(settings: Settings) -> int:

@@ -6,16 +6,16 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from pipeline.access.users import auth_enabled as four_eyes
 from pipeline.core.errors import ClusterstatsError
 from pipeline.jobs.methodologies import active_methodology, archived, methodology_text
 from pipeline.scoring import Methodology
-from ui import charts, data
 from ui import components as c
 from ui import components_methodology as cm
+from ui import components_proposals as cpr
 from ui.access import current_user, is_admin
 from ui.catalog import INDICES
 from ui.i18n import lang, t
-from ui.preview import preview_scores, rank_moves
 
 
 def _valid(text: str) -> bool:
@@ -62,6 +62,7 @@ with tabs[2]:
                               schema={t("version"): pl.String, t("name"): pl.String, t("in_live_build"): pl.String}),
                  hide_index=True)
     st.caption(t("versions_caption"))
+    cpr.proposals_section(page, current_user(), can_decide=is_admin())
 
 if is_admin():
     with tabs[3]:
@@ -81,44 +82,19 @@ if is_admin():
                                                                            current, new_w)
         st.caption(t("weights_caption"))
         text = st.text_area(t("edit_copy"), height=320, key="methodology_text")
-        b = st.columns([1, 1.6, 3])
+        b = st.columns([1, 2.2, 1.6])
         preview = b[0].button(t("preview"), key="methodology_preview", icon=":material/preview:")
-        save = b[1].button(t("save_version"), key="methodology_save", type="primary", icon=":material/save:")
+        b[1].text_input(t("methodology_name"), key="methodology_name", label_visibility="collapsed",
+                        placeholder=t("methodology_name"))
+        save = b[2].button(t("propose_version") if four_eyes(s) else t("save_version"), key="methodology_save",
+                           type="primary", icon=":material/save:")
         try:
             edited = Methodology.from_text(text, source="methodology.toml")
         except ClusterstatsError as exc:
             st.error(t("methodology_invalid", error=str(exc)))
             st.stop()
         if preview:
-            year = page.years[0] if page.years else None
-            if year is None:
-                st.info(t("no_scores"))
-            else:
-                inputs = data.scoring_inputs(page.path, page.build_id)
-                current = data.ranking(page.path, page.build_id, year).select("cluster_code", "score", "rank") \
-                    .with_columns(pl.lit(year, dtype=pl.Int64).alias("year"))
-                moves = rank_moves(current, preview_scores(inputs, edited), year)
-                names = page.names("clusters")
-                moved = moves.filter(pl.col("move").fill_null(0) != 0)
-                k = st.columns(3)
-                k[0].metric(t("preview_moved"), f"{moved.height} / {moves.height}")
-                k[1].metric(t("preview_up"), f"{moves.get_column('move').max() or 0:+d}")
-                k[2].metric(t("preview_down"), f"{moves.get_column('move').min() or 0:+d}")
-                shown = moves.select(c.named("cluster_code", names).alias(t("cluster")), pl.col("rank").alias(
-                    t("rank_live")), pl.col("preview_rank").alias(t("rank_preview")), pl.col("move").alias(t("move")),
-                    pl.col("score").alias(t("score_live")), pl.col("preview_score").alias(t("score_preview")))
-                left, right = st.columns([3, 2])
-                left.dataframe(shown, hide_index=True, height=380, key="methodology_moves", column_config={
-                    t("move"): st.column_config.NumberColumn(format="%+d"),
-                    t("score_live"): st.column_config.NumberColumn(format="%.2f"),
-                    t("score_preview"): st.column_config.NumberColumn(format="%.2f")})
-                with right:
-                    charts.show(charts.hbar(moves.drop_nulls("move").filter(pl.col("move") != 0).head(20).with_columns(
-                        c.named("cluster_code", names).alias("cluster")), x="move", y="cluster", x_title=t("move"),
-                        y_title=t("cluster"), title=t("preview_chart", year=year), fmt="+d"),
-                        name=f"preview-{edited.hash}", png=False)
-                st.caption(t("preview_caption", hash=edited.hash))
+            cpr.preview_moves(page, edited)
         if save:
-            saved = cm.save_version(s, text, who=current_user())
-            st.success(t("saved_version", hash=saved.hash))
+            cpr.propose_version(s, text, st.session_state.get("methodology_name", ""), who=current_user())
 c.provenance(page)
