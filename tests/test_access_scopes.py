@@ -119,3 +119,34 @@ def test_a_submitter_cannot_land_another_citys_row_in_the_app(scoped, monkeypatc
     at.switch_page("views/upload.py").run()
     assert not at.exception
     assert any("Your account submits rows of 210100" in c.value for c in at.caption)
+
+
+def test_an_administrator_gives_roles_and_regions_in_the_app(scoped, monkeypatch):
+    monkeypatch.setenv("CLUSTERSTATS_DATA_DIR", str(scoped.data_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.text_input(key="login_name").set_value("ada")
+    at.text_input(key="login_password").set_value(PASSWORDS["ada"])
+    at = at.button[0].click().run()
+    at.switch_page("views/accounts.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert dict(zip(table["User name"], table["Regions (codes, comma-separated)"], strict=True))["li"] == "210100"
+    # a submitter without regions is refused, as in the CLI
+    at.text_input(key="account_name").set_value("wu")
+    at.selectbox(key="account_role").set_value("submitter")
+    at.text_input(key="account_password").set_value("submit-pass-5")
+    at = at.button(key="FormSubmitter:account_add-Add an account").click().run()
+    assert any("A submitter is limited to regions" in e.value for e in at.error)
+    at.text_input(key="account_regions").set_value("210200")
+    at = at.button(key="FormSubmitter:account_add-Add an account").click().run()
+    assert any("Account wu (submitter) added." in s.value for s in at.success)
+    assert current_account(scoped, "wu").scope == ("210200",)
+    # li gets Dalian too
+    at.selectbox(key="account_change_name").set_value("li")
+    at.text_input(key="account_change_regions").set_value("210100, 210200")
+    at = at.button(key="FormSubmitter:account_change-Change role or regions").click().run()
+    assert current_account(scoped, "li").scope == ("210100", "210200")
+    assert [r["action"] for r in audit_log(scoped)].count("user_regions") >= 1
+

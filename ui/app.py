@@ -58,6 +58,8 @@ pages = {
         _page("data_status.py", "nav_data", ":material/dataset:", "data"),
         _page("methodology.py", "nav_methodology", ":material/account_tree:", "methodology"),
         _page("jobs.py", "nav_jobs", ":material/schedule:", "jobs"),
+        *([_page("accounts.py", "nav_accounts", ":material/group:", "accounts")] if user().can("admin") and
+          user() is not LOCAL else []),
     ],
 }
 navigation = st.navigation(pages)

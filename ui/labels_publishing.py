@@ -85,6 +85,23 @@ PUBLISHING: dict[str, tuple[str, str]] = {
     "release_approve": ("Approve", "审批通过"),
     "release_approved": ("Release {number} approved; it is published at {at}.",
                          "第{number}号发布已审批，将于{at}发布。"),
+    # -- accounts
+    "nav_accounts": ("Accounts", "账户管理"),
+    "accounts_caption": (
+        "Who may do what: viewer (reads published releases), submitter (a city: submits its regions' rows), uploader, "
+        "reviewer (accepts submissions, approves releases), admin. Every change is in the audit log.",
+        "权限：查看者（阅读已发布数据）、报送员（地市：报送本地区数据）、上传员、审核员（审核报送、审批发布）、管理员。"
+        "每项变更均记入审计日志。"),
+    "accounts_admin_only": ("Only administrators manage accounts.", "仅管理员可管理账户。"),
+    "account_regions": ("Regions (codes, comma-separated)", "地区（代码，逗号分隔）"),
+    "account_regions_help": ("A submitter's city (and every region under it); empty: every region.",
+                             "报送员所属地市（含其下属地区）；留空表示全部地区。"),
+    "all_regions": ("every region", "全部地区"),
+    "account_disabled": ("Disabled", "已停用"),
+    "account_add": ("Add an account", "新增账户"),
+    "account_added": ("Account {name} ({role}) added.", "已新增账户 {name}（{role}）。"),
+    "account_change": ("Change role or regions", "修改角色或地区"),
+    "account_changed": ("Account {name} changed.", "账户 {name} 已修改。"),
     # -- methodology under four eyes
     "methodology_name": ("Name of this version", "版本名称"),
     "propose_version": ("Propose this version", "提交此版本待审批"),
