@@ -23,6 +23,7 @@ from pipeline.access.users import (
 from pipeline.cli import cli
 from pipeline.core.errors import ClusterstatsError
 from pipeline.core.ops import OpsStore
+from pipeline.core.publication import submission
 from pipeline.core.settings import Settings
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
@@ -119,6 +120,22 @@ def test_a_submitter_cannot_land_another_citys_row_in_the_app(scoped, monkeypatc
     at.switch_page("views/upload.py").run()
     assert not at.exception
     assert any("Your account submits rows of 210100" in c.value for c in at.caption)
+    # the file with a Dalian row, through the upload widget: refused, the row named, no button to land it
+    before = len(OpsStore(scoped.ops_path).uploads("regional-industry"))
+    at.selectbox(key="upload_kind_en").set_value("regional-industry").run()
+    at.file_uploader(key="upload_file").upload("mixed.csv", SHENYANG_AND_DALIAN.encode(), "text/csv").run()
+    assert not at.exception
+    report = next(d.value for d in at.dataframe if "Rule" in d.value.columns)
+    (row,) = report[report["Rule"] == "outside_scope"].to_dict("records")
+    assert (row["Row"], row["Value"]) == (3, "210200")
+    assert not [b for b in at.button if b.key == "upload_land"]
+    assert len(OpsStore(scoped.ops_path).uploads("regional-industry")) == before
+    # its own rows land as a submission, waiting for review
+    at.file_uploader(key="upload_file").upload("shenyang.csv", SHENYANG_ONLY.encode(), "text/csv").run()
+    at = at.button(key="upload_land").click().run()
+    assert any("submitted for review as" in s.value for s in at.success)
+    (landed,) = OpsStore(scoped.ops_path).uploads("regional-industry")
+    assert submission(OpsStore(scoped.ops_path), landed.upload_id)["state"] == "submitted"
 
 
 def test_an_administrator_gives_roles_and_regions_in_the_app(scoped, monkeypatch):

@@ -127,3 +127,32 @@ def test_a_return_without_a_comment_is_refused_in_the_app(bureau, monkeypatch, t
     assert submission(OpsStore(bureau.ops_path), upload_id)["state"] == "submitted"
     rita = rita.button(key=f"accept_{upload_id}").click().run()
     assert "shenyang-2022.csv accepted; the official build is queued" in texts(rita)
+
+
+def test_a_revision_in_the_app_lists_its_figures_and_release_1_says_it_is_superseded(staffed, monkeypatch, tmp_path):
+    store = OpsStore(staffed.ops_path)
+    create_release(staffed, title="2022年度产业集群评价", reference_year=2022, publish_at=PUBLISH_AT, who="rita")
+    approve_release(staffed, 1, who="ming")
+    path = tmp_path / "correction.csv"  # Shenyang x 13 x 2022 employment 100 -> 120 (test_releases.py)
+    path.write_text(CORRECTION, encoding="utf-8")
+    ingest_file(staffed, path, "regional-industry", who="ada")
+    publish_due(store, EMBARGO_ENDS)
+    recompute(staffed, who="ada")
+    rev = create_release(staffed, title="2022年度产业集群评价（修订）", reference_year=2022, publish_at=PUBLISH_AT,
+                         who="rita", revises=1, note="沈阳市农副食品加工业从业人员更正")
+    approve_release(staffed, 2, who="ming")
+    publish_due(store, EMBARGO_ENDS)
+    viewer = app(staffed, monkeypatch, "vic")
+    assert viewer.session_state["source"] == "release-2"  # the newest
+    assert "Revises release 1: 沈阳市农副食品加工业从业人员更正" in texts(viewer)
+    viewer.switch_page("views/releases.py").run()
+    figures = rev["changes"]["figures"]
+    (label,) = [e.label for e in viewer.expander if e.label.startswith("Release 2 revises 1")]
+    assert label == f"Release 2 revises 1: {figures['figures']} figures moved in {len(figures['tables'])} tables"
+    listed = next(d.value for d in viewer.dataframe if "Before" in d.value.columns)
+    fact = listed[listed["Table"] == "fact_regional_industry"].to_dict("records")
+    assert fact == [{"Table": "fact_regional_industry", "Row": "region_code=210100; industry_code=13; year=2022; "
+                     "measure=employment", "Figure": "value", "Before": "100.0", "After": "120.0"}]
+    # release 1, opened from the calendar, says a newer revision exists
+    viewer = viewer.button(key="open_1").click().run()
+    assert "A newer revision exists: release 2 (沈阳市农副食品加工业从业人员更正)" in texts(viewer)

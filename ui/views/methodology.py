@@ -28,15 +28,18 @@ def _valid(text: str) -> bool:
 
 page = c.page("nav_methodology", need_scores=False, caption_key="methodology_caption")
 s = page.settings
-m = active_methodology(s)
 live_hash = page.build["methodology_hash"]
+m = active_methodology(s)
+if page.source is not None and page.source.release is not None:  # a release shows its own methodology, frozen
+    m = next((v for v in archived(s) if v.hash == live_hash), m)
 st.subheader(m.name_zh if lang() == "zh" else m.name)
 st.caption(t("methodology_version", hash=m.hash, source=t("source_file") if m.source != "default_methodology.toml"
              else t("source_default")))
 if m.hash != live_hash:
     st.warning(t("methodology_pending", hash=m.hash, live=live_hash))
+editing = is_admin() and (page.source is None or page.source.release is None)
 
-tabs = st.tabs([t("tab_framework"), t("tab_definitions"), t("tab_versions")] + ([t("tab_edit")] if is_admin() else []))
+tabs = st.tabs([t("tab_framework"), t("tab_definitions"), t("tab_versions")] + ([t("tab_edit")] if editing else []))
 with tabs[0]:
     left, right = st.columns([3, 2])
     with left:
@@ -64,7 +67,7 @@ with tabs[2]:
     st.caption(t("versions_caption"))
     cpr.proposals_section(page, current_user(), can_decide=is_admin())
 
-if is_admin():
+if editing:
     with tabs[3]:
         st.caption(t("edit_caption", path=str(s.data_dir / "methodology.toml")))
         if "methodology_text" not in st.session_state:

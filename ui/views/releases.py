@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pipeline.jobs import format_report
 from ui import components_publishing as cp
 from ui import data
 from ui.access import current_user, user
@@ -43,7 +44,8 @@ else:
             with st.expander(t("release_changes", number=rel["number"], revises=rel["revises"],
                                n=figures["figures"], tables=len(figures["tables"]))):
                 st.caption(rel["revision_note"] or "")
-                st.dataframe(cp.revision_figures(rel), hide_index=True)
+                st.code(format_report(rel["changes"]["report"]), language=None)  # why: uploads, scores, thresholds
+                st.dataframe(cp.revision_figures(rel), hide_index=True, key=f"revision_{rel['number']}")
                 cp.figures_download(s, rel)
 
 if user().can("reviewer"):
