@@ -82,7 +82,7 @@ def page(title_key: str, *, need_scores: bool = True, caption_key: str | None = 
     if source is None:  # a reader before the first publication
         st.info(t("no_release_yet"))
         st.stop()
-    if not source.path.exists():
+    if source.release is not None and not source.path.exists():
         st.error(t("release_file_missing", file=source.path.name))
         st.stop()
     build = data.current_build(s, path=source.path)

@@ -9,6 +9,7 @@ import streamlit as st
 from pipeline.reports.templates import data_dictionary
 from ui import charts, data
 from ui import components as c
+from ui.access import user
 from ui.i18n import lang, measure, name_zh_en, t
 
 page = c.page("nav_data", need_scores=False, caption_key="data_caption")
@@ -16,16 +17,18 @@ dq = data.data_quality(page.path, page.build_id)
 tabs = st.tabs([t("tab_uploads"), t("tab_coverage"), t("tab_quality"), t("tab_dictionary")])
 
 with tabs[0]:
-    history = data.uploads(page.settings)
+    read = set(dq["uploads"].get_column("upload_id").to_list())  # what the figures shown were computed from
+    # staff see every landed upload (submissions under review and returned ones too); readers, what the release read
+    history = [u for u in data.uploads(page.settings) if user().staff or u.upload_id in read]
     frame = pl.DataFrame([{"seq": u.seq, "kind": u.kind, "vintage": u.vintage, "file_name": u.file_name,
-                           "rows": u.rows, "who": u.who, "landed_at": u.landed_at} for u in reversed(history)])
+                           "rows": u.rows, "who": u.who, "landed_at": u.landed_at, "in": u.upload_id in read}
+                          for u in reversed(history)])
     if frame.height:
-        live = page.build["landing_seq"]
-        table = c.uploads_table(frame, page.settings.timezone).with_columns(
-            pl.Series(t("in_live_build"), [t("yes") if s <= live else t("not_yet") for s in frame["seq"]]))
+        table = c.uploads_table(frame.drop("in"), page.settings.timezone).with_columns(
+            pl.Series(t("in_live_build"), [t("yes") if x else t("not_yet") for x in frame["in"]]))
         m = st.columns(3)
         m[0].metric(t("uploads_landed"), frame.height)
-        m[1].metric(t("uploads_in_build"), int((frame["seq"] <= live).sum()))
+        m[1].metric(t("uploads_in_build"), int(frame["in"].sum()))
         m[2].metric(t("kinds_with_revisions"), int((frame.group_by("kind").agg(pl.len())["len"] > 1).sum()))
         st.dataframe(table, hide_index=True, height=min(420, 38 + 35 * table.height))
         st.caption(t("vintages_caption"))

@@ -117,7 +117,7 @@ if uploaded is not None:
                     u.landed_at, s.timezone)))
 
 st.subheader(t("history"))
-history = data.uploads(s)
+history = [u for u in data.uploads(s) if user().staff or u.who == current_user()]  # a city sees its own
 if history:
     frame = pl.DataFrame([{"seq": u.seq, "kind": u.kind, "vintage": u.vintage, "file_name": u.file_name,
                            "rows": u.rows, "who": u.who, "landed_at": u.landed_at} for u in reversed(history)])
