@@ -200,3 +200,22 @@ def staffed(bureau: Settings) -> Settings:
     add_user(bureau, "ming", "admin", password=BUREAU_PASSWORDS["ming"], by=User("ada", "admin"))
     add_user(bureau, "vic", "viewer", password=BUREAU_PASSWORDS["vic"], by=User("ada", "admin"))
     return bureau
+
+
+def app_as(settings: Settings, monkeypatch: pytest.MonkeyPatch, name: str, *, page: str | None = None,
+           passwords: dict[str, str] = BUREAU_PASSWORDS):
+    """The app (Streamlit's AppTest, in English) on ``settings``' data directory, logged in as ``name``, on ``page``
+    (``views/<page>.py``) when given."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CLUSTERSTATS_DATA_DIR", str(settings.data_dir))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "ui" / "app.py"), default_timeout=90)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.text_input(key="login_name").set_value(name)
+    at.text_input(key="login_password").set_value(passwords[name])
+    at = at.button[0].click().run()
+    if page:
+        at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at

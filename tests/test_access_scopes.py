@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import TINY, land_all
-from streamlit.testing.v1 import AppTest
+from conftest import TINY, app_as, land_all
 
 from pipeline.access.users import (
     LOCAL,
@@ -26,7 +25,6 @@ from pipeline.core.ops import OpsStore
 from pipeline.core.publication import submission
 from pipeline.core.settings import Settings
 
-APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
 PASSWORDS = {"ada": "admin-pass-1", "li": "submit-pass-4"}
 # a county under Shenyang (the tiny set has cities only): Shenyang's submitter may submit its rows too
 COUNTY = "210102,和平区,Heping,210100,county,\n"
@@ -110,15 +108,7 @@ def test_roles_and_regions_of_accounts(scoped):
 
 
 def test_a_submitter_cannot_land_another_citys_row_in_the_app(scoped, monkeypatch):
-    monkeypatch.setenv("CLUSTERSTATS_DATA_DIR", str(scoped.data_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = "en"
-    at.run()
-    at.text_input(key="login_name").set_value("li")
-    at.text_input(key="login_password").set_value(PASSWORDS["li"])
-    at = at.button[0].click().run()
-    at.switch_page("views/upload.py").run()
-    assert not at.exception
+    at = app_as(scoped, monkeypatch, "li", page="upload", passwords=PASSWORDS)
     assert any("Your account submits rows of 210100" in c.value for c in at.caption)
     # the file with a Dalian row, through the upload widget: refused, the row named, no button to land it
     before = len(OpsStore(scoped.ops_path).uploads("regional-industry"))
@@ -139,15 +129,7 @@ def test_a_submitter_cannot_land_another_citys_row_in_the_app(scoped, monkeypatc
 
 
 def test_an_administrator_gives_roles_and_regions_in_the_app(scoped, monkeypatch):
-    monkeypatch.setenv("CLUSTERSTATS_DATA_DIR", str(scoped.data_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = "en"
-    at.run()
-    at.text_input(key="login_name").set_value("ada")
-    at.text_input(key="login_password").set_value(PASSWORDS["ada"])
-    at = at.button[0].click().run()
-    at.switch_page("views/accounts.py").run()
-    assert not at.exception, at.exception
+    at = app_as(scoped, monkeypatch, "ada", page="accounts", passwords=PASSWORDS)
     table = at.dataframe[0].value
     assert dict(zip(table["User name"], table["Regions (codes, comma-separated)"], strict=True))["li"] == "210100"
     # a submitter without regions is refused, as in the CLI

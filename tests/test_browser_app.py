@@ -8,6 +8,7 @@ CLUSTERSTATS_SCREENSHOTS=DIR they are copied there too, for a person to look at.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import os
 import re
@@ -47,15 +48,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    """`clusterstats serve` with its worker on a copy of the demo data; yields (base URL, data dir)."""
-    data = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(demo_data_dir(tmp_path_factory), data, symlinks=True)
+@contextlib.contextmanager
+def serving(data: Path, *extra: str):
+    """`clusterstats serve` with its worker on the data directory ``data``; yields the base URL once it is healthy."""
     port = free_port()
-    args = [sys.executable, "-m", "pipeline.cli", "--data-dir", str(data), "serve", "--port", str(port)]
-    if GEOJSON.exists():  # the Liaoning boundaries of ../shared, read in place, copied into the data dir
-        args += ["--boundaries", str(GEOJSON)]
+    args = [sys.executable, "-m", "pipeline.cli", "--data-dir", str(data), "serve", "--port", str(port), *extra]
     log = open(data.parent / "serve.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
     base = f"http://127.0.0.1:{port}"
@@ -69,7 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError((data.parent / "serve.log").read_text(errors="replace")) from None
                 time.sleep(0.3)
-        yield base, data
+        yield base
     finally:
         proc.terminate()
         try:
@@ -77,6 +74,16 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    """`clusterstats serve` with its worker on a copy of the demo data; yields (base URL, data dir)."""
+    data = tmp_path_factory.mktemp("browser") / "data"
+    shutil.copytree(demo_data_dir(tmp_path_factory), data, symlinks=True)
+    # the Liaoning boundaries of ../shared, read in place, copied into the data dir
+    with serving(data, *(["--boundaries", str(GEOJSON)] if GEOJSON.exists() else [])) as base:
+        yield base, data
 
 
 @pytest.fixture(scope="module")

@@ -4,18 +4,14 @@ figure before the embargo ends and the release after it, published by the worker
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import BUREAU_PASSWORDS as PASSWORDS
 from conftest import TINY, land_all
-from test_browser_app import ARGS, CHROMIUM, REPO, free_port, settle, shoot
+from test_browser_app import ARGS, CHROMIUM, serving, settle, shoot
 
 from pipeline.core.ops import OpsStore
 from pipeline.core.publication import release, submission
@@ -52,30 +48,8 @@ def bureau_server(tmp_path_factory: pytest.TempPathFactory):
     ends = (datetime.now(UTC) + timedelta(seconds=EMBARGO_SECONDS)).replace(microsecond=0)
     create_release(settings, title="2022年度产业集群评价", reference_year=2022, publish_at=ends.isoformat(),
                    who="ada")
-    port = free_port()
-    log = open(folder / "serve.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "--data-dir", str(settings.data_dir), "serve",
-                             "--port", str(port)], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)  # noqa: S310 - localhost
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((folder / "serve.log").read_text(errors="replace")) from None
-                time.sleep(0.3)
+    with serving(settings.data_dir) as base:
         yield base, settings, ends, upload_id
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

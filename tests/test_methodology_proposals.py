@@ -4,10 +4,7 @@ official build. Through the CLI and the app."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from conftest import BUREAU_PASSWORDS as PASSWORDS
-from streamlit.testing.v1 import AppTest
+from conftest import app_as
 from test_submissions import run
 
 from pipeline.access.users import audit_log
@@ -18,8 +15,6 @@ from pipeline.publishing.methodology import proposals
 from pipeline.scoring import Methodology
 from ui.components_methodology import with_pillar_weights
 from warehouse.queries import build_info
-
-APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
 
 
 def openness_x10(settings) -> str:
@@ -67,18 +62,9 @@ def test_a_methodology_proposal_is_approved_in_the_app_by_another_administrator(
     from pipeline.publishing.methodology import propose
 
     p = propose(staffed, openness_x10(staffed), name="openness x10", who="ada")
-    monkeypatch.setenv("CLUSTERSTATS_DATA_DIR", str(staffed.data_dir))
 
-    def open_as(name: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=90)
-        at.session_state["lang"] = "en"
-        at.run()
-        at.text_input(key="login_name").set_value(name)
-        at.text_input(key="login_password").set_value(PASSWORDS[name])
-        at = at.button[0].click().run()
-        at.switch_page("views/methodology.py").run()
-        assert not at.exception, at.exception
-        return at
+    def open_as(name: str):
+        return app_as(staffed, monkeypatch, name, page="methodology")
 
     ada = open_as("ada")
     assert any("Proposed versions waiting for a second administrator (1)" in m.value for m in ada.markdown)

@@ -6,10 +6,8 @@ build the staff see, not the release the viewer reads."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
-from conftest import BUREAU_PASSWORDS as PASSWORDS
-from streamlit.testing.v1 import AppTest
+from conftest import app_as
 from test_releases import EMBARGO_ENDS, PUBLISH_AT
 from test_submissions import CORRECTION, submit
 
@@ -19,27 +17,17 @@ from pipeline.ingest import ingest_file
 from pipeline.jobs import recompute
 from pipeline.publishing import approve_release, create_release
 
-APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+
+def app(settings, monkeypatch, name: str):
+    return app_as(settings, monkeypatch, name)
 
 
-def app(settings, monkeypatch, name: str) -> AppTest:
-    monkeypatch.setenv("CLUSTERSTATS_DATA_DIR", str(settings.data_dir))
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["lang"] = "en"
-    at.run()
-    at.text_input(key="login_name").set_value(name)
-    at.text_input(key="login_password").set_value(PASSWORDS[name])
-    at = at.button[0].click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-def texts(at: AppTest) -> str:
+def texts(at) -> str:
     return " ".join([*(e.value for e in at.info), *(e.value for e in at.warning), *(e.value for e in at.caption),
                      *(e.value for e in at.markdown), *(e.value for e in at.success), *(e.value for e in at.error)])
 
 
-def kpis(at: AppTest) -> dict[str, str]:
+def kpis(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
