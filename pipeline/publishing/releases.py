@@ -107,6 +107,8 @@ def create_release(settings: Settings, *, title: str, reference_year: int | None
         number = 1 + max((r["number"] for r in releases(store)), default=0)
         folder = releases_dir(settings)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for stale in folder.glob(".release-*.tmp"):  # a creation killed mid-copy (we hold the lock: none runs now)
+            stale.unlink(missing_ok=True)
         tmp = folder / f".release-{number}.tmp"
         shutil.copyfile(settings.warehouse_path, tmp)
         with open(tmp, "rb") as fh:
