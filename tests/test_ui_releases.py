@@ -49,6 +49,9 @@ def test_a_viewer_sees_a_release_only_after_its_embargo(staffed, monkeypatch):
     viewer = app(staffed, monkeypatch, "vic")
     assert "Release 1: 2022年度产业集群评价 (reference year 2022), 2030-06-30 09:30." in texts(viewer)
     assert viewer.metric and viewer.session_state["source"] == "release-1"
+    # the provenance of every page (and of its exports: ui.components.build_facts) names the release first
+    provenance = next(m.value for m in viewer.markdown if "**Build**" in m.value)
+    assert provenance.startswith("- **Release**: Release 1 · 2022年度产业集群评价 · published 2030-06-30 09:30\n")
     viewer.switch_page("views/releases.py").run()
     assert not viewer.exception
     (past,) = [d.value for d in viewer.dataframe]
