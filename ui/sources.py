@@ -42,10 +42,9 @@ def _local(iso: str | None, timezone: str) -> str:
 
 
 def all_releases(s: Settings) -> list[dict[str, Any]]:
-    """Every release, newest first (not cached: a release is published while the page is open)."""
-    store = OpsStore(s.ops_path)
-    store.migrate()
-    return releases(store)
+    """Every release, newest first (not cached: a release is published while the page is open; read without
+    migrating the store, which would take its write lock on every page)."""
+    return releases(OpsStore(s.ops_path))
 
 
 def available(s: Settings) -> list[Source]:

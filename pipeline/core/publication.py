@@ -9,6 +9,7 @@ approval, revisions) is :mod:`pipeline.publishing`; this module is the foundatio
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -101,7 +102,10 @@ def releases(store: OpsStore) -> list[dict[str, Any]]:
     if not store.path.exists():
         return []
     with store.connect() as con:
-        rows = con.execute("select * from releases order by number desc").fetchall()
+        try:
+            rows = con.execute("select * from releases order by number desc").fetchall()
+        except sqlite3.OperationalError:  # a store not yet migrated (readers never migrate): no releases
+            return []
     return [_release(r) for r in rows]
 
 

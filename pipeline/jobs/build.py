@@ -79,6 +79,7 @@ def recompute(
     store = OpsStore(settings.ops_path)
     store.migrate()
     who = who or os_user()
+    trigger = "working" if working else trigger
     if methodology is None:
         methodology = active_methodology(settings)
         archive(settings, methodology, methodology_text(settings))
@@ -90,7 +91,7 @@ def recompute(
         uploads = working_uploads(store) if working else official_uploads(store)
         target = working_path(settings) if working else settings.warehouse_path
         build_id = new_build_id()
-        store.start_build(build_id, trigger="working" if working else trigger, who=who)
+        store.start_build(build_id, trigger=trigger, who=who)
         try:
             rows, previous_build = _build(settings, uploads, methodology, target, build_id=build_id,
                                           trigger=trigger, who=who, say=say, keep_previous=not working)
