@@ -31,8 +31,9 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 def test_every_download_button_is_deferred_and_does_not_rerun_the_page():
     buttons = _download_buttons()
-    # components (Excel, HTML report), charts (PNG), views/upload (template), views/ranking (CSV), components_upload
-    assert len(buttons) == 6
+    # components (Excel, HTML report), charts (PNG), views/upload (template), views/ranking (CSV), components_upload,
+    # components_publishing (a revision's figures, CSV)
+    assert len(buttons) == 7
     for where, line, call in buttons:
         on_click = _keyword(call, "on_click")
         assert isinstance(on_click, ast.Constant) and on_click.value == "ignore", f"ui/{where}:{line}"
