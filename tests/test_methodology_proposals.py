@@ -78,3 +78,6 @@ def test_a_methodology_proposal_is_approved_in_the_app_by_another_administrator(
     ming = ming.button(key=f"proposal_approve_{p['id']}").click().run()
     assert any(f"version {p['hash']} applies from the next official build" in s.value for s in ming.success)
     assert active_methodology(staffed).hash == p["hash"]
+    ming = ming.run()
+    versions = next(d.value for d in ming.dataframe if "In the live build" in d.value.columns).set_index("Version")
+    assert versions.loc[p["hash"], "Name"] == "openness x10 (proposed by ada, approved by ming)"

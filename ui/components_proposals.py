@@ -62,6 +62,14 @@ def propose_version(s: Settings, text: str, name: str, *, who: str) -> None:
         st.success(t("proposed_version", hash=p["hash"], name=p["name"]))
 
 
+def approved_names(s: Settings) -> dict[str, str]:
+    """version hash -> "name (proposed by A, approved by B)" of every approved proposal."""
+    from pipeline.publishing.methodology import proposals
+
+    return {p["hash"]: t("version_named", name=p["name"], by=p["proposed_by"], approved=p["decided_by"])
+            for p in reversed(proposals(s, status="approved"))}
+
+
 def proposals_section(page: c.Page, who: str, *, can_decide: bool) -> None:
     """Proposals waiting for a second administrator: name, who, the diff, the rank moves, approve or reject."""
     from pipeline.publishing.methodology import ProposalError, approve, diff, proposals, reject
@@ -89,4 +97,4 @@ def proposals_section(page: c.Page, who: str, *, can_decide: bool) -> None:
                 st.error(str(exc))
 
 
-__all__ = ["preview_moves", "propose_version", "proposals_section"]
+__all__ = ["approved_names", "preview_moves", "propose_version", "proposals_section"]

@@ -116,6 +116,7 @@ PUBLISHING: dict[str, tuple[str, str]] = {
     "proposal_approved": ("Proposal {id} approved: version {hash} applies from the next official build (queued).",
                           "提案{id}已通过：版本{hash}自下次正式计算起生效（已排队）。"),
     "proposal_rejected": ("Proposal {id} rejected.", "提案{id}已驳回。"),
+    "version_named": ("{name} (proposed by {by}, approved by {approved})", "{name}（{by}提出，{approved}审批）"),
     # -- submissions
     "review_caption": (
         "A city's upload is a submission: it enters the official figures once a provincial reviewer accepts it; a "

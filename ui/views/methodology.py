@@ -59,8 +59,10 @@ with tabs[1]:
     st.caption(t("definitions_source"))
 with tabs[2]:
     versions = archived(s)
-    st.dataframe(pl.DataFrame({t("version"): [v.hash for v in versions], t("name"): [v.name_zh if lang() == "zh" else
-                                                                                     v.name for v in versions],
+    named = cpr.approved_names(s)  # the name its proposer gave a version, and who approved it
+    st.dataframe(pl.DataFrame({t("version"): [v.hash for v in versions],
+                               t("name"): [named.get(v.hash) or (v.name_zh if lang() == "zh" else v.name)
+                                           for v in versions],
                                t("in_live_build"): [t("yes") if v.hash == live_hash else "" for v in versions]},
                               schema={t("version"): pl.String, t("name"): pl.String, t("in_live_build"): pl.String}),
                  hide_index=True)
