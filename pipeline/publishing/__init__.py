@@ -8,6 +8,8 @@ revisions that name what they revise and list every figure that moved.
   approve (four eyes), verify the frozen files, rebuild a release from its recorded vintages and methodology;
 - :mod:`~pipeline.publishing.primary`: primary suppression rules (minimum frequency, dominance (n, k), p %) over the
   contributions behind each cell (pure functions; disclosure control, issue 17, in progress);
+- :mod:`~pipeline.publishing.secondary`: secondary suppression by Gaussian elimination (GaussSuppression's algorithm
+  and candidate order, without its singleton handling yet);
 - :mod:`~pipeline.publishing.authority`: who may take each decision, checked here as well as by the CLI and the app;
 - publication itself (approved -> published at the embargo time) is one transaction in the ops store
   (:func:`pipeline.core.publication.publish_due`), which the worker calls on every tick.
