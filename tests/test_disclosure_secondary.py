@@ -326,3 +326,24 @@ def test_removing_one_secondary_suppression_discloses_a_primary_cell():
         weaker = secondary.copy()
         weaker[j] = False
         assert _disclosed(x, ~(primary | weaker), primary) != []
+
+
+def test_an_attackers_linear_programme_cannot_narrow_a_protected_cell_and_can_once_a_secondary_is_published():
+    from pipeline.publishing.attack import attack
+
+    data, out = _frame(Z1), _frame(Z1_OUT)
+    secondary, primary = _run(data, out, "ant", ["region", "hovedint"])
+    x = cell_matrix(data, out, ["region", "hovedint"])
+    inner = data.get_column("ant").cast(pl.Float64).to_numpy()
+    bounds = {b.cell: b for b in attack(x, inner, primary | secondary)}
+    cells = [f"{r} {h}" for r, h in out.select("region", "hovedint").iter_rows()]
+    # B arbeid = 1, D arbeid = 2, H arbeid = 3 with B, D, H annet suppressed: each row total, and the arbeid and
+    # annet totals, leave 1 + 2 + 3 = 6 to share among the three arbeid cells, so each lies in [0, 6]
+    arbeid = {cells[j]: (b.low, b.high) for j, b in bounds.items() if "arbeid" in cells[j]}
+    assert arbeid == {"B arbeid": (0.0, 6.0), "D arbeid": (0.0, 6.0), "H arbeid": (0.0, 6.0)}
+    assert all(b.protected(0.10) for b in bounds.values())
+    # publish B annet (7) again: B's row total 8 gives B arbeid = 1 exactly
+    weaker = primary | secondary
+    weaker[cells.index("B annet")] = False
+    (b_arbeid,) = [b for b in attack(x, inner, weaker) if cells[b.cell] == "B arbeid"]
+    assert (b_arbeid.low, b_arbeid.high) == (1.0, 1.0) and not b_arbeid.protected(0.10)

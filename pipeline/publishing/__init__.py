@@ -10,6 +10,8 @@ revisions that name what they revise and list every figure that moved.
   contributions behind each cell (pure functions; disclosure control, issue 17, in progress);
 - :mod:`~pipeline.publishing.secondary`: secondary suppression by Gaussian elimination (GaussSuppression's algorithm
   and candidate order, without its singleton handling yet);
+- :mod:`~pipeline.publishing.attack`: the attacker's linear programmes: how closely published cells bound each
+  suppressed one;
 - :mod:`~pipeline.publishing.authority`: who may take each decision, checked here as well as by the CLI and the app;
 - publication itself (approved -> published at the embargo time) is one transaction in the ops store
   (:func:`pipeline.core.publication.publish_due`), which the worker calls on every tick.
