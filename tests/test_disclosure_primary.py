@@ -80,3 +80,19 @@ def test_a_cell_totalling_zero_is_not_dominated():
     assert dominance_rule(cells).to_list() == [False]
     with pytest.raises(ValueError, match="n = 3"):
         dominance_rule(cells, [(3, 95)])
+
+
+def test_the_methodology_file_holds_the_rules_and_refuses_impossible_ones():
+    from pipeline.core.errors import MethodologyInvalid
+    from pipeline.scoring import Methodology
+
+    d = Methodology.default().disclosure  # the defaults a bureau would use, documented in the file
+    assert (d.min_contributors, d.dominance, d.p_percent, d.protection, d.symbol, d.symbol_zh) == (
+        3, ((1, 85.0), (2, 90.0)), 0.0, 0.10, "D", "保密")
+    base = "[methodology]\nname = 'x'\n[[indicator]]\ncode = 'a'\nsource = 'employment'\n"
+    custom = Methodology.from_text(base + "[disclosure]\nmin_contributors = 4\ndominance = [[1, 80]]\n"
+                                   "p_percent = 10\n").disclosure
+    assert (custom.min_contributors, custom.dominance, custom.p_percent) == (4, ((1, 80.0),), 10.0)
+    with pytest.raises(MethodologyInvalid, match=r"\[3, 95\] is not \[n, k\] with n 1 or 2") as bad:
+        Methodology.from_text(base + "[disclosure]\ndominance = [[3, 95], [1, 120]]\nmin_contributors = 0\n")
+    assert "[1, 120] is not [n, k]" in str(bad.value) and "at least 1, not 0" in str(bad.value)

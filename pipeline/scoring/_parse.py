@@ -17,6 +17,7 @@ from pipeline.scoring.options import (
     OUTLIERS,
     WEIGHTINGS,
     Aggregate,
+    DisclosureOptions,
     ExplanationOptions,
     IndexOptions,
     Indicator,
@@ -24,7 +25,8 @@ from pipeline.scoring.options import (
     UncertaintyOptions,
 )
 
-TOP = {"methodology", "indices", "size_bands", "level", "indicator", "aggregate", "uncertainty", "explanation"}
+TOP = {"methodology", "indices", "size_bands", "level", "indicator", "aggregate", "uncertainty", "explanation",
+       "disclosure"}
 
 
 class _Lines:
@@ -149,6 +151,7 @@ def parse(text: str, source: str) -> dict[str, Any]:
         probs.add("explanation", None, "strength_share", "[explanation]",
                   f"{share!r} is not a share in (0, 0.5]: strengths lie in the top share, weaknesses in the bottom one")
     indices = _index_options(_table(doc, "indices", probs), probs)
+    disclosure = _disclosure(doc, probs)
     if probs:
         raise MethodologyInvalid(f"{source}: " + "; ".join(probs))
     return dict(
@@ -157,7 +160,38 @@ def parse(text: str, source: str) -> dict[str, Any]:
         size_small=float(bands.get("small", 1e9)), size_large=float(bands.get("large", 1e10)), uncertainty=unc,
         explanation=ExplanationOptions(**{k: (int(v) if k in ("max_items", "peer_groups", "seed") else float(v))
                                           for k, v in expl.items()}),
+        disclosure=disclosure,
     )
+
+
+def _disclosure(doc: dict, probs: _Problems) -> DisclosureOptions:
+    label = "[disclosure]"
+    vals = _check(_table(doc, "disclosure", probs), {"min_contributors": 3.0, "dominance": list, "p_percent": 0.0,
+                                                     "protection": 0.1, "symbol": str, "symbol_zh": str},
+                  probs, "disclosure", None, label)
+    if "min_contributors" in vals:
+        n = vals["min_contributors"]
+        if n != int(n) or n < 1:
+            probs.add("disclosure", None, "min_contributors", label, f"a whole number of firms, at least 1, not {n!r}")
+        vals["min_contributors"] = int(n)
+    if "dominance" in vals:
+        rules = []
+        for rule in vals["dominance"]:
+            ok = (isinstance(rule, list) and len(rule) == 2 and all(_number(v) for v in rule)
+                  and rule[0] in (1, 2) and 0 < rule[1] <= 100)
+            if not ok:
+                probs.add("disclosure", None, "dominance", label, f"{rule!r} is not [n, k] with n 1 or 2 (the largest "
+                          "one or two firms) and k a percentage in (0, 100]")
+                continue
+            rules.append((int(rule[0]), float(rule[1])))
+        vals["dominance"] = tuple(rules)
+    for key in ("p_percent", "protection"):
+        if key in vals:
+            if not 0 <= vals[key] < (100 if key == "p_percent" else 1):
+                probs.add("disclosure", None, key, label, f"{vals[key]!r} is out of range ("
+                          + ("a percentage in [0, 100)" if key == "p_percent" else "a share in [0, 1)") + ")")
+            vals[key] = float(vals[key])
+    return DisclosureOptions(**vals)
 
 
 def _table(doc: dict, name: str, probs: _Problems) -> dict:

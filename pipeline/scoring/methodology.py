@@ -15,7 +15,15 @@ from importlib import resources
 from pathlib import Path
 
 from pipeline.scoring._parse import parse
-from pipeline.scoring.options import Aggregate, ExplanationOptions, IndexOptions, Indicator, Level, UncertaintyOptions
+from pipeline.scoring.options import (
+    Aggregate,
+    DisclosureOptions,
+    ExplanationOptions,
+    IndexOptions,
+    Indicator,
+    Level,
+    UncertaintyOptions,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class Methodology:
     source: str
     uncertainty: UncertaintyOptions = field(default_factory=UncertaintyOptions)
     explanation: ExplanationOptions = field(default_factory=ExplanationOptions)
+    disclosure: DisclosureOptions = field(default_factory=DisclosureOptions)
 
     @property
     def reference(self) -> str:

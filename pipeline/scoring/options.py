@@ -113,6 +113,20 @@ class ExplanationOptions:
 
 
 @dataclass(frozen=True)
+class DisclosureOptions:
+    """Disclosure control of released tables (``[disclosure]``; METHODS.md, Hundepool et al. 2012, ch. 4): the
+    primary rules (pipeline.publishing.primary), the protection an attacker's interval must exceed
+    (pipeline.publishing.attack) and the symbol a suppressed cell shows."""
+
+    min_contributors: int = 3  # a cell with fewer contributing firms is confidential
+    dominance: tuple[tuple[int, float], ...] = ((1, 85.0), (2, 90.0))  # (n, k): the largest n make >= k %
+    p_percent: float = 0.0  # the p % rule (0: off)
+    protection: float = 0.10  # a suppressed cell's attacker interval must reach +-10 % of its value
+    symbol: str = "D"
+    symbol_zh: str = "保密"
+
+
+@dataclass(frozen=True)
 class IndexOptions:
     """How the agglomeration indices are computed for the marts (the [indices] table of the file)."""
 
