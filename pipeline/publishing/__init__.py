@@ -10,6 +10,8 @@ revisions that name what they revise and list every figure that moved.
   contributions behind each cell (pure functions; disclosure control, issue 17, in progress);
 - :mod:`~pipeline.publishing.secondary`: secondary suppression by Gaussian elimination (GaussSuppression's algorithm
   and candidate order, without its singleton handling yet);
+- :mod:`~pipeline.publishing.protect`: one table of firm records protected: cells at every level of its
+  hierarchies, primary and secondary suppressions;
 - :mod:`~pipeline.publishing.attack`: the attacker's linear programmes: how closely published cells bound each
   suppressed one;
 - :mod:`~pipeline.publishing.authority`: who may take each decision, checked here as well as by the CLI and the app;
