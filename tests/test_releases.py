@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from test_jobs_worker import FakeClock
 from test_submissions import CORRECTION, run
 
 from pipeline.access.users import audit_log
@@ -28,17 +29,6 @@ from warehouse.db import query, read_only
 
 PUBLISH_AT = "2030-06-30 09:30"  # Asia/Shanghai: 01:30 UTC
 EMBARGO_ENDS = datetime(2030, 6, 30, 1, 30, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self, t: datetime) -> None:
-        self.t = t
-
-    def now(self) -> datetime:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.t += timedelta(seconds=seconds)
 
 
 def create(settings, *extra: str, user: str = "rita") -> dict:
@@ -68,7 +58,7 @@ def test_an_approved_release_is_published_at_its_time_and_not_before(staffed):
     approved = run(staffed, "release", "approve", "1", user="ming")
     assert approved.exit_code == 0 and "published at 2030-06-30 09:30 (Asia/Shanghai)" in approved.output
     # before its time: staff see it as approved, a viewer sees nothing
-    clock = Clock(EMBARGO_ENDS - timedelta(minutes=1))
+    clock = FakeClock(EMBARGO_ENDS - timedelta(minutes=1))
     Worker(staffed, clock=clock).tick()
     assert [r["status"] for r in listed(staffed, "ada")] == ["approved"]
     assert listed(staffed, "vic") == []

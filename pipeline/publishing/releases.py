@@ -202,9 +202,9 @@ def release_problems(settings: Settings) -> list[str]:
         if not path.exists():
             problems.append(f"release {rel['number']}: its file {rel['file']} is missing (`clusterstats release "
                             f"rebuild {rel['number']} --restore` rebuilds it)")
-        elif sha256_file(path) != rel["sha256"]:
+        elif (digest := sha256_file(path)) != rel["sha256"]:  # (a file is read once: releases can be large)
             problems.append(f"release {rel['number']}: its file {rel['file']} has changed (sha256 "
-                            f"{sha256_file(path)[:12]}, recorded {rel['sha256'][:12]}; `clusterstats release "
+                            f"{digest[:12]}, recorded {rel['sha256'][:12]}; `clusterstats release "
                             f"rebuild {rel['number']} --restore` rebuilds it)")
     return problems
 
