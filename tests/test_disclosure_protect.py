@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+import pytest
 from test_ui_demo import demo_data_dir
 
 from pipeline.publishing.attack import attack
@@ -38,7 +39,7 @@ def test_a_single_firm_cell_is_protected_by_the_rectangle_around_it():
     # (row B); all >= 0, so t lies in [0, 200]
     (b,) = attack(out["x"], out["inner"].get_column("total").to_numpy(), cells.get_column("suppressed").to_numpy(),
                   cells=np.flatnonzero(cells.get_column("primary").to_numpy()))
-    assert (b.value, b.low, b.high) == (100.0, 0.0, 200.0) and b.protected(0.10)
+    assert (b.value, b.low, b.high) == pytest.approx((100.0, 0.0, 200.0), rel=1e-12, abs=1e-9) and b.protected(0.10)
 
 
 def test_a_total_made_by_two_firms_is_confidential_too():

@@ -119,6 +119,8 @@ def _release(row: Any) -> dict[str, Any]:
     d = dict(row)
     d["uploads"] = json.loads(d.pop("uploads_json"))
     d["changes"] = json.loads(d.pop("changes_json")) if d.get("changes_json") else None
+    raw = d.pop("disclosure_json", None)
+    d["disclosure"] = json.loads(raw) if raw else None
     return d
 
 

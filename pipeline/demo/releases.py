@@ -11,10 +11,13 @@ from datetime import UTC, datetime, timedelta
 from pipeline.core.ops import OpsStore
 from pipeline.core.publication import publish_due, release
 from pipeline.core.settings import Settings
-from pipeline.publishing import approve_release, create_release
+from pipeline.publishing import acknowledge_release, approve_release, create_release
 from warehouse.queries import score_years
 
 CREATOR, APPROVER = "demo", "demo reviewer"
+ACKNOWLEDGEMENT = ("演示数据：增加值、工资和出口只有单位数，无企业数据，未评估支配规则 "
+                   "(synthetic demo data: value added, wages and exports carry establishment counts only; the "
+                   "dominance rule was not assessed)")
 
 
 def demo_release(settings: Settings, number: int) -> Iterator[str]:
@@ -31,6 +34,9 @@ def demo_release(settings: Settings, number: int) -> Iterator[str]:
                          publish_at=(now - timedelta(minutes=1)).isoformat(timespec="seconds"),
                          revises=number - 1 if number > 1 else None,
                          note="演示：审核后的更正数据（见变更报告）" if number > 1 else None)
+    disclosure = rel["disclosure"] or {}
+    if disclosure.get("not_assessed"):  # single-user demo: the administrator's acknowledgement, audited as always
+        acknowledge_release(settings, rel["number"], who=APPROVER, note=ACKNOWLEDGEMENT)
     approve_release(settings, rel["number"], who=APPROVER)
     publish_due(store, now, who=CREATOR)
     moved = ""
@@ -38,7 +44,9 @@ def demo_release(settings: Settings, number: int) -> Iterator[str]:
         figures = rel["changes"]["figures"]
         moved = (f"; it revises release {rel['revises']}: {figures['figures']} figures moved in "
                  f"{len(figures['tables'])} tables")
-    yield f"Release {rel['number']} published ({rel['title']}, build {rel['build_id']}){moved}."
+    suppressed = sum(t["suppressed"] for t in disclosure.get("tables", []))
+    yield (f"Release {rel['number']} published ({rel['title']}, build {rel['build_id']}){moved}; disclosure "
+           f"control suppressed {suppressed} cells.")
 
 
 __all__ = ["demo_release"]

@@ -4,10 +4,14 @@ revisions that name what they revise and list every figure that moved.
 
 - :mod:`~pipeline.publishing.submissions`: accept or return a city's submission (with a comment the submitter
   reads), and preview the change it would make to the official figures;
-- :mod:`~pipeline.publishing.releases`: create (freeze the official build as release N, read-only, content-hashed),
-  approve (four eyes), verify the frozen files, rebuild a release from its recorded vintages and methodology;
+- :mod:`~pipeline.publishing.releases`: create (freeze the official build as release N, read-only, content-hashed,
+  its tables protected), approve (four eyes), verify the frozen files, rebuild a release from its recorded
+  vintages and methodology;
+- :mod:`~pipeline.publishing.disclosure`: disclosure control of a release: the regional-industry table of each
+  year and measure protected, the report, the derived figures withheld (:mod:`warehouse.disclosure`); tables
+  without firm information need an administrator's acknowledgement (``acknowledge_release``);
 - :mod:`~pipeline.publishing.primary`: primary suppression rules (minimum frequency, dominance (n, k), p %) over the
-  contributions behind each cell (pure functions; disclosure control, issue 17, in progress);
+  contributions behind each cell (pure functions);
 - :mod:`~pipeline.publishing.secondary`: secondary suppression by Gaussian elimination (GaussSuppression's algorithm
   and candidate order, without its singleton handling yet);
 - :mod:`~pipeline.publishing.protect`: one table of firm records protected: cells at every level of its
@@ -25,6 +29,7 @@ May import: pipeline.core, schemas, warehouse, pipeline.access, pipeline.scoring
 
 from pipeline.publishing.releases import (
     ReleaseError,
+    acknowledge_release,
     approve_release,
     create_release,
     rebuild_release,
@@ -35,6 +40,7 @@ from pipeline.publishing.releases import (
 from pipeline.publishing.submissions import ReviewError, accept_submission, preview_submission, return_submission
 
 __all__ = [
-    "ReleaseError", "ReviewError", "accept_submission", "approve_release", "create_release", "preview_submission",
-    "rebuild_release", "release_path", "release_problems", "return_submission", "revision_figures",
+    "ReleaseError", "ReviewError", "accept_submission", "acknowledge_release", "approve_release", "create_release",
+    "preview_submission", "rebuild_release", "release_path", "release_problems", "return_submission",
+    "revision_figures",
 ]

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
+from pipeline.publishing.intervals import interval_suppression
 from pipeline.publishing.primary import cell_contributions, dominance_rule, frequency_rule, p_percent_rule
 from pipeline.publishing.secondary import TOTAL, candidates_default, gauss_secondary
 from pipeline.scoring.options import DisclosureOptions
@@ -34,50 +35,148 @@ def ancestors(code: str, parents: Mapping[str, str | None]) -> list[str]:
 
 def protect_table(records: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | None]], value: str,
                   contributor: str, options: DisclosureOptions | None = None) -> dict[str, object]:
-    """The protected table: ``{"cells": frame, "x": inner x cells matrix, "inner": inner frame}``. ``cells`` has the
-    dimension columns, ``total``, ``n_contributors``, ``x1``, ``x2``, the rule flags ``frequency``, ``dominance``,
-    ``p_percent``, and ``primary``, ``secondary``, ``suppressed``."""
-    options = options or DisclosureOptions()
+    """The protected table of ``records`` (firm x cell rows): its inner cells are the records' sums. See
+    :func:`protect_cells` for what it returns."""
     names = list(dims)
     inner = records.group_by(names).agg(pl.col(value).fill_null(0).sum().alias("total")).sort(names)
-    # the levels each inner code stands under, per dimension, plus Total where the hierarchy has several roots
-    up: dict[str, dict[str, list[str]]] = {}
-    for d in names:
-        codes = inner.get_column(d).cast(pl.String).unique().to_list()
-        chains = {c: ancestors(c, dims[d]) for c in codes}
-        if len({chain[-1] for chain in chains.values()}) > 1:
-            chains = {c: [*chain, TOTAL] for c, chain in chains.items()}
-        up[d] = chains
-    # every record counted in every cell above it: the contributors of each published cell
-    expanded = records.with_columns([pl.col(d).cast(pl.String).replace_strict(
-        up[d], return_dtype=pl.List(pl.String)).alias(d) for d in names])
-    for d in names:
-        expanded = expanded.explode(d)
-    cells = cell_contributions(expanded, names, value, contributor)
-    cells = cells.with_columns(frequency_rule(cells, options.min_contributors - 1),
-                               dominance_rule(cells, options.dominance),
-                               p_percent_rule(cells, options.p_percent) if options.p_percent > 0
-                               else pl.lit(False).alias("p_percent"))
-    cells = cells.with_columns((pl.col("frequency") | pl.col("dominance") | pl.col("p_percent")).alias("primary"))
-    x = _matrix(inner, cells, names, up)
-    totals = cells.get_column("total").to_numpy().astype(float)
+    return protect_cells(inner, dims=dims, firms=records.rename({value: "_value", contributor: "_firm"}),
+                         options=options)
+
+
+def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | None]],
+                  firms: pl.DataFrame | None = None, counts: pl.DataFrame | None = None,
+                  groups: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
+                  flagged: pl.DataFrame | None = None, options: DisclosureOptions | None = None) -> dict[str, object]:
+    """Protect a table given by its inner cells (``inner``: the dimension columns and ``total``).
+
+    The contributors behind each cell come from ``firms`` (one row per firm and inner cell: the dimension columns,
+    ``_firm`` and ``_value``; every rule is assessed) and/or ``counts`` (the dimension columns and ``n``, the
+    number of firms, e.g. the establishments an upload reports: the frequency rule). With both, a cell is
+    confidential when either says it has fewer than the minimum of firms (a register may miss a cell's firms).
+    ``groups``: per dimension, further published codes that are weighted sums of codes of that dimension (a cluster
+    category over its industries: ``{"industry_code": {"C01": {"13": 1.0, "14": 1.0}}}``); a member may be at any
+    level (its inner codes are found below it). ``flagged``: inner cells the uploader marked confidential
+    (dimension columns), primary whatever their figures. The dominance and p % rules take each firm's share of
+    what the cell's firms make together (as GaussSuppression does from its microdata); the table's own figure may
+    come from another source.
+
+    Returns ``{"cells": frame, "x": inner x cells matrix, "inner": inner frame}``; ``cells`` has the dimension columns,
+    ``total``, ``n_contributors``, the rule flags ``frequency``, ``dominance``, ``p_percent``, ``flagged``, and
+    ``primary``, ``secondary`` (by elimination, or ``interval``: to widen an attacker's bounds past the protection
+    interval, :mod:`pipeline.publishing.intervals`) and ``suppressed``."""
+    options = options or DisclosureOptions()
+    names = list(dims)
+    inner = inner.with_columns([pl.col(d).cast(pl.String) for d in names]).sort(names)
+    up = {d: _chains(inner.get_column(d).unique().to_list(), dims[d], (groups or {}).get(d, {})) for d in names}
+    x, keys = _matrix(inner, names, up)
+    cells = pl.DataFrame([pl.Series(d, [k[i] for k in keys], dtype=pl.String) for i, d in enumerate(names)])
+    totals = x.T @ inner.get_column("total").fill_null(0).to_numpy().astype(float)
+    cells = cells.with_columns(pl.Series("total", totals))
+    if firms is None and counts is None:
+        raise ValueError("protect_cells needs the firms behind the cells or their counts")
+    frequency = np.zeros(cells.height, dtype=bool)
+    cells = cells.with_columns(n_contributors=pl.lit(0, dtype=pl.Int64), x1=pl.lit(0.0), x2=pl.lit(0.0),
+                               _firm_total=pl.lit(0.0))
+    if firms is not None:
+        contributions = _contributions(firms, names, up).rename({"n_contributors": "_n_firms"})
+        cells = cells.drop("x1", "x2", "_firm_total").join(contributions, on=names, how="left").with_columns(
+            pl.col("_n_firms").fill_null(0), pl.col("x1").fill_null(0.0), pl.col("x2").fill_null(0.0),
+            pl.col("_firm_total").fill_null(0.0))
+        cells = cells.with_columns(n_contributors=pl.max_horizontal("n_contributors", "_n_firms"))
+        frequency |= frequency_rule(cells.with_columns(n_contributors="_n_firms"),
+                                    options.min_contributors - 1).to_numpy()
+    if counts is not None:  # a cell the counts say has one or two firms is confidential whatever the register says
+        n_inner = (inner.select(names).join(counts.with_columns([pl.col(d).cast(pl.String) for d in names]),
+                                            on=names, how="left")
+                   .get_column("n").fill_null(0).to_numpy().astype(float))
+        cells = cells.with_columns(pl.Series("_n_counts", np.rint((x > 0).T @ n_inner).astype(np.int64)))
+        cells = cells.with_columns(n_contributors=pl.max_horizontal("n_contributors", "_n_counts"))
+        frequency |= frequency_rule(cells.with_columns(n_contributors="_n_counts"),
+                                    options.min_contributors - 1).to_numpy()
+    shares = cells.with_columns(total=pl.col("_firm_total"))  # each firm's share of what the firms make
+    assessed = firms is not None
+    cells = cells.with_columns(
+        pl.Series("frequency", frequency),
+        dominance_rule(shares, options.dominance) if assessed else pl.lit(False).alias("dominance"),
+        p_percent_rule(shares, options.p_percent) if assessed and options.p_percent > 0
+        else pl.lit(False).alias("p_percent"),
+        _flagged(cells, inner, flagged, names, x)).drop("_firm_total", "_n_firms", "_n_counts", strict=False)
+    cells = cells.with_columns((pl.col("frequency") | pl.col("dominance") | pl.col("p_percent") | pl.col("flagged")
+                                ).alias("primary"))
     n = cells.get_column("n_contributors").to_numpy().astype(float)
     order = candidates_default(n, x, weight=np.abs(totals) / (n + 1))  # CandidatesNum: |value| / (freq + 1)
-    secondary = gauss_secondary(x, cells.get_column("primary").to_numpy(), order)
-    cells = cells.with_columns(pl.Series("secondary", secondary),
-                               (pl.col("primary") | pl.Series(secondary)).alias("suppressed"))
+    primary = cells.get_column("primary").to_numpy()
+    secondary = gauss_secondary(x, primary, order)
+    interval = interval_suppression(x, inner.get_column("total").fill_null(0).to_numpy().astype(float), primary,
+                                    primary | secondary, order, options.protection)
+    cells = cells.with_columns(pl.Series("interval", interval), pl.Series("secondary", secondary | interval),
+                               pl.Series("suppressed", primary | secondary | interval))
     return {"cells": cells, "x": x, "inner": inner}
 
 
-def _matrix(inner: pl.DataFrame, cells: pl.DataFrame, names: list[str], up: dict[str, dict[str, list[str]]]
-            ) -> np.ndarray:
-    """Inner cells x published cells: 1 where the published cell's codes stand above (or are) the inner cell's."""
-    position = {key: j for j, key in enumerate(cells.select(names).iter_rows())}
-    x = np.zeros((inner.height, cells.height))
-    for i, key in enumerate(inner.select([pl.col(d).cast(pl.String) for d in names]).iter_rows()):
+def _chains(codes: list[str], parents: Mapping[str, str | None], groups: Mapping[str, Mapping[str, float]]
+            ) -> dict[str, list[tuple[str, float]]]:
+    """Per inner code, the published codes it counts in, with its weight there: itself, its ancestors (and Total
+    where the hierarchy has several roots), and the groups with a member at or above it."""
+    chains = {c: ancestors(c, parents) for c in codes}
+    if len({chain[-1] for chain in chains.values()}) > 1:
+        chains = {c: [*chain, TOTAL] for c, chain in chains.items()}
+    out = {c: [(code, 1.0) for code in chain] for c, chain in chains.items()}
+    for group, members in groups.items():
+        for c in codes:
+            weight = next((members[a] for a in ancestors(c, parents) if a in members), 0.0)
+            if weight:
+                out[c].append((group, float(weight)))
+    return out
+
+
+def _matrix(inner: pl.DataFrame, names: list[str], up: dict[str, dict[str, list[tuple[str, float]]]]
+            ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """Inner cells x published cells (the weight of the inner cell in each published cell) and the published cells'
+    codes, in order: every combination of one code per dimension that holds an inner cell."""
+    position: dict[tuple[str, ...], int] = {}
+    entries: list[tuple[int, int, float]] = []
+    for i, key in enumerate(inner.select(names).iter_rows()):
         for combo in itertools.product(*(up[d][k] for d, k in zip(names, key, strict=True))):
-            x[i, position[combo]] = 1.0
-    return x
+            codes = tuple(code for code, _ in combo)
+            j = position.setdefault(codes, len(position))
+            weight = 1.0
+            for _, w in combo:
+                weight *= w
+            entries.append((i, j, weight))
+    x = np.zeros((inner.height, len(position)))
+    for i, j, w in entries:
+        x[i, j] = w
+    return x, list(position)
 
 
-__all__ = ["ancestors", "protect_table"]
+def _contributions(firms: pl.DataFrame, names: list[str], up: dict[str, dict[str, list[tuple[str, float]]]]
+                   ) -> pl.DataFrame:
+    """Per published cell, the number of firms and the largest two contributions (each firm's weighted sum)."""
+    expanded = firms.select(*[pl.col(d).cast(pl.String) for d in names], "_firm", "_value")
+    expanded = expanded.with_columns(_w=pl.lit(1.0))
+    for d in names:
+        pairs = pl.DataFrame([(c, code, w) for c, chain in up[d].items() for code, w in chain],
+                             schema={d: pl.String, "_to": pl.String, "_dw": pl.Float64}, orient="row")
+        expanded = (expanded.join(pairs, on=d, how="inner").drop(d).rename({"_to": d})
+                    .with_columns(pl.col("_w") * pl.col("_dw")).drop("_dw"))
+    expanded = expanded.with_columns((pl.col("_value").fill_null(0) * pl.col("_w")).alias("_value"))
+    return cell_contributions(expanded, names, "_value", "_firm").select(
+        *names, "n_contributors", "x1", "x2", pl.col("total").alias("_firm_total"))
+
+
+def _flagged(cells: pl.DataFrame, inner: pl.DataFrame, flagged: pl.DataFrame | None, names: list[str],
+             x: np.ndarray) -> pl.Series:
+    """True at the inner cells the uploader flagged confidential (a published cell that is exactly such an inner
+    cell: its column of ``x`` holds that one inner cell only)."""
+    out = np.zeros(cells.height, dtype=bool)
+    if flagged is not None and flagged.height:
+        marked = set(flagged.select([pl.col(d).cast(pl.String) for d in names]).iter_rows())
+        rows = [i for i, key in enumerate(inner.select(names).iter_rows()) if key in marked]
+        for i in rows:
+            only = np.flatnonzero((x[i] != 0) & ((x != 0).sum(axis=0) == 1))
+            out[only] = True
+    return pl.Series("flagged", out)
+
+
+__all__ = ["ancestors", "protect_cells", "protect_table"]

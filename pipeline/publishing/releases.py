@@ -31,6 +31,7 @@ from pipeline.jobs import change_report
 from pipeline.jobs.build import build_file
 from pipeline.jobs.methodologies import archive_dir
 from pipeline.publishing.authority import authorise
+from pipeline.publishing.disclosure import protect_release_file
 from pipeline.scoring import Methodology
 from warehouse.compare import figure_changes, table_hashes
 from warehouse.lock import BuildLock
@@ -110,7 +111,13 @@ def create_release(settings: Settings, *, title: str, reference_year: int | None
         for stale in folder.glob(".release-*.tmp"):  # a creation killed mid-copy (we hold the lock: none runs now)
             stale.unlink(missing_ok=True)
         tmp = folder / f".release-{number}.tmp"
+        uploads = _read_uploads(settings, build)
         shutil.copyfile(settings.warehouse_path, tmp)
+        try:  # the release holds the protected tables (issue 17); the working build keeps every figure
+            disclosure = protect_release_file(settings, tmp, uploads, _methodology(settings, build).disclosure)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         digest = sha256_file(tmp)
@@ -122,17 +129,18 @@ def create_release(settings: Settings, *, title: str, reference_year: int | None
             old = release_path(settings, previous)
             changes = {"report": change_report(target, old, previous_build_id=previous["build_id"]),
                        "figures": figure_changes(target, old, limit=LISTED)}
-        uploads = [{"upload_id": u.upload_id, "kind": u.kind, "vintage": u.vintage, "sha256": u.sha256}
-                   for u in _read_uploads(settings, build)]
+        landed = [{"upload_id": u.upload_id, "kind": u.kind, "vintage": u.vintage, "sha256": u.sha256}
+                  for u in uploads]
         row = {
             "number": number, "title": title.strip(), "reference_year": reference_year,
             "publish_at": when.astimezone(UTC).isoformat(timespec="seconds"), "timezone": zone, "status": "draft",
             "created_by": who, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "build_id": build["build_id"], "methodology_hash": build["methodology_hash"],
             "code_version": build["code_version"], "landing_seq": build["landing_seq"],
-            "uploads_json": json.dumps(uploads, ensure_ascii=False), "file": str(target.relative_to(settings.data_dir)),
+            "uploads_json": json.dumps(landed, ensure_ascii=False), "file": str(target.relative_to(settings.data_dir)),
             "sha256": digest, "revises": revises, "revision_note": (note or "").strip() or None,
             "changes_json": json.dumps(changes, ensure_ascii=False, default=str) if changes else None,
+            "disclosure_json": json.dumps(disclosure, ensure_ascii=False),
         }
         try:
             with store.transaction() as con:
@@ -146,6 +154,15 @@ def create_release(settings: Settings, *, title: str, reference_year: int | None
     out = release(store, number)
     assert out is not None
     return out
+
+
+def _methodology(settings: Settings, build: dict[str, Any]) -> Methodology:
+    """The methodology a build was made with (from the archive every build writes to)."""
+    path = archive_dir(settings) / f"{build['methodology_hash']}.toml"
+    if not path.exists():
+        raise ReleaseError(f"The methodology {build['methodology_hash']} of build {build['build_id']} is not in the "
+                           f"archive ({path}); recompute, then create the release.")
+    return Methodology.from_toml(path)
 
 
 def _read_uploads(settings: Settings, build: dict[str, Any]) -> list[Any]:
@@ -165,11 +182,17 @@ def approve_release(settings: Settings, number: int, *, who: str) -> dict[str, A
     four_eyes = auth_enabled(settings)
     store = _store(settings)
     with store.transaction() as con:
-        row = con.execute("select status, created_by from releases where number = ?", (number,)).fetchone()
+        row = con.execute("select status, created_by, disclosure_json, acknowledged_by from releases "
+                          "where number = ?", (number,)).fetchone()
         if row is None:
             raise ReleaseError(f"There is no release {number} (`clusterstats release list`).")
         if row["status"] != "draft":
             raise ReleaseError(f"Release {number} is {row['status']} already; only a draft is approved.")
+        unassessed = json.loads(row["disclosure_json"] or "{}").get("not_assessed") or []
+        if unassessed and row["acknowledged_by"] is None:
+            raise ReleaseError(f"Release {number} has tables whose disclosure could not be fully assessed (no firm "
+                               f"records behind them: {'; '.join(unassessed)}). An administrator acknowledges "
+                               f"publishing them so first: `clusterstats release acknowledge {number} --note ...`.")
         if row["created_by"] == who and four_eyes:
             raise ReleaseError(f"{who} created release {number} and cannot also approve it: four eyes, another "
                                "reviewer or administrator approves.")
@@ -177,6 +200,33 @@ def approve_release(settings: Settings, number: int, *, who: str) -> dict[str, A
         con.execute("update releases set status = 'approved', approved_by = ?, approved_at = ? where number = ?",
                     (who, now, number))
         OpsStore._audit(con, who, "release_approved", {"release": number, "four_eyes": four_eyes})
+    out = release(store, number)
+    assert out is not None
+    return out
+
+
+def acknowledge_release(settings: Settings, number: int, *, who: str, note: str) -> dict[str, Any]:
+    """An administrator's explicit acknowledgement that release ``number`` publishes tables whose disclosure was
+    not fully assessed (audited, with the reason)."""
+    authorise(settings, who, "admin", "acknowledge unassessed disclosure")
+    if not note.strip():
+        raise ReleaseError("Say why these tables may be published without a full disclosure assessment (--note), "
+                           "e.g. 'wages are published as totals only by the uploading bureau'.")
+    store = _store(settings)
+    with store.transaction() as con:
+        row = con.execute("select status, disclosure_json from releases where number = ?", (number,)).fetchone()
+        if row is None:
+            raise ReleaseError(f"There is no release {number} (`clusterstats release list`).")
+        if row["status"] != "draft":
+            raise ReleaseError(f"Release {number} is {row['status']}; only a draft's disclosure is acknowledged.")
+        unassessed = json.loads(row["disclosure_json"] or "{}").get("not_assessed") or []
+        if not unassessed:
+            raise ReleaseError(f"Every table of release {number} was fully assessed: there is nothing to acknowledge.")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        con.execute("update releases set acknowledged_by = ?, acknowledged_at = ?, acknowledged_note = ? "
+                    "where number = ?", (who, now, note.strip(), number))
+        OpsStore._audit(con, who, "release_disclosure_acknowledged", {"release": number, "tables": unassessed,
+                                                                      "note": note.strip()})
     out = release(store, number)
     assert out is not None
     return out
@@ -235,8 +285,10 @@ def rebuild_release(settings: Settings, number: int, *, who: str, restore: bool 
     original = build_info(frozen) if frozen.exists() and _readable(frozen) else None
     meta = {"build_id": rel["build_id"]} | ({"built_at": original["built_at"], "trigger": original["trigger"],
                                             "who": original["who"]} if original else {})
-    build_file(settings, uploads, Methodology.from_toml(method_file), rebuilt, trigger="rebuild", who=who,
-               wait_seconds=60, build_meta=meta)
+    methodology = Methodology.from_toml(method_file)
+    build_file(settings, uploads, methodology, rebuilt, trigger="rebuild", who=who, wait_seconds=60, build_meta=meta)
+    if rel["disclosure"] is not None:  # a release made with disclosure control holds protected tables
+        protect_release_file(settings, rebuilt, uploads, methodology.disclosure)
     new_hashes = table_hashes(rebuilt)
     result: dict[str, Any] = {"release": number, "tables": len(new_hashes), "compared": False, "identical": None,
                               "differing": [], "restored": False}
@@ -271,5 +323,5 @@ def _readable(path: Path) -> bool:
     return verify_warehouse(path) is None
 
 
-__all__ = ["LISTED", "ReleaseError", "approve_release", "create_release", "parse_publish_at", "rebuild_release",
-           "release_path", "release_problems", "releases_dir", "revision_figures", "sha256_file"]
+__all__ = ["LISTED", "ReleaseError", "acknowledge_release", "approve_release", "create_release", "parse_publish_at",
+           "rebuild_release", "release_path", "release_problems", "releases_dir", "revision_figures", "sha256_file"]

@@ -75,31 +75,41 @@ def gauss_secondary(x: np.ndarray, primary: Sequence[bool], candidates: Sequence
     ``GaussSuppression``); primary and ``hidden`` cells are never published. A primary cell already determined by
     nothing (an all-zero column: an empty cell) cannot be protected and is left as it is."""
     x = np.asarray(x, dtype=float)
-    n_cells = x.shape[1]
+    n_inner, n_cells = x.shape
     primary = np.asarray(primary, dtype=bool)
     hidden = np.zeros(n_cells, dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
     order = list(range(n_cells)) if candidates is None else list(candidates)
-    pivots: list[tuple[int, np.ndarray]] = []  # (row, vector with 1 at row and 0 at the rows of earlier pivots)
-    protected = [x[:, j].copy() for j in np.flatnonzero(primary)]
-    protected = [p for p in protected if np.abs(p).max() > tol]  # an empty cell: nothing to protect
+    # Gauss-Jordan: pivot k has 1 at its row rows[k] and 0 at every other pivot's row, so one product reduces a column
+    pivots = np.zeros((min(n_inner, n_cells), n_inner))
+    rows: list[int] = []
+    protected = x[:, primary].T.copy()
+    protected = protected[np.abs(protected).max(axis=1, initial=0.0) > tol]  # an empty cell: nothing to protect
     secondary = np.zeros(n_cells, dtype=bool)
     for j in order:
         if primary[j] or hidden[j]:
             continue
+        k = len(rows)
         w = x[:, j].copy()
-        for r, v in pivots:
-            if w[r] != 0:
-                w -= w[r] * v
-        if np.abs(w).max() <= tol:
-            continue  # already determined by what is published: publishing it adds nothing
+        if k:
+            at = x[rows, j]
+            nz = np.flatnonzero(at)  # the pivots whose rows the column touches
+            if len(nz):
+                w -= pivots[nz].T @ at[nz]
         r = int(np.argmax(np.abs(w)))
+        if abs(w[r]) <= tol:
+            continue  # already determined by what is published: publishing it adds nothing
         v = w / w[r]
-        reduced = [p - p[r] * v if p[r] != 0 else p for p in protected]
-        if any(np.abs(p).max() <= tol for p in reduced):
+        touched = np.flatnonzero(protected[:, r])  # only the primary columns with a part at row r change
+        reduced = protected[touched] - np.outer(protected[touched, r], v)
+        if len(reduced) and (np.abs(reduced).max(axis=1) <= tol).any():
             secondary[j] = True  # it would give a primary cell away
             continue
-        pivots.append((r, v))
-        protected = reduced
+        if k:
+            hit = np.flatnonzero(pivots[:k, r])
+            pivots[hit] -= np.outer(pivots[hit, r], v)
+        pivots[k] = v
+        rows.append(r)
+        protected[touched] = reduced
     return secondary
 
 

@@ -18,8 +18,7 @@ create table if not exists mart_province_output (year bigint, province_output do
 -- Each named cluster's category location quotients in its lead region (scores and the methodology preview).
 -- grain: cluster_code, year, measure
 create table if not exists mart_cluster_lead_lq (
-    cluster_code varchar, region_code varchar, category_code varchar, year bigint, measure varchar, lq double
-);
+    cluster_code varchar, region_code varchar, category_code varchar, year bigint, measure varchar, lq double, suppressed boolean default false);
 -- The canonical unit of every measure of the build (money: its one currency, yuan unless declared otherwise), from
 -- the uploads' declared units (pipeline.jobs.units); the pages label amounts with it.
 -- grain: measure
