@@ -37,7 +37,7 @@ def test_a_viewer_sees_a_release_only_after_its_embargo(staffed, monkeypatch):
     viewer = app(staffed, monkeypatch, "vic")
     assert "No release has been published yet" in texts(viewer) and not viewer.metric
     staff = app(staffed, monkeypatch, "ada")  # staff open on the official build, marked internal
-    assert "Internal: the official build" in texts(staff) and staff.metric
+    assert "Internal, not for publication: the official build" in texts(staff) and staff.metric
     picker = staff.sidebar.selectbox(key="source")
     assert picker.options[0].startswith("Official build") and any("embargoed until 2030-06-30 09:30" in o
                                                                   for o in picker.options)

@@ -192,10 +192,12 @@ def colour_scale(values: list[float | None], mid: float | None) -> alt.Scale:
 
 def heatmap(frame: pl.DataFrame, *, x: str, y: str, value: str, x_title: str | None, y_title: str | None,
             value_title: str, mid: float | None = None, title: str | None = None, fmt: str = ".2f",
-            x_sort: list[str] | None = None, y_sort: list[str] | None = None) -> Any:
+            x_sort: list[str] | None = None, y_sort: list[str] | None = None,
+            marked: pl.DataFrame | None = None, mark: str = "") -> Any:
     """A grid coloured by ``value`` (diverging around ``mid`` when given); ``y`` holds the long names. ``x_sort`` and
     ``y_sort``: the labels in the order the axes list them (the dictionaries' code order); without them an axis is in
-    the order of the frame's rows, never sorted by the labels' characters."""
+    the order of the frame's rows, never sorted by the labels' characters. ``marked``: cells (``x``, ``y``) drawn
+    grey with the text ``mark`` instead of a colour (a release's withheld cells: "D" / "保密")."""
     n_y = frame.get_column(y).n_unique()
     scale = colour_scale(frame.get_column(value).to_list(), mid)
 
@@ -213,6 +215,14 @@ def heatmap(frame: pl.DataFrame, *, x: str, y: str, value: str, x_title: str | N
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:N", title=x_title),
                  alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
     ).properties(height=140 + max(120, 24 * n_y))
+    if marked is not None and not marked.is_empty():
+        keys = marked.select(x, y).with_columns(mark=pl.lit(mark))
+        xs, ys = alt.X(f"{x}:N", sort=order(x, x_sort)), alt.Y(f"{y}:N", sort=order(y, y_sort))
+        grey = alt.Chart(_frame(keys)).mark_rect(stroke="white", strokeWidth=0.5, color="#e4e4e4").encode(
+            x=xs, y=ys, tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:N", title=x_title),
+                                 alt.Tooltip("mark:N", title=value_title)])
+        text = alt.Chart(_frame(keys)).mark_text(fontSize=10, color="#555555").encode(x=xs, y=ys, text="mark:N")
+        chart = alt.layer(chart, grey, text)
     return _style(chart, title)
 
 

@@ -11,6 +11,7 @@ from pipeline.ingest.boundaries import fingerprint
 from ui import charts, data
 from ui.components import Page
 from ui.i18n import lang, money_word, t
+from ui.i18n import measure as measure_label
 
 #: what the overview map can show per city -> label key
 CITY_VIEWS = {
@@ -73,6 +74,34 @@ def city_map(page: Page, values: dict[str, float | None], *, value_title: str, f
                          schema={"city": pl.String, "v": pl.Float64}).drop_nulls()
     d3 = fmt if fmt else ",.2f"
     charts.show(charts.hbar(frame, x="v", y="city", x_title=value_title, y_title=t("city"), fmt=d3), name=name)
+
+
+def region_tiles(row: dict[str, Any], chosen: str, source: Any) -> list[tuple[str, str]]:
+    """The region page's six tiles (total and change, share of the province, HHI, entropy, Krugman, cluster
+    strength); a figure a release withheld shows its symbol, never 0. Returns the same figures as (label, text) for
+    the page's export."""
+    from ui import components as c
+    from ui.disclosure import text
+
+    hidden, weak = row.get("suppressed"), row.get("strength_suppressed")
+    share, strength = row.get("share"), row.get("cluster_strength")
+    figures = [
+        (measure_label(chosen), text(row.get("value_total"), hidden, source, c.compact(chosen, row.get("value_total"))),
+         text(row.get("value_total"), hidden, source, c.amount(chosen, row.get("value_total")))),
+        (t("share_of_province"), text(share, hidden, source, f"{(share or 0) * 100:.1f}%"), None),
+        (t("view_hhi"), text(row.get("hhi"), hidden, source, c.number(row.get("hhi"), 3)), None),
+        (t("view_entropy"), text(row.get("entropy"), hidden, source, c.number(row.get("entropy"), 2)), None),
+        (t("view_krugman"), text(row.get("krugman"), hidden, source, c.number(row.get("krugman"), 3)), None),
+        (t("view_strength"), text(strength, weak, source, f"{(strength or 0) * 100:.1f}%"), None)]
+    helps = [t("change_on_last_year") + " " + t("unit_is", unit=scaled_total(chosen)[1] or "–"), None,
+             t("hhi_help", n=row.get("n_industries") or "–"), t("entropy_help"), t("krugman_help"),
+             t("strength_help", n=row.get("n_strong") or 0)]
+    labels = [measure_label(chosen), t("share_of_province"), t("view_hhi"), t("view_entropy"), t("krugman_short"),
+              t("view_strength")]
+    delta = c.pct_change(row.get("value_total"), row.get("value_total_previous"))
+    for i, (col, (_, shown, _)) in enumerate(zip(st.columns(6), figures, strict=True)):
+        col.metric(labels[i], shown, delta if i == 0 else None, help=helps[i])
+    return [(label, full or shown) for label, shown, full in figures]
 
 
 def boundary_features(page: Page) -> list[dict[str, Any]]:

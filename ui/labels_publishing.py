@@ -12,12 +12,24 @@ PUBLISHING: dict[str, tuple[str, str]] = {
     "source_official": ("Official build (internal, not a release)", "正式库（内部，未发布）"),
     "source_working": ("Working build (internal, submissions under review)", "工作库（内部，含待审报送）"),
     "source_official_banner": (
-        "Internal: the official build (accepted data), not yet a release. Readers outside the bureau see releases "
+        "Internal, not for publication: the official build (accepted data), not yet a release. Confidential cells "
+        "are shown here unprotected; releases hold the protected tables. Readers outside the bureau see releases "
         "only.",
-        "内部：正式库（已审核数据），尚未发布。局外读者只能看到已发布的版本。"),
+        "内部资料，不得公开：正式库（已审核数据），尚未发布。此处显示未经保密处理的全部数据；发布版本为保密处理后的表。"
+        "局外读者只能看到已发布的版本。"),
     "source_working_banner": (
-        "Internal working build: it includes submissions still under review. Not official figures.",
-        "内部工作库：包含尚在审核中的报送数据，并非正式数据。"),
+        "Internal, not for publication: the working build includes submissions still under review and confidential "
+        "cells unprotected. Not official figures.",
+        "内部资料，不得公开：工作库包含尚在审核中的报送数据及未经保密处理的数据，并非正式数据。"),
+    "disclosure_footnote": (
+        "{symbol}: withheld to protect respondents' confidentiality (Statistics Law): a cell with fewer than {n} "
+        "firms or dominated by one or two ({dominance}), and the cells and figures (LQ, growth, shift-share) that "
+        "would give one back. This release withholds {cells} cells.",
+        "{symbol}：依《统计法》为保护调查对象的商业秘密而不予公布：企业数少于{n}家或由一两家企业主导（{dominance}）的"
+        "单元格，以及可据以推算出这些单元格的其他单元格和派生指标（区位商、增长率、偏离份额）。本次发布共隐去{cells}个单元格。"),
+    "disclosure_unassessed": (
+        "Not fully assessed for disclosure: {tables}. Acknowledged by {who}: {note}",
+        "以下表格的保密审查不完整：{tables}。已由{who}确认发布：{note}"),
     "release_label": ("Release {number} · {title} · {state}", "第{number}号发布 · {title} · {state}"),
     "release_state_published": ("published {at}", "{at}发布"),
     "release_state_embargoed": ("embargoed until {at}", "禁发至{at}"),

@@ -19,6 +19,7 @@ from pipeline.core.ops import OpsStore
 from pipeline.core.publication import releases
 from pipeline.core.settings import Settings
 from ui.access import user
+from ui.disclosure import footnote
 from ui.i18n import local_time, t
 
 KEY = "source"
@@ -108,7 +109,7 @@ def banner(source: Source, s: Settings) -> None:
         if source.kind == "working":
             st.warning(t("source_working_banner"), icon=":material/construction:")
         else:
-            st.caption(t("source_official_banner"))
+            st.warning(t("source_official_banner"), icon=":material/lock:")
         return
     text = t("release_banner", number=r["number"], title=r["title"], year=r["reference_year"] or "–",
              at=_local(r["published_at"] or r["publish_at"], s.timezone))
@@ -118,6 +119,11 @@ def banner(source: Source, s: Settings) -> None:
         st.warning(text + " " + (t("release_embargo_banner", at=_local(r["publish_at"], s.timezone))
                                  if r["status"] == "approved" else t("release_draft_banner")),
                    icon=":material/lock_clock:")
+    footnote(source)
+    unassessed = (r.get("disclosure") or {}).get("not_assessed") or []
+    if unassessed and r.get("acknowledged_by"):
+        st.caption(t("disclosure_unassessed", tables="; ".join(unassessed), who=r["acknowledged_by"],
+                     note=r.get("acknowledged_note") or ""))
     if r["revises"]:
         st.caption(t("release_revises", number=r["revises"], note=r["revision_note"] or ""))
     newer = newer_revision(source, all_releases(s))

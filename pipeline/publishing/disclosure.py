@@ -207,7 +207,8 @@ def summary(report: pl.DataFrame, withheld: dict[str, int], options: DisclosureO
     unassessed = by_measure.filter(pl.col("assessed") != "firms")
     return {
         "rules": {"min_contributors": options.min_contributors, "dominance": [list(d) for d in options.dominance],
-                  "p_percent": options.p_percent, "protection": options.protection},
+                  "p_percent": options.p_percent, "protection": options.protection, "symbol": options.symbol,
+                  "symbol_zh": options.symbol_zh},
         "tables": by_measure.to_dicts(),
         "withheld": withheld,
         "not_assessed": [f"{r['table_name']}: {r['measure']} ({r['assessed']})" for r in unassessed.to_dicts()],

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from pipeline.reports.exports import xlsx_bytes
-from ui import charts, data
+from ui import charts, data, disclosure
 from ui import components as c
 from ui.catalog import MATRIX
 from ui.components_regional import city_map, code_ordered_table
@@ -62,9 +62,10 @@ fmt = "+.1%" if key == "growth_rate" else ",.0f" if key == "competitive" else ".
 mid = 1.0 if key in ("lq", "cluster_lq") else 0.0
 # regions and industries (or categories) in their dictionaries' code order, on the axes and in the table
 region_order, column_order = list(names_r.values()), list(columns.values())
+withheld = shown.filter(pl.col("suppressed").fill_null(False) & pl.col(value).is_null())
 chart = charts.heatmap(shown.drop_nulls(value), x="region", y="industry", value=value, x_title=None, y_title=None,
                        value_title=name_zh_en(vars(info)), mid=mid, fmt=fmt, x_sort=region_order,
-                       y_sort=column_order,
+                       y_sort=column_order, marked=withheld, mark=disclosure.symbol(page.source),
                        title=f"{name_zh_en(vars(info))} · {measure(chosen)} · {year or f'{start}–{end}'}")
 charts.show(chart, name=f"{key}-{chosen}-{year or f'{start}-{end}'}")
 
@@ -78,9 +79,12 @@ with left:
     values = dict(shown.filter(pl.col("industry_code") == pick).select("region_code", value).iter_rows())
     city_map(page, values, value_title=name_zh_en(vars(info)), fmt=fmt, mid=mid, name=f"{key}-map-{pick}")
 with right:
-    wide = code_ordered_table(shown, value, region_order, column_order).rename({"region": t("city")})
+    cells = disclosure.mark(shown, [value], page.source, fmt=fmt)  # "D" where withheld (d3 formats are Python's)
+    wide = code_ordered_table(cells, value, region_order, column_order).rename({"region": t("city")})
     st.dataframe(wide, hide_index=True, height=460, column_config={
-        col: st.column_config.NumberColumn(format="%.2f") for col in wide.columns[1:]})
+        col: st.column_config.NumberColumn(format="%.2f") for col in wide.columns[1:]
+        if wide.schema[col].is_numeric()})
+    disclosure.footnote(page.source, shown=not withheld.is_empty())
     sheet = name_zh_en(vars(info))
     c.download_xlsx(t("download_xlsx"), lambda: xlsx_bytes({sheet: wide}),
                     file_name=f"index-{key}-{chosen}-{year or end}-{lang()}.xlsx", key="indices_xlsx")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from ui import charts, data
+from ui import charts, data, disclosure
 from ui import components as c
 from ui.components_regional import CITY_VIEWS, city_map, city_values, scaled_total
 from ui.components_tables import top_clusters
@@ -48,6 +48,7 @@ with left:
     values, fmt, mid, unit = city_values(cities, view, chosen)
     city_map(page, values, value_title=t(CITY_VIEWS[view]) + (f" ({unit})" if unit else ""), fmt=fmt, mid=mid,
              name=f"map_{chosen}_{view}_{year}")
+    disclosure.footnote(page.source, shown=disclosure.any_suppressed(cities))
 with right:
     st.subheader(t("balance_title"))
     balance = bundle.get("balance", pl.DataFrame())

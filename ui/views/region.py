@@ -8,9 +8,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from ui import charts, data
+from ui import charts, data, disclosure
 from ui import components as c
-from ui.components_regional import portfolio, scaled_total
+from ui.components_regional import portfolio, region_tiles, scaled_total
 from ui.exports_ui import download_row, new_report
 from ui.i18n import labels_for, lang, measure, quadrant, t
 
@@ -37,16 +37,7 @@ row = me.row(0, named=True) if me.height else {}
 lq, categories, located = bundle["lq"], bundle["categories"], bundle["located"]
 
 st.header(regions.get(code, code))
-m = st.columns(6)
-m[0].metric(measure(chosen), c.compact(chosen, row.get("value_total")),
-            c.pct_change(row.get("value_total"), row.get("value_total_previous")),
-            help=t("change_on_last_year") + " " + t("unit_is", unit=scaled_total(chosen)[1] or "–"))
-m[1].metric(t("share_of_province"), f"{(row.get('share') or 0) * 100:.1f}%")
-m[2].metric(t("view_hhi"), c.number(row.get("hhi"), 3), help=t("hhi_help", n=row.get("n_industries") or "–"))
-m[3].metric(t("view_entropy"), c.number(row.get("entropy"), 2), help=t("entropy_help"))
-m[4].metric(t("krugman_short"), c.number(row.get("krugman"), 3), help=t("krugman_help"))
-m[5].metric(t("view_strength"), f"{(row.get('cluster_strength') or 0) * 100:.1f}%",
-            help=t("strength_help", n=row.get("n_strong") or 0))
+tiles = region_tiles(row, chosen, page.source)
 names_g = page.names("categories")
 
 names_i = page.names("industries")
@@ -75,7 +66,7 @@ with right:
         charts.show(chart_pf, name=f"portfolio-{code}-{year}")
         st.caption(t("portfolio_caption"))
 
-located_t = located.select(
+located_t = disclosure.mark(located, ["category_lq"], page.source, fmt=".2f").select(
     c.named("cluster_code", page.names("clusters")).alias(t("cluster")),
     c.translated("role", located, lambda r: t(f"role_{r}")).alias(t("cluster_role")),
     c.named("category_code", names_g).alias(t("cluster_category")),
@@ -88,22 +79,29 @@ if located.is_empty():
     st.info(t("no_located_clusters"))
 else:
     st.dataframe(located_t, hide_index=True, column_config={
-        t("category_lq_here"): st.column_config.NumberColumn(format="%.2f", help=t("category_lq_here_help")),
+        t("category_lq_here"): st.column_config.NumberColumn(format="%.2f", help=t("category_lq_here_help"))
+        if located_t.schema[t("category_lq_here")].is_numeric() else st.column_config.Column(
+            help=t("category_lq_here_help")),
         t("rank"): st.column_config.NumberColumn(format="%d")})
 st.caption(t("located_caption"))
 strong = categories.filter(pl.col("strong").fill_null(False))
-strong_t = strong.select(
-    c.named("category_code", names_g).alias(t("cluster_category")),
-    pl.col("employment").round(0).cast(pl.Int64).alias(t("employment")),  # weighted: persons shown whole
+strong_m = disclosure.mark(disclosure.mark(strong.with_columns(pl.col("employment").round(0)), ["employment"],
+                                           page.source, fmt=",.0f"), ["lq"], page.source, fmt=".2f")
+numeric = strong_m.schema["employment"].is_numeric()  # text where a release withheld figures ("D")
+strong_t = strong_m.select(
+    c.named("category_code", names_g).alias(t("cluster_category")),  # weighted employment: persons shown whole
+    (pl.col("employment").cast(pl.Int64) if numeric else pl.col("employment")).alias(t("employment")),
     pl.col("lq").alias("LQ"), c.translated("quadrant", strong, quadrant).alias(t("quadrant")),
     pl.col("clusters_here").alias(t("clusters_here")))
 left, right = st.columns([1, 1])
 with left:
     st.subheader(t("strong_categories_title") + f" ({strong.height})")
     st.dataframe(strong_t, hide_index=True, height=320, column_config={
-        "LQ": st.column_config.NumberColumn(format="%.2f", width="small", help=t("lq")),
+        "LQ": st.column_config.NumberColumn(format="%.2f", width="small", help=t("lq")) if numeric else
+        st.column_config.Column(width="small", help=t("lq")),
         t("quadrant"): st.column_config.Column(width="small"),
-        t("employment"): st.column_config.NumberColumn(format="localized", width="small"),
+        t("employment"): st.column_config.NumberColumn(format="localized", width="small") if numeric else
+        st.column_config.Column(width="small"),
         t("clusters_here"): st.column_config.NumberColumn(format="%d", width="small")})
     st.caption(t("strong_caption"))
 with right:
@@ -114,28 +112,28 @@ with right:
     if shift.is_empty():
         st.info(t("no_shift_share"))
     else:
-        sums = {k: shift.get_column(k).sum() for k in ("change", "national_share", "industry_mix", "competitive")}
+        sums = {k: shift.get_column(k).sum() if shift.get_column(k).null_count() == 0 else None  # not over withheld
+                for k in ("change", "national_share", "industry_mix", "competitive")}
         s = st.columns(4)
         for col, k in zip(s, sums, strict=True):
-            col.metric(t(f"ss_{k}"), f"{sums[k] / div:+,.2f}", help=t(f"ss_{k}_help"))
+            col.metric(t(f"ss_{k}"), disclosure.text(sums[k], disclosure.any_suppressed(shift), page.source,
+                                                     f"{(sums[k] or 0) / div:+,.2f}"), help=t(f"ss_{k}_help"))
         st.caption(t("shift_share_caption", start=period[0], end=period[1], unit=unit or measure(chosen)))
-        shift_t = shift.select(c.named("industry_code", names_i).alias(t("industry")),
-                               *[(pl.col(k) / div).alias(t(f"ss_{k}")) for k in sums])
+        shift_t = disclosure.mark(shift.select(c.named("industry_code", names_i).alias(t("industry")),
+                                               *[(pl.col(k) / div).alias(t(f"ss_{k}")) for k in sums], "suppressed"),
+                                  [t(f"ss_{k}") for k in sums], page.source, fmt="+,.2f").drop("suppressed")
 if not shift_t.is_empty():
     st.dataframe(shift_t, hide_index=True, height=280, column_config={
-        t(f"ss_{k}"): st.column_config.NumberColumn(format="%+.2f") for k in sums})
+        t(f"ss_{k}"): st.column_config.NumberColumn(format="%+.2f") for k in sums if shift_t.schema[t(f"ss_{k}")]
+        .is_numeric()})
+disclosure.footnote(page.source, shown=any(map(disclosure.any_suppressed, (lq, categories, shift))))
 
 c.provenance(page, note=t("region_provenance_note"))
-lq_t = lq_shown.select(pl.col("industry").alias(t("industry")), pl.col("lq").alias(t("lq")),
-                       pl.col("share").alias(t("share")), pl.col("specialised").alias(t("specialised")))
+lq_t = disclosure.mark(lq_shown, ["lq", "share"], page.source, fmt=".3f").select(
+    pl.col("industry").alias(t("industry")), pl.col("lq").alias(t("lq")), pl.col("share").alias(t("share")),
+    pl.col("specialised").alias(t("specialised")))
 report_ = new_report(page, t("region_export_title", name=regions.get(code, code), year=year), f"{code} · {year}",
-                     [(t("city"), regions.get(code, code)), (t("year"), str(year)),
-                      (measure(chosen), c.amount(chosen, row.get("value_total"))),
-                      (t("share_of_province"), f"{(row.get('share') or 0) * 100:.1f}%"),
-                      (t("view_hhi"), c.number(row.get("hhi"), 3)),
-                      (t("view_entropy"), c.number(row.get("entropy"), 2)),
-                      (t("view_krugman"), c.number(row.get("krugman"), 3)),
-                      (t("view_strength"), f"{(row.get('cluster_strength') or 0) * 100:.1f}%")])
+                     [(t("city"), regions.get(code, code)), (t("year"), str(year)), *tiles])
 report_.add(t("lq_by_industry"), lq_t, chart_lq)
 report_.add(t("located_clusters_title"), located_t)
 report_.add(t("strong_categories_title"), strong_t, chart_pf)

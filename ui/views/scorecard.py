@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from pipeline.jobs import changes_for_cluster
-from ui import charts, data
+from ui import charts, data, disclosure
 from ui import components as c
 from ui import components_scorecard as sc
 from ui.exports_ui import download_row, scorecard_report
@@ -119,15 +119,15 @@ with tabs[4]:
         lq = pl.DataFrame()
         if lq_measures:
             default = lq_measures.index("employment") if "employment" in lq_measures else 0
-            chosen = st.selectbox(t("measure"), lq_measures, index=default, format_func=labels_for(lq_measures,
-                                                                                                   measure),
-                                  key=f"scorecard_measure_{lang()}")
+            chosen = st.selectbox(t("measure"), lq_measures, index=default,
+                                  format_func=labels_for(lq_measures, measure), key=f"scorecard_measure_{lang()}")
             lq = data.cluster_lq_by_region(page.path, page.build_id, code, year, chosen)
             lq = lq.with_columns(sc.city_label(lq, regions).alias("city"))
             own = page.names("categories").get(head["category_code"], head["category_code"])
             charts.show(charts.hbar(lq.drop_nulls("lq"), x="lq", y="city", x_title=t("lq"), y_title=t("city"), rule=1.0,
                                     title=t("category_lq_by_city", category=own)), name=f"lq-{code}-{year}-{chosen}")
             st.caption(t("category_lq_caption"))
+            disclosure.footnote(page.source, shown=disclosure.any_suppressed(lq))
     with right:
         st.markdown(f"**{t('firm_concentration')}**")
         firms = sc.firm_frame(bundle["firms"].filter(pl.col("year") == year), measure)

@@ -12,7 +12,7 @@ lq as (
 ),
 final as (
     select lq.region_code, r.name as region_name, r.name_en as region_name_en, lq.region_level, lq.category_code,
-           lq.value, lq.region_total, lq.lq, lq.specialised, lq.note, b.role
+           lq.value, lq.region_total, lq.lq, lq.specialised, lq.note, lq.suppressed, b.role
     from lq
     join dim_region r on r.code = lq.region_code
     left join bridge_cluster_region b on b.cluster_code = $code and b.region_code = lq.region_code

@@ -3,8 +3,16 @@
 with profile as (
     select * from mart_region_profile where region_level = $region_level and industry_level = $industry_level
 ),
+-- a release that withholds a region's total publishes the grand total itself (when its protection holds)
+grand as (
+    select year, measure, max(total) as total from mart_location_quotient
+    where region_level = $region_level and industry_level = $industry_level group by year, measure
+),
 totals as (
-    select year, measure, sum(value_total) as total from profile group by year, measure
+    select p.year, p.measure,
+           case when count(p.value_total) = count(*) then sum(p.value_total) else any_value(g.total) end as total
+    from profile p left join grand g using (year, measure)
+    group by p.year, p.measure
 ),
 final as (
     select cur.measure, cur.total, prev.total as total_previous

@@ -19,7 +19,7 @@ final as (
            s.employment, s.establishments, s.lq, s.lq_percentile, s.employment_percentile, s.qualifying, s.strong,
            s.lq_change, s.employment_change,
            s.employment_change / nullif(s.employment - s.employment_change, 0) as employment_growth,
-           s.quadrant, s.quadrant_note, s.note, coalesce(l.clusters_here, 0) as clusters_here
+           s.quadrant, s.quadrant_note, s.note, s.suppressed, coalesce(l.clusters_here, 0) as clusters_here
     from strength s
     left join dim_category g on g.code = s.category_code
     left join located l on l.category_code = s.category_code

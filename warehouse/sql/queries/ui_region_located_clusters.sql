@@ -16,7 +16,7 @@ scores as (
 final as (
     select h.cluster_code, c.name, c.name_en, c.tier, c.category, c.category_code, g.name as category_name,
            g.name_en as category_name_en, h.role, c.lead_region, l.employment as category_employment,
-           l.lq as category_lq, l.strong as category_strong, s.score, s.rank, s.n_ranked
+           l.lq as category_lq, l.strong as category_strong, l.suppressed, s.score, s.rank, s.n_ranked
     from here h
     join dim_cluster c on c.code = h.cluster_code
     left join dim_category g on g.code = c.category_code

@@ -7,7 +7,7 @@ with lq as (
 final as (
     select lq.industry_code, i.name as industry_name, i.name_en as industry_name_en, lq.value, lq.region_total,
            lq.industry_total, lq.value / nullif(lq.region_total, 0) as share, lq.lq, lq.lq_additive,
-           lq.specialised, lq.threshold, lq.reference, lq.note
+           lq.specialised, lq.threshold, lq.reference, lq.note, lq.suppressed
     from lq
     left join dim_industry i on i.code = lq.industry_code
 )

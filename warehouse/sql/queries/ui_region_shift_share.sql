@@ -8,7 +8,7 @@ with ss as (
 final as (
     select ss.industry_code, i.name as industry_name, i.name_en as industry_name_en, ss.value_start, ss.value_end,
            ss.change, ss.national_share, ss.industry_mix, ss.competitive, ss.net_shift, ss.homothetic_competitive,
-           ss.allocation, ss.reference_growth, ss.industry_growth, ss.method, ss.note
+           ss.allocation, ss.reference_growth, ss.industry_growth, ss.method, ss.note, ss.suppressed
     from ss
     left join dim_industry i on i.code = ss.industry_code
 )
