@@ -202,6 +202,14 @@ def staffed(bureau: Settings) -> Settings:
     return bureau
 
 
+def acknowledge(settings: Settings, number: int, who: str = "ada") -> None:
+    """An administrator's acknowledgement of release ``number``'s tables not fully assessed for disclosure (the
+    tiny set's named-cluster indicators): what approval waits for (test_release_disclosure.py tests it)."""
+    from pipeline.publishing import acknowledge_release
+
+    acknowledge_release(settings, number, who=who, note="tested elsewhere (test_release_disclosure.py)")
+
+
 def app_as(settings: Settings, monkeypatch: pytest.MonkeyPatch, name: str, *, page: str | None = None,
            passwords: dict[str, str] = BUREAU_PASSWORDS):
     """The app (Streamlit's AppTest, in English) on ``settings``' data directory, logged in as ``name``, on ``page``

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import acknowledge
 from streamlit.testing.v1 import AppTest
 
 from pipeline.access.users import (
@@ -148,6 +149,7 @@ def test_app_roles(accounts, monkeypatch):
     from pipeline.publishing import approve_release, create_release
 
     create_release(accounts, title="2022", reference_year=2022, publish_at="2024-06-30 09:30", who="ada")
+    acknowledge(accounts, 1)  # the named clusters' indicators: not assessed for disclosure (test_release_disclosure)
     with pytest.raises(ClusterstatsError, match="ulla \\(uploader\\) may not approve releases"):
         approve_release(accounts, 1, who="ulla")  # an uploader may not approve: the library checks, not only the app
     add_user(accounts, "rex", "reviewer", password="review-pass-9", by=User("ada", "admin"))

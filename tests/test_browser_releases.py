@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import BUREAU_PASSWORDS as PASSWORDS
-from conftest import TINY, land_all
+from conftest import TINY, acknowledge, land_all
 from test_browser_app import ARGS, CHROMIUM, serving, settle, shoot
 
 from pipeline.core.ops import OpsStore
@@ -48,6 +48,7 @@ def bureau_server(tmp_path_factory: pytest.TempPathFactory):
     ends = (datetime.now(UTC) + timedelta(seconds=EMBARGO_SECONDS)).replace(microsecond=0)
     create_release(settings, title="2022年度产业集群评价", reference_year=2022, publish_at=ends.isoformat(),
                    who="ada")
+    acknowledge(settings, 1)  # the named clusters' indicators, not assessed for disclosure (test_release_disclosure)
     with serving(settings.data_dir) as base:
         yield base, settings, ends, upload_id
 

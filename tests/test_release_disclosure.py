@@ -48,10 +48,12 @@ def test_the_tiny_release_holds_the_protected_employment_table(staffed):
     # attacker's bounds are wide: 210100 x 37 = 300 in [0, 500], 210100 x C = 400 in [100, 600].
     rel = create(staffed)
     report = rel["disclosure"]
-    (employment,) = [t for t in report["tables"] if t["measure"] == "employment"]
+    (employment,) = [t for t in report["tables"]
+                     if t["measure"] == "employment" and t["table_name"] == "regional-industry"]
     assert (employment["assessed"], employment["frequency"], employment["dominance"], employment["secondary"],
             employment["interval"], employment["suppressed"]) == ("firms", 5, 10, 0, 0, 10)
-    assert report["not_assessed"] == [] and report["rules"]["symbol"] == "D"
+    # the named clusters' own indicators (6 of them, 2 years) are reported as not assessed
+    assert report["not_assessed"] == ["cluster-indicators: 6 indicators (none)"] and report["rules"]["symbol"] == "D"
     path = release_path(staffed, rel)
     facts = _read(path, "select region_code, industry_code, value, suppressed from fact_regional_industry "
                         "where measure = 'employment' order by all")
@@ -74,7 +76,7 @@ def test_the_tiny_release_holds_the_protected_employment_table(staffed):
                                          "where value is null").item() == 0
     # the report in the file, per table, and the CLI's
     in_file = _read(path, "select measure, year, assessed, frequency, dominance, suppressed from disclosure_report "
-                          "order by measure")
+                          "where table_name = 'regional-industry' order by measure")
     assert in_file.rows() == [("employment", 2022, "firms", 5, 10, 10), ("output_value", 2022, "firms", 5, 10, 10)]
     shown = run(staffed, "release", "disclosure", "1", user="ada")
     assert shown.exit_code == 0, shown.output
@@ -93,7 +95,8 @@ def test_an_uploaders_confidential_flag_stays_suppressed(staffed, tmp_path):
     assert landed.exit_code == 0, landed.output
     assert run(staffed, "recompute", user="ada").exit_code == 0
     rel = create(staffed)
-    (employment,) = [t for t in rel["disclosure"]["tables"] if t["measure"] == "employment"]
+    (employment,) = [t for t in rel["disclosure"]["tables"]
+                     if t["measure"] == "employment" and t["table_name"] == "regional-industry"]
     assert employment["flagged"] == 2  # the cell, and the food category at 210100 (industry 13 alone): one figure
     facts = _read(release_path(staffed, rel), "select value, suppressed from fact_regional_industry where "
                                               "measure = 'employment' and region_code = '210100' and "
@@ -110,8 +113,9 @@ def test_a_table_without_firm_information_needs_an_administrators_acknowledgemen
                     "210200,13,2022,1500\n210200,37,2022,1200\n", encoding="utf-8")
     assert run(staffed, "ingest", str(path), "--kind", "regional-industry", user="ada").exit_code == 0
     assert run(staffed, "recompute", user="ada").exit_code == 0
-    rel = create(staffed)
-    assert rel["disclosure"]["not_assessed"] == ["regional-industry: value_added (none)"]
+    rel = create(staffed, acknowledged=False)
+    assert rel["disclosure"]["not_assessed"] == ["regional-industry: value_added (none)",
+                                                 "cluster-indicators: 6 indicators (none)"]
     refused = run(staffed, "release", "approve", "1", user="ming")
     assert refused.exit_code == 1 and "could not be fully assessed" in refused.output
     assert "clusterstats release acknowledge 1" in refused.output
@@ -224,3 +228,17 @@ def test_the_app_shows_the_symbol_and_its_footnote_on_a_release_and_every_figure
     at.run()
     zh = at.dataframe[0].value
     assert "保密" in zh.drop(columns=zh.columns[0]).to_numpy().ravel().tolist()
+
+
+def test_a_table_too_large_for_the_dense_method_stops_the_release_with_a_clear_error(staffed, monkeypatch):
+    # the limit lowered to 20 entries: the tiny table (4 inner x 10 published cells = 40) is over it; nothing is
+    # released and no file is left behind
+    from pipeline.publishing import protect
+
+    monkeypatch.setattr(protect, "MAX_ENTRIES", 20)
+    result = run(staffed, "release", "create", "--title", "x", "--publish-at", PUBLISH_AT, user="rita")
+    assert result.exit_code == 1
+    assert "Disclosure control of the regional-industry table of employment in 2022 (4 inner cells x" in result.output
+    assert "Nothing was released" in result.output
+    assert releases(OpsStore(staffed.ops_path)) == []
+    assert not list((staffed.data_dir / "releases").glob("*"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conftest import app_as
+from conftest import acknowledge, app_as
 from test_releases import EMBARGO_ENDS, PUBLISH_AT
 from test_submissions import CORRECTION, submit
 
@@ -33,6 +33,7 @@ def kpis(at) -> dict[str, str]:
 
 def test_a_viewer_sees_a_release_only_after_its_embargo(staffed, monkeypatch):
     create_release(staffed, title="2022年度产业集群评价", reference_year=2022, publish_at=PUBLISH_AT, who="rita")
+    acknowledge(staffed, 1)
     approve_release(staffed, 1, who="ming")
     viewer = app(staffed, monkeypatch, "vic")
     assert "No release has been published yet" in texts(viewer) and not viewer.metric
@@ -54,12 +55,16 @@ def test_a_viewer_sees_a_release_only_after_its_embargo(staffed, monkeypatch):
     assert provenance.startswith("- **Release**: Release 1 · 2022年度产业集群评价 · published 2030-06-30 09:30\n")
     viewer.switch_page("views/releases.py").run()
     assert not viewer.exception
-    (past,) = [d.value for d in viewer.dataframe]
+    past, disclosure = [d.value for d in viewer.dataframe]
     assert (past.iloc[0]["Release"], past.iloc[0]["State"]) == (1, "published")  # (pandas, as AppTest gives it)
+    # its disclosure report: the tiny employment table, 10 cells suppressed (test_release_disclosure.py by hand)
+    employment = disclosure[(disclosure["Table"] == "regional-industry") & (disclosure["Measure"] == "employment")]
+    assert employment.iloc[0]["Suppressed"] == 10 and employment.iloc[0]["Firms known from"].startswith("firm records")
 
 
 def test_an_upload_after_publication_changes_the_official_build_not_the_release(staffed, monkeypatch, tmp_path):
     create_release(staffed, title="2022年度产业集群评价", reference_year=2022, publish_at=PUBLISH_AT, who="rita")
+    acknowledge(staffed, 1)
     approve_release(staffed, 1, who="ming")
     publish_due(OpsStore(staffed.ops_path), EMBARGO_ENDS)
     before = kpis(app(staffed, monkeypatch, "vic"))
@@ -87,6 +92,13 @@ def test_its_creator_cannot_approve_a_release_in_the_app(staffed, monkeypatch):
     assert release(OpsStore(staffed.ops_path), 1)["status"] == "draft"
     ming = app(staffed, monkeypatch, "ming")
     ming.switch_page("views/releases.py").run()
+    # the named clusters' indicators are not assessed for disclosure: an administrator acknowledges them first,
+    # with a reason (the audit log keeps it), then approves
+    ming = ming.button(key="approve_1").click().run()
+    assert "could not be fully assessed" in texts(ming) and release(OpsStore(staffed.ops_path), 1)["status"] == "draft"
+    ming.text_input(key="ack_note_1").set_value("集群指标为集群合计，已人工复核")
+    ming = ming.button(key="ack_1").click().run()
+    assert "Release 1: acknowledged" in texts(ming)
     ming = ming.button(key="approve_1").click().run()
     assert "Release 1 approved" in texts(ming)
     assert release(OpsStore(staffed.ops_path), 1)["approved_by"] == "ming"
@@ -123,6 +135,7 @@ def test_a_return_without_a_comment_is_refused_in_the_app(bureau, monkeypatch, t
 def test_a_revision_in_the_app_lists_its_figures_and_release_1_says_it_is_superseded(staffed, monkeypatch, tmp_path):
     store = OpsStore(staffed.ops_path)
     create_release(staffed, title="2022年度产业集群评价", reference_year=2022, publish_at=PUBLISH_AT, who="rita")
+    acknowledge(staffed, 1)
     approve_release(staffed, 1, who="ming")
     path = tmp_path / "correction.csv"  # Shenyang x 13 x 2022 employment 100 -> 120 (test_releases.py)
     path.write_text(CORRECTION, encoding="utf-8")
@@ -131,6 +144,7 @@ def test_a_revision_in_the_app_lists_its_figures_and_release_1_says_it_is_supers
     recompute(staffed, who="ada")
     rev = create_release(staffed, title="2022年度产业集群评价（修订）", reference_year=2022, publish_at=PUBLISH_AT,
                          who="rita", revises=1, note="沈阳市农副食品加工业从业人员更正")
+    acknowledge(staffed, 2)
     approve_release(staffed, 2, who="ming")
     publish_due(store, EMBARGO_ENDS)
     viewer = app(staffed, monkeypatch, "vic")

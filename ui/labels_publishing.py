@@ -27,6 +27,26 @@ PUBLISHING: dict[str, tuple[str, str]] = {
         "would give one back. This release withholds {cells} cells.",
         "{symbol}：依《统计法》为保护调查对象的商业秘密而不予公布：企业数少于{n}家或由一两家企业主导（{dominance}）的"
         "单元格，以及可据以推算出这些单元格的其他单元格和派生指标（区位商、增长率、偏离份额）。本次发布共隐去{cells}个单元格。"),
+    "disclosure_report": ("Disclosure report of release {number}", "第{number}号发布的保密审查报告"),
+    "disclosure_none": ("Made before disclosure control: its tables are not protected.",
+                        "该发布早于保密处理功能，其表格未经保密处理。"),
+    "disclosure_assessed": ("Firms known from", "企业信息来源"),
+    "assessed_firms": ("firm records: every rule", "企业名录：全部规则"),
+    "assessed_counts": ("establishment counts: frequency rule only", "单位数：仅频数规则"),
+    "assessed_none": ("none: not assessed", "无：未评估"),
+    "disclosure_cells": ("Cells", "单元格"), "disclosure_suppressed": ("Suppressed", "隐去合计"),
+    "rule_frequency": ("Fewer firms", "企业过少"), "rule_dominance": ("Dominance", "支配规则"),
+    "rule_p_percent": ("p%", "p%规则"), "rule_flagged": ("Flagged by uploader", "报送方标注保密"),
+    "rule_secondary": ("Secondary", "次级隐去"),
+    "disclosure_withheld": ("Rows with a withheld figure, per table: {tables}", "各表含隐去数字的行数：{tables}"),
+    "disclosure_needs_ack": (
+        "Release {number} publishes tables whose disclosure could not be fully assessed: {tables}. An administrator "
+        "acknowledges this, with the reason, before the release can be approved.",
+        "第{number}号发布包含未能完整进行保密审查的表格：{tables}。须由管理员说明理由并确认后方可审批。"),
+    "disclosure_ack_note": ("Reason for publishing them", "发布理由"),
+    "disclosure_ack": ("Acknowledge", "确认"),
+    "disclosure_acked": ("Release {number}: acknowledged; it can be approved now.",
+                         "第{number}号发布已确认，可以审批。"),
     "disclosure_unassessed": (
         "Not fully assessed for disclosure: {tables}. Acknowledged by {who}: {note}",
         "以下表格的保密审查不完整：{tables}。已由{who}确认发布：{note}"),

@@ -22,8 +22,9 @@ MASKED = ("fact_regional_industry", "mart_location_quotient", "mart_category_lq"
 
 def disclosure_inputs(path: Path) -> dict[str, pl.DataFrame]:
     """Everything the protection of a build reads: the regional-industry cells (``facts``), the firm records
-    (``firms``), the two hierarchies (``regions``, ``industries``: code, parent_code) and the category map
-    (``categories``)."""
+    (``firms``), the two hierarchies (``regions``, ``industries``: code, parent_code), the category map
+    (``categories``) and how many figures of each indicator and year the named clusters' own table holds
+    (``cluster_indicators``)."""
     with read_only(path) as con:
         return {
             "facts": query(con, "select year, measure, region_code, industry_code, value, upload_id "
@@ -34,6 +35,8 @@ def disclosure_inputs(path: Path) -> dict[str, pl.DataFrame]:
             "industries": query(con, "select code, parent_code from dim_industry"),
             "categories": query(con, "select category_code, industry_code, weight, valid_from, valid_to "
                                      "from bridge_category_industry"),
+            "cluster_indicators": query(con, "select year, indicator, count(*) as cells from fact_cluster_indicator "
+                                             "group by all order by all"),
         }
 
 

@@ -15,9 +15,9 @@ from pipeline.publishing import acknowledge_release, approve_release, create_rel
 from warehouse.queries import score_years
 
 CREATOR, APPROVER = "demo", "demo reviewer"
-ACKNOWLEDGEMENT = ("演示数据：增加值、工资和出口只有单位数，无企业数据，未评估支配规则 "
-                   "(synthetic demo data: value added, wages and exports carry establishment counts only; the "
-                   "dominance rule was not assessed)")
+ACKNOWLEDGEMENT = ("演示数据：增加值、工资和出口只有单位数，未评估支配规则；集群自身指标未作保密审查 "
+                   "(synthetic demo data: value added, wages and exports carry establishment counts only, the "
+                   "dominance rule was not assessed; the named clusters' own indicators were not assessed)")
 
 
 def demo_release(settings: Settings, number: int) -> Iterator[str]:

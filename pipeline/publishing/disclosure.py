@@ -27,15 +27,22 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.core.errors import ClusterstatsError
 from pipeline.core.ops import Upload
 from pipeline.core.settings import Settings
 from pipeline.publishing.primary import cell_contributions, dominance_rule, frequency_rule, p_percent_rule
-from pipeline.publishing.protect import ancestors, protect_cells
+from pipeline.publishing.protect import TableTooLargeError, ancestors, protect_cells
 from pipeline.publishing.secondary import TOTAL
 from pipeline.scoring.options import DisclosureOptions
 from warehouse.disclosure import COUNT_MEASURES, FIRM_MEASURES, apply_disclosure, disclosure_inputs
 
 TABLE = "regional-industry"
+CLUSTER_TABLE = "cluster-indicators"
+
+
+class DisclosureError(ClusterstatsError):
+    """A release's tables cannot be protected as they are."""
+
 RULES = ("frequency", "dominance", "p_percent", "flagged")
 
 
@@ -91,8 +98,15 @@ def protect_tables(inputs: dict[str, pl.DataFrame], options: DisclosureOptions,
         assessed = "firms" if firm_rows is not None else "counts" if count_rows is not None else "none"
         if assessed == "none":  # only the uploader's flags: every cell counted as having enough firms
             count_rows = inner.select("region_code", "industry_code", n=pl.lit(options.min_contributors))
-        result = protect_cells(inner, dims=dims, groups=groups, flagged=marked, options=options, firms=firm_rows,
-                               counts=count_rows)
+        try:
+            result = protect_cells(inner, dims=dims, groups=groups, flagged=marked, options=options,
+                                   firms=firm_rows, counts=count_rows)
+        except TableTooLargeError as exc:
+            raise DisclosureError(
+                f"Disclosure control of the {TABLE} table of {measure} in {year} ({exc}) is beyond this version's "
+                "method, which holds each table in memory (a limit of 1 GB). Nothing was released. A table of this "
+                "size needs the modular method (subtables of the hierarchies protected in turn), not built yet: "
+                "release a table at a coarser level (e.g. prefecture x division) until then.") from None
         out.append(TableProtection(int(year), str(measure), assessed, result))
     return out
 
@@ -112,6 +126,18 @@ def report_frame(tables: list[TableProtection]) -> pl.DataFrame:
     schema = {"table_name": pl.String, "measure": pl.String, "year": pl.Int64, "assessed": pl.String,
               "cells": pl.Int64, **{r: pl.Int64 for r in (*RULES, "secondary", "interval", "suppressed")}}
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def unassessed_cluster_tables(counts: pl.DataFrame) -> pl.DataFrame:
+    """The named clusters' own indicators (output, employment, R&D ... per cluster and year, as uploaded): this
+    version does not assess them (a cluster of one or two firms would need its figures withheld, and the province's
+    sums of clusters protected with them), so the release reports them as not assessed, one row per indicator and
+    year, and an administrator acknowledges publishing them."""
+    frame = counts.select(pl.lit(CLUSTER_TABLE).alias("table_name"), pl.col("indicator").alias("measure"),
+                          pl.col("year").cast(pl.Int64), pl.lit("none").alias("assessed"),
+                          pl.col("cells").cast(pl.Int64))
+    return frame.with_columns([pl.lit(0, dtype=pl.Int64).alias(c)
+                               for c in (*RULES, "secondary", "interval", "suppressed")])
 
 
 def suppressed_cells(tables: list[TableProtection]) -> pl.DataFrame:
@@ -189,7 +215,7 @@ def protect_release_file(settings: Settings, path: Path, uploads: list[Upload], 
     inputs = disclosure_inputs(path)
     flagged = flagged_cells(settings, uploads, inputs["facts"])
     tables = protect_tables(inputs, options, flagged)
-    report = report_frame(tables)
+    report = pl.concat([report_frame(tables), unassessed_cluster_tables(inputs["cluster_indicators"])])
     regions, industries = hierarchies(inputs)
     region_top, industry_top = tops(regions, industries, inputs["facts"]) if inputs["facts"].height else (TOTAL,
                                                                                                           TOTAL)
@@ -205,15 +231,21 @@ def summary(report: pl.DataFrame, withheld: dict[str, int], options: DisclosureO
                        *[pl.col(c).sum() for c in ("cells", *RULES, "secondary", "interval", "suppressed")])
                   .sort("measure", "assessed"))
     unassessed = by_measure.filter(pl.col("assessed") != "firms")
+    cluster = unassessed.filter(pl.col("table_name") == CLUSTER_TABLE)
+    unassessed = unassessed.filter(pl.col("table_name") != CLUSTER_TABLE)
+    listed = [f"{r['table_name']}: {r['measure']} ({r['assessed']})" for r in unassessed.to_dicts()]
+    if cluster.height:  # one line for the named clusters' table, not one per indicator
+        listed.append(f"{CLUSTER_TABLE}: {cluster.height} indicators (none)")
     return {
         "rules": {"min_contributors": options.min_contributors, "dominance": [list(d) for d in options.dominance],
                   "p_percent": options.p_percent, "protection": options.protection, "symbol": options.symbol,
                   "symbol_zh": options.symbol_zh},
         "tables": by_measure.to_dicts(),
         "withheld": withheld,
-        "not_assessed": [f"{r['table_name']}: {r['measure']} ({r['assessed']})" for r in unassessed.to_dicts()],
+        "not_assessed": listed,
     }
 
 
-__all__ = ["RULES", "TABLE", "TableProtection", "category_groups", "firm_groups", "flagged_cells", "hierarchies",
-           "protect_release_file", "protect_tables", "report_frame", "summary", "suppressed_cells", "tops"]
+__all__ = ["RULES", "TABLE", "DisclosureError", "TableProtection", "category_groups", "firm_groups", "flagged_cells",
+           "hierarchies", "protect_release_file", "protect_tables", "report_frame", "summary", "suppressed_cells",
+           "tops"]

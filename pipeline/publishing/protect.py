@@ -130,10 +130,20 @@ def _chains(codes: list[str], parents: Mapping[str, str | None], groups: Mapping
     return out
 
 
+class TableTooLargeError(ValueError):
+    """A table too large for the dense elimination of this version (its inner x published matrix in memory)."""
+
+
+#: the largest inner x published matrix protected here (8 bytes each: 1 GB); the demo's tables are 532 x 1,245
+MAX_ENTRIES = 125_000_000
+
+
 def _matrix(inner: pl.DataFrame, names: list[str], up: dict[str, dict[str, list[tuple[str, float]]]]
             ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
     """Inner cells x published cells (the weight of the inner cell in each published cell) and the published cells'
     codes, in order: every combination of one code per dimension that holds an inner cell."""
+    if inner.height ** 2 > MAX_ENTRIES:  # there are at least as many published cells as inner ones
+        raise TableTooLargeError(f"{inner.height:,} inner cells")
     position: dict[tuple[str, ...], int] = {}
     entries: list[tuple[int, int, float]] = []
     for i, key in enumerate(inner.select(names).iter_rows()):
@@ -144,6 +154,8 @@ def _matrix(inner: pl.DataFrame, names: list[str], up: dict[str, dict[str, list[
             for _, w in combo:
                 weight *= w
             entries.append((i, j, weight))
+    if inner.height * len(position) > MAX_ENTRIES:
+        raise TableTooLargeError(f"{inner.height:,} inner cells x {len(position):,} published cells")
     x = np.zeros((inner.height, len(position)))
     for i, j, w in entries:
         x[i, j] = w
@@ -179,4 +191,4 @@ def _flagged(cells: pl.DataFrame, inner: pl.DataFrame, flagged: pl.DataFrame | N
     return pl.Series("flagged", out)
 
 
-__all__ = ["ancestors", "protect_cells", "protect_table"]
+__all__ = ["MAX_ENTRIES", "TableTooLargeError", "ancestors", "protect_cells", "protect_table"]

@@ -188,14 +188,14 @@ def approve_release(settings: Settings, number: int, *, who: str) -> dict[str, A
             raise ReleaseError(f"There is no release {number} (`clusterstats release list`).")
         if row["status"] != "draft":
             raise ReleaseError(f"Release {number} is {row['status']} already; only a draft is approved.")
+        if row["created_by"] == who and four_eyes:
+            raise ReleaseError(f"{who} created release {number} and cannot also approve it: four eyes, another "
+                               "reviewer or administrator approves.")
         unassessed = json.loads(row["disclosure_json"] or "{}").get("not_assessed") or []
         if unassessed and row["acknowledged_by"] is None:
             raise ReleaseError(f"Release {number} has tables whose disclosure could not be fully assessed (no firm "
                                f"records behind them: {'; '.join(unassessed)}). An administrator acknowledges "
                                f"publishing them so first: `clusterstats release acknowledge {number} --note ...`.")
-        if row["created_by"] == who and four_eyes:
-            raise ReleaseError(f"{who} created release {number} and cannot also approve it: four eyes, another "
-                               "reviewer or administrator approves.")
         now = datetime.now(UTC).isoformat(timespec="seconds")
         con.execute("update releases set status = 'approved', approved_by = ?, approved_at = ? where number = ?",
                     (who, now, number))

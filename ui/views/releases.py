@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pipeline.jobs import format_report
+from ui import components_disclosure as cd
 from ui import components_publishing as cp
 from ui import data
 from ui.access import current_user, user
@@ -39,6 +40,7 @@ else:
         if cols[1].button(t("release_open"), key=f"open_{rel['number']}"):
             st.session_state["source"] = f"release-{rel['number']}"
             st.switch_page("views/overview.py")
+        cd.report_section(rel)
         if rel["revises"] and rel.get("changes"):
             figures = rel["changes"]["figures"]
             with st.expander(t("release_changes", number=rel["number"], revises=rel["revises"],
@@ -50,6 +52,9 @@ else:
 
 if user().can("reviewer"):
     st.subheader(t("releases_manage"))
+    for rel in [r for r in rels if r["status"] == "draft"]:
+        cd.report_section(rel)
+        cd.acknowledge_form(s, rel, current_user(), admin=user().can("admin"))
     cp.approve_buttons(s, rels, current_user())
     with st.expander(t("release_create"), icon=":material/new_releases:"):
         st.caption(t("release_create_help"))
