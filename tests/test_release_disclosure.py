@@ -71,6 +71,10 @@ def test_the_tiny_release_holds_the_protected_employment_table(staffed):
     conc = _read(path, "select cluster_code, hhi, cr4, suppressed from mart_cluster_firm_concentration "
                        "where measure = 'employment' order by cluster_code")
     assert conc.rows() == [("LN-AG-001", None, None, True), ("LN-EQ-001", None, None, True)]
+    # ... and so is each industry's (13: F101 and F102; 37: F001-F003, two making 90 %)
+    conc = _read(path, "select industry_code, hhi, suppressed from mart_industry_firm_concentration "
+                       "where measure = 'employment' order by industry_code")
+    assert conc.rows() == [("13", None, True), ("37", None, True)]
     # the unprotected official build still has every figure (staff's view, marked internal)
     assert _read(staffed.warehouse_path, "select count(*) as n from fact_regional_industry "
                                          "where value is null").item() == 0

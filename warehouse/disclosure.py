@@ -20,6 +20,12 @@ MASKED = ("fact_regional_industry", "mart_location_quotient", "mart_category_lq"
           "mart_cluster_firm_concentration", "mart_industry_firm_concentration")
 
 
+#: scripts run once per table they serve, with these placeholders filled
+TEMPLATED = {"disclosure/50_firms.sql": (
+    {"table": "mart_cluster_firm_concentration", "kind": "cluster", "code": "cluster_code"},
+    {"table": "mart_industry_firm_concentration", "kind": "industry", "code": "industry_code"})}
+
+
 def disclosure_inputs(path: Path) -> dict[str, pl.DataFrame]:
     """Everything the protection of a build reads: the regional-industry cells (``facts``), the firm records
     (``firms``), the two hierarchies (``regions``, ``industries``: code, parent_code), the category map
@@ -57,11 +63,14 @@ def apply_disclosure(path: Path, *, cells: pl.DataFrame, firm_groups: pl.DataFra
         con.register("_report", report.to_arrow())
         con.execute("delete from disclosure_report")
         con.execute("insert into disclosure_report by name select * from _report")
+        tops = {"region_top": region_top.replace("'", "''"), "industry_top": industry_top.replace("'", "''")}
         for name in sql_files("disclosure"):
-            script = sql_text(name).replace("{region_top}", region_top.replace("'", "''")).replace(
-                "{industry_top}", industry_top.replace("'", "''"))
-            for statement in split_statements(script):
-                con.execute(statement)
+            for fill in TEMPLATED.get(name, ({},)):
+                script = sql_text(name)
+                for key, value in {**tops, **fill}.items():
+                    script = script.replace("{" + key + "}", value)
+                for statement in split_statements(script):
+                    con.execute(statement)
         counts = {t: int(query(con, f"select count(*) filter (where suppressed) as n from {t}").item())
                   for t in MASKED}
         con.execute("commit")
