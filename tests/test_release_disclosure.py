@@ -246,3 +246,17 @@ def test_a_table_too_large_for_the_dense_method_stops_the_release_with_a_clear_e
     assert "Nothing was released" in result.output
     assert releases(OpsStore(staffed.ops_path)) == []
     assert not list((staffed.data_dir / "releases").glob("*"))
+
+
+def test_a_cell_the_attacker_pins_whatever_is_suppressed_stops_the_release(staffed, monkeypatch):
+    # interval protection finds nothing published binding a confidential cell's bounds (the condition is made
+    # here: the check itself is intervals.interval_suppression's): no release, a message saying what to check
+    from pipeline.publishing import intervals, protect
+
+    def pinned(*_args, **_kwargs):
+        raise intervals.UnprotectableError("cell 3: its bounds are fixed by nothing published")
+
+    monkeypatch.setattr(protect, "interval_suppression", pinned)
+    result = run(staffed, "release", "create", "--title", "x", "--publish-at", PUBLISH_AT, user="rita")
+    assert result.exit_code == 1 and "cannot widen the attacker's bounds of a confidential cell" in result.output
+    assert "Nothing was released" in result.output and releases(OpsStore(staffed.ops_path)) == []

@@ -30,6 +30,7 @@ import polars as pl
 from pipeline.core.errors import ClusterstatsError
 from pipeline.core.ops import Upload
 from pipeline.core.settings import Settings
+from pipeline.publishing.intervals import UnprotectableError
 from pipeline.publishing.primary import cell_contributions, dominance_rule, frequency_rule, p_percent_rule
 from pipeline.publishing.protect import TableTooLargeError, ancestors, protect_cells
 from pipeline.publishing.secondary import TOTAL
@@ -101,6 +102,11 @@ def protect_tables(inputs: dict[str, pl.DataFrame], options: DisclosureOptions,
         try:
             result = protect_cells(inner, dims=dims, groups=groups, flagged=marked, options=options,
                                    firms=firm_rows, counts=count_rows)
+        except UnprotectableError as exc:
+            raise DisclosureError(
+                f"Disclosure control of the {TABLE} table of {measure} in {year} cannot widen the attacker's bounds "
+                f"of a confidential cell ({exc}). Nothing was released. Check that cell's records (a total uploaded "
+                "beside its parts pins them) and create the release again.") from None
         except TableTooLargeError as exc:
             raise DisclosureError(
                 f"Disclosure control of the {TABLE} table of {measure} in {year} ({exc}) is beyond this version's "
