@@ -34,13 +34,13 @@ def disclosure_inputs(path: Path) -> dict[str, pl.DataFrame]:
     with read_only(path) as con:
         return {
             "facts": query(con, "select year, measure, region_code, industry_code, value, upload_id "
-                                "from fact_regional_industry"),
+                                "from fact_regional_industry order by all"),
             "firms": query(con, "select year, firm_id, region_code, industry_code, cluster_code, employment, "
-                                "output_value from fact_firm"),
-            "regions": query(con, "select code, parent_code from dim_region where level <> 'zone'"),
-            "industries": query(con, "select code, parent_code from dim_industry"),
+                                "output_value from fact_firm order by year, firm_id"),
+            "regions": query(con, "select code, parent_code from dim_region where level <> 'zone' order by code"),
+            "industries": query(con, "select code, parent_code from dim_industry order by code"),
             "categories": query(con, "select category_code, industry_code, weight, valid_from, valid_to "
-                                     "from bridge_category_industry"),
+                                     "from bridge_category_industry order by all"),
             "cluster_indicators": query(con, "select year, indicator, count(*) as cells from fact_cluster_indicator "
                                              "group by all order by all"),
         }

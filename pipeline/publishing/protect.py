@@ -122,7 +122,7 @@ def _chains(codes: list[str], parents: Mapping[str, str | None], groups: Mapping
     if len({chain[-1] for chain in chains.values()}) > 1:
         chains = {c: [*chain, TOTAL] for c, chain in chains.items()}
     out = {c: [(code, 1.0) for code in chain] for c, chain in chains.items()}
-    for group, members in groups.items():
+    for group, members in sorted(groups.items()):  # in code order: the cells' order breaks the candidates' ties
         for c in codes:
             weight = next((members[a] for a in ancestors(c, parents) if a in members), 0.0)
             if weight:
