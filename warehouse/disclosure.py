@@ -90,17 +90,8 @@ def withheld(path: Path) -> pl.DataFrame | None:
         return query(con, "select * from disclosure_cell order by all")
 
 
-def disclosure_report(path: Path) -> pl.DataFrame | None:
-    """The disclosure report a release file holds (None: a file made before disclosure control)."""
-    with read_only(path) as con:
-        if not _has(con, "disclosure_report"):
-            return None
-        return query(con, "select * from disclosure_report order by all")
-
-
 def _has(con: object, table: str) -> bool:
     return bool(query(con, "select count(*) as n from duckdb_tables() where table_name = ?", [table]).item())  # type: ignore[arg-type]
 
 
-__all__ = ["COUNT_MEASURES", "FIRM_MEASURES", "MASKED", "apply_disclosure", "disclosure_inputs", "disclosure_report",
-           "withheld"]
+__all__ = ["COUNT_MEASURES", "FIRM_MEASURES", "MASKED", "apply_disclosure", "disclosure_inputs", "withheld"]
