@@ -91,3 +91,23 @@ def test_the_demo_city_by_industry_output_table_is_protected(tmp_path_factory):
         weaker[j] = False
         assert not all(b.protected(rules.protection) for b in attack(out["x"], inner, weaker,
                                                                      cells=np.flatnonzero(primary)))
+
+
+def test_a_published_sum_of_single_firm_cells_is_suppressed():
+    # i1 has one firm in each of A, B, C (10, 20, 30): each is confidential; the province's i1 (60, three firms,
+    # largest 50 %, two largest 83 %) passes every rule. Published, it would tell firm a1, who knows its own 10, that
+    # b1 and c1 make 50 together: a two-firm total. GaussSuppression's singleton handling ("anySum") suppresses a
+    # published sum that reduces to single-firm cells only, so P/i1 goes, and with it P/i2 (else P/S - P/i2 = P/i1).
+    # The i2 cells (five firms each) are the secondary cells that keep each i1 cell from its row total.
+    rows = [("A", "i1", "a1", 10.0), ("B", "i1", "b1", 20.0), ("C", "i1", "c1", 30.0)]
+    rows += [(r, "i2", f"{r}{k}", v / 5) for r, v in (("A", 100.0), ("B", 200.0), ("C", 300.0)) for k in range(5)]
+    records = pl.DataFrame(rows, schema=["region", "industry", "firm", "output"], orient="row")
+    regions = {"A": "P", "B": "P", "C": "P", "P": None}
+    cells = protect_table(records, dims={"region": regions, "industry": INDUSTRIES}, value="output",
+                          contributor="firm")["cells"]
+    flags = {f"{r}/{i}": ("primary" if p else "secondary") for r, i, p, s in
+             cells.select("region", "industry", "primary", "suppressed").iter_rows() if s}
+    assert flags == {"A/i1": "primary", "B/i1": "primary", "C/i1": "primary", "A/i2": "secondary",
+                     "B/i2": "secondary", "C/i2": "secondary", "P/i1": "secondary", "P/i2": "secondary"}
+    assert cells.filter((pl.col("region") == "P") & (pl.col("industry") == "i1")).row(0, named=True)[
+        "n_contributors"] == 3

@@ -7,7 +7,8 @@ value) and, per dimension, each code's parent. Every published cell is a combina
 any level of its hierarchy (a dimension with several roots also gets a total, ``Total``); its contributors are the
 firms under it, so a prefecture total made by two firms is as confidential as an inner cell. Candidates for
 secondary suppression are tried largest value first (GaussSuppression's ``CandidatesNum``: the cell's value, ties by
-overlap).
+overlap). An inner cell of one firm is a singleton: a published sum of singletons only is suppressed too (that firm
+would learn the others' figures from it; :func:`~pipeline.publishing.secondary.gauss_secondary`, "anySum").
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | 
                                _firm_total=pl.lit(0.0))
     if firms is not None:
         contributions = _contributions(firms, names, up).rename({"n_contributors": "_n_firms"})
-        cells = cells.drop("x1", "x2", "_firm_total").join(contributions, on=names, how="left").with_columns(
+        cells = cells.drop("x1", "x2", "_firm_total").join(contributions, on=names, how="left",
+                                                           maintain_order="left").with_columns(
             pl.col("_n_firms").fill_null(0), pl.col("x1").fill_null(0.0), pl.col("x2").fill_null(0.0),
             pl.col("_firm_total").fill_null(0.0))
         cells = cells.with_columns(n_contributors=pl.max_horizontal("n_contributors", "_n_firms"))
@@ -87,7 +89,7 @@ def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | 
                                     options.min_contributors - 1).to_numpy()
     if counts is not None:  # a cell the counts say has one or two firms is confidential whatever the register says
         n_inner = (inner.select(names).join(counts.with_columns([pl.col(d).cast(pl.String) for d in names]),
-                                            on=names, how="left")
+                                            on=names, how="left", maintain_order="left")
                    .get_column("n").fill_null(0).to_numpy().astype(float))
         cells = cells.with_columns(pl.Series("_n_counts", np.rint((x > 0).T @ n_inner).astype(np.int64)))
         cells = cells.with_columns(n_contributors=pl.max_horizontal("n_contributors", "_n_counts"))
@@ -106,7 +108,11 @@ def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | 
     n = cells.get_column("n_contributors").to_numpy().astype(float)
     order = candidates_default(n, x, weight=np.abs(totals) / (n + 1))  # CandidatesNum: |value| / (freq + 1)
     primary = cells.get_column("primary").to_numpy()
-    secondary = gauss_secondary(x, primary, order)
+    # singletons: inner cells of one firm, who knows its own figure (GaussSuppression's singleton handling)
+    single = (inner.select(names).join(cells.select(*names, "n_contributors"), on=names, how="left",
+                                     maintain_order="left")
+              .get_column("n_contributors").fill_null(0).to_numpy() == 1)
+    secondary = gauss_secondary(x, primary, order, singleton=single)
     interval = interval_suppression(x, inner.get_column("total").fill_null(0).to_numpy().astype(float), primary,
                                     primary | secondary, order, options.protection)
     cells = cells.with_columns(pl.Series("interval", interval), pl.Series("secondary", secondary | interval),

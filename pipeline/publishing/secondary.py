@@ -6,12 +6,14 @@ cells each published cell adds up, so that ``published = x.T @ inner``. A primar
 of ``x`` lies in the span of the columns published. The candidates (every other cell, in the order of
 :func:`candidates_default`: large cells first) are taken one by one: a candidate whose publication would put a primary
 column in that span is suppressed instead (secondary); any other is published and its column, reduced by those
-before it, becomes a pivot. Whether a primary column lies in a span does not depend on the pivots chosen, so the
-result depends only on the primary cells and the order of the candidates.
+before it, becomes a pivot. Whether a primary column lies in a span does not depend on the pivots chosen, so
+without singletons the result depends only on the primary cells and the order of the candidates.
 
-This is the algorithm without GaussSuppression's singleton handling (``singleton = NULL``, ``singletonMethod =
-"none"``), which is what its golden tests here compare (tests/test_disclosure_secondary.py); singletons (a cell
-whose only contributor could subtract itself) are the next part of issue 17.
+Singletons (an inner cell of one contributor, who knows its own value and may subtract it from a published sum)
+are handled as GaussSuppression does by default (``singletonMethod = "anySum"``), which pivots on a column's
+first row with the singletons last: see :func:`gauss_secondary`. The golden tests (tests/test_disclosure_secondary.py,
+tests/test_disclosure_singletons.py) run GaussSuppressionFromData's documented examples with their default singleton
+handling and without it.
 """
 
 from __future__ import annotations
@@ -69,21 +71,47 @@ def candidates_default(freq: Sequence[float], x: np.ndarray, *, secondary_zeros:
 
 
 def gauss_secondary(x: np.ndarray, primary: Sequence[bool], candidates: Sequence[int] | None = None, *,
-                    hidden: Sequence[bool] | None = None, tol: float = 1e-9) -> np.ndarray:
+                    hidden: Sequence[bool] | None = None, singleton: Sequence[bool] | None = None,
+                    singleton_method: str = "anySum", tol: float = 1e-9) -> np.ndarray:
     """The secondary suppressions (a boolean per cell) that keep every primary cell's column out of the span of the
     published columns. ``candidates``: the cells to try, in order (default: column order, as SSBtools'
     ``GaussSuppression``); primary and ``hidden`` cells are never published. A primary cell already determined by
-    nothing (an all-zero column: an empty cell) cannot be protected and is left as it is."""
+    nothing (an all-zero column: an empty cell) cannot be protected and is left as it is.
+
+    ``singleton``: per inner cell, whether it is a singleton (one contributor, who knows its own value; in a
+    frequency table GaussSuppression's ``SingletonDefault`` marks the ones, or the zeros when zeros are protected).
+    ``singleton_method`` (SSBtools 1.8.6 ``GaussSuppression``): ``"anySum"`` suppresses a candidate that, once
+    reduced by what is published, adds up singletons only (publishing it would let one singleton work out the
+    others; with mixed signs and no singleton used before such a difference is let through once), and drops the
+    primary cells made of singletons only (those candidates protect them); ``"anySumNOTprimary"`` (also chosen
+    when some singleton inner cell is not primary) instead treats such a sum as known, unless that gives a primary
+    cell away; ``"none"`` ignores singletons. Rows are pivoted in order, singletons last, as SSBtools does: which
+    candidate reduces to singletons only depends on it."""
     x = np.asarray(x, dtype=float)
     n_inner, n_cells = x.shape
     primary = np.asarray(primary, dtype=bool)
     hidden = np.zeros(n_cells, dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
     order = list(range(n_cells)) if candidates is None else list(candidates)
+    single = np.zeros(n_inner, dtype=bool) if singleton is None or singleton_method == "none" else np.asarray(
+        singleton, dtype=bool)
+    if singleton_method not in ("anySum", "anySumNOTprimary", "none"):
+        raise ValueError(f"singleton_method {singleton_method!r}: anySum, anySumNOTprimary or none")
+    not_primary = singleton_method == "anySumNOTprimary"
+    nz = x != 0
+    if single.any() and not not_primary:  # a singleton inner cell published: SSBtools switches (with a warning)
+        alone = (nz.sum(axis=0) == 1) & (nz[single].sum(axis=0) == 1)
+        not_primary = bool(alone.sum() > alone[primary].sum())
+    rank = np.empty(n_inner, dtype=np.int64)
+    rank[np.argsort(single, kind="stable")] = np.arange(n_inner)  # the pivot is a column's first row: singletons last
     # Gauss-Jordan: pivot k has 1 at its row rows[k] and 0 at every other pivot's row, so one product reduces a column
     pivots = np.zeros((min(n_inner, n_cells), n_inner))
     rows: list[int] = []
-    protected = x[:, primary].T.copy()
-    protected = protected[np.abs(protected).max(axis=1, initial=0.0) > tol]  # an empty cell: nothing to protect
+    keep = primary & (np.abs(x).max(axis=0, initial=0.0) > tol)  # an empty cell: nothing to protect
+    if single.any() and not not_primary:  # made of singletons only: the anySum candidates protect them
+        keep &= nz[~single].any(axis=0)
+    protected = x[:, keep].T.copy()
+    alive = np.ones(n_inner, dtype=bool)  # rows not yet known as a published sum of singletons (anySumNOTprimary)
+    used = np.zeros(n_inner, dtype=bool)
     secondary = np.zeros(n_cells, dtype=bool)
     for j in order:
         if primary[j] or hidden[j]:
@@ -92,12 +120,32 @@ def gauss_secondary(x: np.ndarray, primary: Sequence[bool], candidates: Sequence
         w = x[:, j].copy()
         if k:
             at = x[rows, j]
-            nz = np.flatnonzero(at)  # the pivots whose rows the column touches
-            if len(nz):
-                w -= pivots[nz].T @ at[nz]
-        r = int(np.argmax(np.abs(w)))
-        if abs(w[r]) <= tol:
+            touch = np.flatnonzero(at)  # the pivots whose rows the column touches
+            if len(touch):
+                w -= pivots[touch].T @ at[touch]
+        w[~alive] = 0.0
+        support = np.flatnonzero(np.abs(w) > tol)
+        if not len(support):
             continue  # already determined by what is published: publishing it adds nothing
+        r = int(support[np.argmin(rank[support])])
+        if single[r]:  # every part of it is a singleton
+            if len(np.unique(np.sign(w[support]))) > 1 and not used[support].any():
+                used[support] = True  # a difference of singletons: let through, once per singleton
+            elif not_primary:
+                rest = alive.copy()
+                rest[support] = False
+                emptied = (np.abs(protected).max(axis=1, initial=0.0) > tol) & (
+                    np.abs(protected[:, rest]).max(axis=1, initial=0.0) <= tol)
+                if emptied.any():
+                    secondary[j] = True  # knowing that sum would give a primary cell away
+                else:
+                    alive[support] = False
+                    protected[:, support] = 0.0
+                    pivots[:, support] = 0.0
+                continue
+            else:
+                secondary[j] = True
+                continue
         v = w / w[r]
         touched = np.flatnonzero(protected[:, r])  # only the primary columns with a part at row r change
         reduced = protected[touched] - np.outer(protected[touched, r], v)
