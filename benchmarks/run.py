@@ -63,6 +63,11 @@ def run(scale: str, work: Path) -> dict:
     results["recompute_again"] = _step("recompute", data, files)
     for step in ("index_code", "sql_floor", "pandas_way", "ui_loaders"):
         results[step] = _step(step, data, files)
+    # disclosure control of one year's county x class table (issue 17): Gaussian elimination where the table fits
+    # in memory; certificates at every scale but the census, where they take hours (see README)
+    methods = {"province": ("gauss", "certificates"), "national": ("certificates",), "census": ()}[scale]
+    for method in methods:
+        results[f"protect:{method}"] = _step(f"protect:{method}", data, files)
     return results
 
 

@@ -158,6 +158,28 @@ def ui_loaders(data: Path) -> dict[str, float]:
     return {"seconds": times[slowest], "slowest": slowest, "loaders": times, "loader_rows": rows}
 
 
+def protect(data: Path, method: str) -> dict[str, float]:
+    """Disclosure control of the newest year's regional-industry employment table of the official build (every
+    level of both hierarchies and every category; firms and establishment counts behind the cells), by Gaussian
+    elimination with the attacker's programmes, or by certificates: the same table in, its suppression pattern
+    out, every primary cell protected +-10 %."""
+    from pipeline.publishing.disclosure import protect_tables
+    from pipeline.scoring import Methodology
+    from warehouse.disclosure import disclosure_inputs
+
+    inputs = disclosure_inputs(data / "warehouse.duckdb")
+    year = inputs["facts"].get_column("year").max()
+    inputs["facts"] = inputs["facts"].filter((pl.col("year") == year)
+                                             & pl.col("measure").is_in(["employment", "establishments"]))
+    options = Methodology.default().disclosure
+    options = type(options)(**{**options.__dict__, "method": method})
+    start = time.perf_counter()
+    (table,) = protect_tables(inputs, options)
+    cells = table.result["cells"]
+    return {"seconds": time.perf_counter() - start, "rows": cells.height, "method": table.result["method"],
+            "primary": int(cells.get_column("primary").sum()), "suppressed": int(cells.get_column("suppressed").sum())}
+
+
 def main() -> None:
     step, data, files = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -165,6 +187,8 @@ def main() -> None:
         out = duckdb_read(files, step.split(":", 1)[1])
     elif step.startswith("ingest:"):
         out = ingest(data, files, step.split(":", 1)[1])
+    elif step.startswith("protect:"):
+        out = protect(data, step.split(":", 1)[1])
     else:
         out = {"recompute": lambda: recompute(data), "index_code": lambda: index_code(data),
                "sql_floor": lambda: sql_floor(data), "pandas_way": lambda: pandas_way(data),

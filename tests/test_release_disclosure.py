@@ -234,18 +234,30 @@ def test_the_app_shows_the_symbol_and_its_footnote_on_a_release_and_every_figure
     assert "保密" in zh.drop(columns=zh.columns[0]).to_numpy().ravel().tolist()
 
 
-def test_a_table_too_large_for_the_dense_method_stops_the_release_with_a_clear_error(staffed, monkeypatch):
-    # the limit lowered to 20 entries: the tiny table (4 inner x 10 published cells = 40) is over it; nothing is
-    # released and no file is left behind
+def test_a_table_too_large_for_gaussian_elimination_is_protected_by_certificates(staffed, monkeypatch):
+    # the limit lowered to 20 entries: the tiny table (4 inner x 10 published cells = 40) is over it, and gets a
+    # certificate per primary cell instead. Employment 2022 (see the first test): ten primary cells; published
+    # would be Shenyang x 13 (100), Dalian x 37 (200), the categories equal to them and the grand total (800).
+    # Shenyang x 37 (300): moving it alone moves Shenyang's total, the province's 37, the equipment category at
+    # both and the grand total, all primary but the grand total: one secondary cell, costing 800 / (5 + 1) = 133
+    # against 200 / (0 + 1) for Dalian x 37 (no firm record) in the sibling rectangle. With the grand total
+    # suppressed every other primary cell moves the same way at no further cost.
     from pipeline.publishing import protect
 
     monkeypatch.setattr(protect, "MAX_ENTRIES", 20)
-    result = run(staffed, "release", "create", "--title", "x", "--publish-at", PUBLISH_AT, user="rita")
-    assert result.exit_code == 1
-    assert "Disclosure control of the regional-industry table of employment in 2022 (4 inner cells x" in result.output
-    assert "Nothing was released" in result.output
-    assert releases(OpsStore(staffed.ops_path)) == []
-    assert not list((staffed.data_dir / "releases").glob("*"))
+    rel = create(staffed)
+    (employment,) = [t for t in rel["disclosure"]["tables"]
+                     if t["measure"] == "employment" and t["table_name"] == "regional-industry"]
+    assert employment["method"] == "certificates"
+    assert (employment["frequency"], employment["dominance"], employment["secondary"],
+            employment["suppressed"]) == (5, 10, 1, 11)
+    path = release_path(staffed, rel)
+    facts = _read(path, "select region_code, industry_code, value, suppressed from fact_regional_industry "
+                        "where measure = 'employment' order by all")
+    assert facts.rows() == [("210100", "13", 100.0, False), ("210100", "37", None, True),
+                            ("210200", "13", None, True), ("210200", "37", 200.0, False)]
+    lq = _read(path, "select distinct total from mart_location_quotient where measure = 'employment'")
+    assert lq.rows() == [(None,)]  # the grand total withheld
 
 
 def test_a_cell_the_attacker_pins_whatever_is_suppressed_stops_the_release(staffed, monkeypatch):

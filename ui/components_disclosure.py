@@ -21,7 +21,8 @@ def report_frame(rel: dict[str, Any]) -> pl.DataFrame:
              t("disclosure_assessed"): t(f"assessed_{r['assessed']}"), t("disclosure_cells"): r["cells"],
              t("rule_frequency"): r["frequency"], t("rule_dominance"): r["dominance"],
              t("rule_p_percent"): r["p_percent"], t("rule_flagged"): r["flagged"],
-             t("rule_secondary"): r["secondary"], t("disclosure_suppressed"): r["suppressed"]}
+             t("rule_secondary"): r["secondary"], t("disclosure_suppressed"): r["suppressed"],
+             t("disclosure_method"): ", ".join(t(f"method_{m}") for m in r.get("method", "gauss").split(", "))}
             for r in rep.get("tables", [])]
     return pl.DataFrame(rows) if rows else pl.DataFrame()
 

@@ -47,12 +47,12 @@ def release_disclosure(ctx: click.Context, number: int, as_json: bool) -> None:
     click.echo(f"Release {number}: disclosure control. Rules: fewer than {rules['min_contributors']} firms; "
                f"dominance {dominance}; p% {rules['p_percent'] or 'off'}; protection +-{rules['protection']:.0%}.")
     click.echo(f"{'table':<18} {'measure':<14} {'years':<10} {'cells':>6} {'freq':>5} {'dom':>5} {'p%':>4} "
-               f"{'flag':>5} {'2nd':>5} {'intv':>5} {'suppr':>6}  firms known from")
+               f"{'flag':>5} {'2nd':>5} {'intv':>5} {'suppr':>6}  {'method':<13} firms known from")
     for t in report["tables"]:
         years = f"{t['first_year']}-{t['last_year']}"
         click.echo(f"{t['table_name']:<18} {t['measure']:<14} {years:<10} {t['cells']:>6} {t['frequency']:>5} "
                    f"{t['dominance']:>5} {t['p_percent']:>4} {t['flagged']:>5} {t['secondary']:>5} {t['interval']:>5} "
-                   f"{t['suppressed']:>6}  {ASSESSED.get(t['assessed'], t['assessed'])}")
+                   f"{t['suppressed']:>6}  {t.get('method', 'gauss'):<13} {ASSESSED.get(t['assessed'], t['assessed'])}")
     withheld = {k: v for k, v in report["withheld"].items() if v}
     click.echo("Rows with a withheld figure: " + (", ".join(f"{k} {v}" for k, v in withheld.items()) or "none"))
     if report["not_assessed"]:

@@ -30,6 +30,7 @@ import polars as pl
 from pipeline.core.errors import ClusterstatsError
 from pipeline.core.ops import Upload
 from pipeline.core.settings import Settings
+from pipeline.publishing.certificates import NoCertificateError
 from pipeline.publishing.intervals import UnprotectableError
 from pipeline.publishing.primary import cell_contributions, dominance_rule, frequency_rule, p_percent_rule
 from pipeline.publishing.protect import TableTooLargeError, ancestors, protect_cells
@@ -107,12 +108,16 @@ def protect_tables(inputs: dict[str, pl.DataFrame], options: DisclosureOptions,
                 f"Disclosure control of the {TABLE} table of {measure} in {year} cannot widen the attacker's bounds "
                 f"of a confidential cell ({exc}). Nothing was released. Check that cell's records (a total uploaded "
                 "beside its parts pins them) and create the release again.") from None
+        except NoCertificateError as exc:
+            raise DisclosureError(
+                f"Disclosure control of the {TABLE} table of {measure} in {year} finds no suppression pattern that "
+                f"protects a confidential cell ({exc}). Nothing was released. Check that cell's records (a total "
+                "uploaded beside its parts pins them) and create the release again.") from None
         except TableTooLargeError as exc:
             raise DisclosureError(
                 f"Disclosure control of the {TABLE} table of {measure} in {year} ({exc}) is beyond this version's "
-                "method, which holds each table in memory (a limit of 1 GB). Nothing was released. A table of this "
-                "size needs the modular method (subtables of the hierarchies protected in turn), not built yet: "
-                "release a table at a coarser level (e.g. prefecture x division) until then.") from None
+                "methods (a table of more than two dimensions, too large to hold in memory). Nothing was "
+                "released.") from None
         out.append(TableProtection(int(year), str(measure), assessed, result))
     return out
 
@@ -125,11 +130,13 @@ def report_frame(tables: list[TableProtection]) -> pl.DataFrame:
     for t in tables:
         cells = t.result["cells"] if t.result else None
         row: dict[str, Any] = {"table_name": TABLE, "measure": t.measure, "year": t.year, "assessed": t.assessed,
+                               "method": t.result["method"] if t.result else "none",
                                "cells": cells.height if cells is not None else 0}
         for rule in (*RULES, "secondary", "interval", "suppressed"):
             row[rule] = int(cells.get_column(rule).sum()) if cells is not None else 0
         rows.append(row)
     schema = {"table_name": pl.String, "measure": pl.String, "year": pl.Int64, "assessed": pl.String,
+              "method": pl.String,
               "cells": pl.Int64, **{r: pl.Int64 for r in (*RULES, "secondary", "interval", "suppressed")}}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
@@ -141,7 +148,7 @@ def unassessed_cluster_tables(counts: pl.DataFrame) -> pl.DataFrame:
     year, and an administrator acknowledges publishing them."""
     frame = counts.select(pl.lit(CLUSTER_TABLE).alias("table_name"), pl.col("indicator").alias("measure"),
                           pl.col("year").cast(pl.Int64), pl.lit("none").alias("assessed"),
-                          pl.col("cells").cast(pl.Int64))
+                          pl.lit("none").alias("method"), pl.col("cells").cast(pl.Int64))
     return frame.with_columns([pl.lit(0, dtype=pl.Int64).alias(c)
                                for c in (*RULES, "secondary", "interval", "suppressed")])
 
@@ -234,6 +241,7 @@ def summary(report: pl.DataFrame, withheld: dict[str, int], options: DisclosureO
     """What a release records of its disclosure control (and the app and CLI show)."""
     by_measure = (report.group_by("table_name", "measure", "assessed")
                   .agg(pl.col("year").min().alias("first_year"), pl.col("year").max().alias("last_year"),
+                       pl.col("method").unique().sort().str.join(", ").alias("method"),
                        *[pl.col(c).sum() for c in ("cells", *RULES, "secondary", "interval", "suppressed")])
                   .sort("measure", "assessed"))
     unassessed = by_measure.filter(pl.col("assessed") != "firms")

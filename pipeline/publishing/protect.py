@@ -13,12 +13,12 @@ would learn the others' figures from it; :func:`~pipeline.publishing.secondary.g
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
 
 import numpy as np
 import polars as pl
 
+from pipeline.publishing.certificates import Axis, certificate_suppression
 from pipeline.publishing.intervals import interval_suppression
 from pipeline.publishing.primary import cell_contributions, dominance_rule, frequency_rule, p_percent_rule
 from pipeline.publishing.secondary import TOTAL, candidates_default, gauss_secondary
@@ -69,9 +69,14 @@ def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | 
     names = list(dims)
     inner = inner.with_columns([pl.col(d).cast(pl.String) for d in names]).sort(names)
     up = {d: _chains(inner.get_column(d).unique().to_list(), dims[d], (groups or {}).get(d, {})) for d in names}
-    x, keys = _matrix(inner, names, up)
-    cells = pl.DataFrame([pl.Series(d, [k[i] for k in keys], dtype=pl.String) for i, d in enumerate(names)])
-    totals = x.T @ inner.get_column("total").fill_null(0).to_numpy().astype(float)
+    cells, entries = _membership(inner, names, up)
+    dense = cells.height * inner.height <= MAX_ENTRIES and options.method == "gauss"
+    if not dense and len(names) != 2:
+        raise TableTooLargeError(f"{inner.height:,} inner cells x {cells.height:,} published cells")
+    values = inner.get_column("total").fill_null(0).to_numpy().astype(float)
+    inner_id, cell_id = entries.get_column("inner").to_numpy(), entries.get_column("cell").to_numpy()
+    weight = entries.get_column("weight").to_numpy()
+    totals = np.bincount(cell_id, weights=weight * values[inner_id], minlength=cells.height)
     cells = cells.with_columns(pl.Series("total", totals))
     if firms is None and counts is None:
         raise ValueError("protect_cells needs the firms behind the cells or their counts")
@@ -91,7 +96,8 @@ def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | 
         n_inner = (inner.select(names).join(counts.with_columns([pl.col(d).cast(pl.String) for d in names]),
                                             on=names, how="left", maintain_order="left")
                    .get_column("n").fill_null(0).to_numpy().astype(float))
-        cells = cells.with_columns(pl.Series("_n_counts", np.rint((x > 0).T @ n_inner).astype(np.int64)))
+        n_cells = np.bincount(cell_id, weights=(weight > 0) * n_inner[inner_id], minlength=cells.height)
+        cells = cells.with_columns(pl.Series("_n_counts", np.rint(n_cells).astype(np.int64)))
         cells = cells.with_columns(n_contributors=pl.max_horizontal("n_contributors", "_n_counts"))
         frequency |= frequency_rule(cells.with_columns(n_contributors="_n_counts"),
                                     options.min_contributors - 1).to_numpy()
@@ -102,22 +108,35 @@ def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | 
         dominance_rule(shares, options.dominance) if assessed else pl.lit(False).alias("dominance"),
         p_percent_rule(shares, options.p_percent) if assessed and options.p_percent > 0
         else pl.lit(False).alias("p_percent"),
-        _flagged(cells, inner, flagged, names, x)).drop("_firm_total", "_n_firms", "_n_counts", strict=False)
+        _flagged(inner, flagged, names, inner_id, cell_id, cells.height)).drop(
+        "_firm_total", "_n_firms", "_n_counts", strict=False)
     cells = cells.with_columns((pl.col("frequency") | pl.col("dominance") | pl.col("p_percent") | pl.col("flagged")
                                 ).alias("primary"))
     n = cells.get_column("n_contributors").to_numpy().astype(float)
-    order = candidates_default(n, x, weight=np.abs(totals) / (n + 1))  # CandidatesNum: |value| / (freq + 1)
     primary = cells.get_column("primary").to_numpy()
-    # singletons: inner cells of one firm, who knows its own figure (GaussSuppression's singleton handling)
-    single = (inner.select(names).join(cells.select(*names, "n_contributors"), on=names, how="left",
-                                     maintain_order="left")
-              .get_column("n_contributors").fill_null(0).to_numpy() == 1)
-    secondary = gauss_secondary(x, primary, order, singleton=single)
-    interval = interval_suppression(x, inner.get_column("total").fill_null(0).to_numpy().astype(float), primary,
-                                    primary | secondary, order, options.protection)
+    if not dense:  # a table too large to hold inner x published: a certificate per primary cell
+        axes = tuple(Axis.build(cells.get_column(d).unique().sort().to_list(), up[d], list((groups or {}).get(d, {})))
+                     for d in names)
+        codes = [{c: k for k, c in enumerate(ax.codes)} for ax in axes]
+        where = [cells.get_column(d).replace_strict(codes[i], return_dtype=pl.Int64).to_numpy()
+                 for i, d in enumerate(names)]
+        secondary = certificate_suppression(where[0], where[1], axes, totals, np.abs(totals) / (n + 1), primary,
+                                            protection=options.protection)
+        interval = np.zeros(cells.height, dtype=bool)
+        x = None
+    else:
+        x = np.zeros((inner.height, cells.height))
+        x[inner_id, cell_id] = weight
+        order = candidates_default(n, x, weight=np.abs(totals) / (n + 1))  # CandidatesNum: |value| / (freq + 1)
+        # singletons: inner cells of one firm, who knows its own figure (GaussSuppression's singleton handling)
+        single = (inner.select(names).join(cells.select(*names, "n_contributors"), on=names, how="left",
+                                           maintain_order="left")
+                  .get_column("n_contributors").fill_null(0).to_numpy() == 1)
+        secondary = gauss_secondary(x, primary, order, singleton=single)
+        interval = interval_suppression(x, values, primary, primary | secondary, order, options.protection)
     cells = cells.with_columns(pl.Series("interval", interval), pl.Series("secondary", secondary | interval),
                                pl.Series("suppressed", primary | secondary | interval))
-    return {"cells": cells, "x": x, "inner": inner}
+    return {"cells": cells, "x": x, "inner": inner, "method": "gauss" if dense else "certificates"}
 
 
 def _chains(codes: list[str], parents: Mapping[str, str | None], groups: Mapping[str, Mapping[str, float]]
@@ -137,35 +156,36 @@ def _chains(codes: list[str], parents: Mapping[str, str | None], groups: Mapping
 
 
 class TableTooLargeError(ValueError):
-    """A table too large for the dense elimination of this version (its inner x published matrix in memory)."""
+    """A table beyond both methods of this version (more than two dimensions, too large for the dense one)."""
 
 
-#: the largest inner x published matrix protected here (8 bytes each: 1 GB); the demo's tables are 532 x 1,245
+#: the largest inner x published matrix protected by Gaussian elimination (8 bytes each: 1 GB); the demo's tables
+#: are 532 x 1,245; a larger two-way table gets a certificate per primary cell (:mod:`.certificates`)
 MAX_ENTRIES = 125_000_000
 
 
-def _matrix(inner: pl.DataFrame, names: list[str], up: dict[str, dict[str, list[tuple[str, float]]]]
-            ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
-    """Inner cells x published cells (the weight of the inner cell in each published cell) and the published cells'
-    codes, in order: every combination of one code per dimension that holds an inner cell."""
-    if inner.height ** 2 > MAX_ENTRIES:  # there are at least as many published cells as inner ones
-        raise TableTooLargeError(f"{inner.height:,} inner cells")
-    position: dict[tuple[str, ...], int] = {}
-    entries: list[tuple[int, int, float]] = []
-    for i, key in enumerate(inner.select(names).iter_rows()):
-        for combo in itertools.product(*(up[d][k] for d, k in zip(names, key, strict=True))):
-            codes = tuple(code for code, _ in combo)
-            j = position.setdefault(codes, len(position))
-            weight = 1.0
-            for _, w in combo:
-                weight *= w
-            entries.append((i, j, weight))
-    if inner.height * len(position) > MAX_ENTRIES:
-        raise TableTooLargeError(f"{inner.height:,} inner cells x {len(position):,} published cells")
-    x = np.zeros((inner.height, len(position)))
-    for i, j, w in entries:
-        x[i, j] = w
-    return x, list(position)
+def _membership(inner: pl.DataFrame, names: list[str], up: dict[str, dict[str, list[tuple[str, float]]]]
+                ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The published cells (every combination of one code per dimension that holds an inner cell: their codes, in
+    order of first appearance, inner cells in order and each one's codes nearest first) and which inner cells each
+    adds up with what weight (``inner``, ``cell``, ``weight``)."""
+    frame = inner.select(names).with_row_index("inner").with_columns(pl.col("inner").cast(pl.Int64),
+                                                                    _w=pl.lit(1.0))
+    order = []
+    for d in names:
+        pairs = pl.DataFrame([(c, code, float(w), k) for c, chain in up[d].items()
+                              for k, (code, w) in enumerate(chain)],
+                             schema={d: pl.String, f"_{d}": pl.String, "_dw": pl.Float64, f"_k_{d}": pl.Int64},
+                             orient="row")
+        frame = (frame.join(pairs, on=d, how="inner").drop(d).rename({f"_{d}": d})
+                 .with_columns(pl.col("_w") * pl.col("_dw")).drop("_dw"))
+        order.append(f"_k_{d}")
+    frame = frame.sort(["inner", *order])
+    keys = frame.select(names).unique(maintain_order=True).with_row_index("cell").with_columns(
+        pl.col("cell").cast(pl.Int64))
+    entries = frame.join(keys, on=names, how="left", maintain_order="left").select("inner", "cell",
+                                                                                  weight=pl.col("_w"))
+    return keys.drop("cell"), entries
 
 
 def _contributions(firms: pl.DataFrame, names: list[str], up: dict[str, dict[str, list[tuple[str, float]]]]
@@ -183,17 +203,17 @@ def _contributions(firms: pl.DataFrame, names: list[str], up: dict[str, dict[str
         *names, "n_contributors", "x1", "x2", pl.col("total").alias("_firm_total"))
 
 
-def _flagged(cells: pl.DataFrame, inner: pl.DataFrame, flagged: pl.DataFrame | None, names: list[str],
-             x: np.ndarray) -> pl.Series:
+def _flagged(inner: pl.DataFrame, flagged: pl.DataFrame | None, names: list[str], inner_id: np.ndarray,
+             cell_id: np.ndarray, n_cells: int) -> pl.Series:
     """True at the inner cells the uploader flagged confidential (a published cell that is exactly such an inner
-    cell: its column of ``x`` holds that one inner cell only)."""
-    out = np.zeros(cells.height, dtype=bool)
+    cell: it adds up that one inner cell only)."""
+    out = np.zeros(n_cells, dtype=bool)
     if flagged is not None and flagged.height:
         marked = set(flagged.select([pl.col(d).cast(pl.String) for d in names]).iter_rows())
-        rows = [i for i, key in enumerate(inner.select(names).iter_rows()) if key in marked]
-        for i in rows:
-            only = np.flatnonzero((x[i] != 0) & ((x != 0).sum(axis=0) == 1))
-            out[only] = True
+        rows = np.array([key in marked for key in inner.select(names).iter_rows()])
+        parts = np.bincount(cell_id, minlength=n_cells)
+        hit = rows[inner_id] & (parts[cell_id] == 1)
+        out[cell_id[hit]] = True
     return pl.Series("flagged", out)
 
 

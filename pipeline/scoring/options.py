@@ -122,6 +122,7 @@ class DisclosureOptions:
     dominance: tuple[tuple[int, float], ...] = ((1, 85.0), (2, 90.0))  # (n, k): the largest n make >= k %
     p_percent: float = 0.0  # the p % rule (0: off)
     protection: float = 0.10  # a suppressed cell's attacker interval must reach +-10 % of its value
+    method: str = "gauss"  # secondary suppression: gauss | certificates (pipeline.publishing.certificates)
     symbol: str = "D"
     symbol_zh: str = "保密"
 
