@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from test_disclosure_protect import INDUSTRIES, RECTANGLE, REGIONS
 from test_ui_demo import demo_data_dir
 
 from pipeline.publishing import protect
@@ -19,8 +20,6 @@ from pipeline.scoring.options import DisclosureOptions
 from warehouse.disclosure import disclosure_inputs
 
 CERTIFICATES = DisclosureOptions(method="certificates")
-REGIONS = {"A": "P", "B": "P", "P": None}
-INDUSTRIES = {"i1": "S", "i2": "S", "S": None}
 
 
 def _x(inner: pl.DataFrame, dims: dict, groups: dict | None = None) -> np.ndarray:
@@ -47,13 +46,8 @@ def test_a_single_firm_cell_gets_the_rectangle_of_its_siblings():
     # +d at A/i2 and B/i1, -d at A/i1 and B/i2 moves no total (each row and column of P x S keeps its sum). Its
     # cells (150, 100, 100) are all at least 10 (10 % of 100), so A/i2 can move by +-10: the cheapest certificate
     # (the province's cells, its other choice, cost more), and the same cells as Gaussian elimination suppresses
-    records = pl.DataFrame({
-        "region": ["A", "A", "A", "A", "B", "B", "B", "B", "B", "B"],
-        "industry": ["i1", "i1", "i1", "i2", "i1", "i1", "i1", "i2", "i2", "i2"],
-        "firm": [f"f{i}" for i in range(1, 11)],
-        "output": [50.0, 50, 50, 100, 30, 30, 40, 60, 20, 20]})
     dims = {"region": REGIONS, "industry": INDUSTRIES}
-    out = protect.protect_table(records, dims=dims, value="output", contributor="firm", options=CERTIFICATES)
+    out = protect.protect_table(RECTANGLE, dims=dims, value="output", contributor="firm", options=CERTIFICATES)
     assert out["method"] == "certificates" and out["x"] is None
     cells = out["cells"]
     flags = {f"{r}/{i}": ("primary" if p else "secondary") for r, i, p, s in

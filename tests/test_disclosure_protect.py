@@ -17,18 +17,19 @@ from warehouse.db import query, read_only
 
 REGIONS = {"A": "P", "B": "P", "P": None}
 INDUSTRIES = {"i1": "S", "i2": "S", "S": None}
+#: ten firms in a 2 x 2 table: A x i2 is one firm (100), the other cells three each
+RECTANGLE = pl.DataFrame({
+    "region": ["A", "A", "A", "A", "B", "B", "B", "B", "B", "B"],
+    "industry": ["i1", "i1", "i1", "i2", "i1", "i1", "i1", "i2", "i2", "i2"],
+    "firm": [f"f{i}" for i in range(1, 11)],
+    "output": [50.0, 50, 50, 100, 30, 30, 40, 60, 20, 20]})
 
 
 def test_a_single_firm_cell_is_protected_by_the_rectangle_around_it():
     # A x i2 is one firm (100): confidential (fewer than 3 firms). Its row total A = 250 and column total i2 = 200
     # would give it away with A x i1 (150) or B x i2 (100) published: largest cells are published first, so the
     # rectangle A x i1, B x i1, B x i2 is suppressed and the margins stay.
-    records = pl.DataFrame({
-        "region": ["A", "A", "A", "A", "B", "B", "B", "B", "B", "B"],
-        "industry": ["i1", "i1", "i1", "i2", "i1", "i1", "i1", "i2", "i2", "i2"],
-        "firm": [f"f{i}" for i in range(1, 11)],
-        "output": [50.0, 50, 50, 100, 30, 30, 40, 60, 20, 20]})
-    out = protect_table(records, dims={"region": REGIONS, "industry": INDUSTRIES}, value="output", contributor="firm")
+    out = protect_table(RECTANGLE, dims={"region": REGIONS, "industry": INDUSTRIES}, value="output", contributor="firm")
     cells = out["cells"]
     shown = cells.select("region", "industry", "primary", "secondary")
     flags = {f"{r}/{i}": (p, s) for r, i, p, s in shown.iter_rows()}
