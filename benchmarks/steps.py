@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import resource
 import sys
@@ -171,8 +172,7 @@ def protect(data: Path, method: str) -> dict[str, float]:
     year = inputs["facts"].get_column("year").max()
     inputs["facts"] = inputs["facts"].filter((pl.col("year") == year)
                                              & pl.col("measure").is_in(["employment", "establishments"]))
-    options = Methodology.default().disclosure
-    options = type(options)(**{**options.__dict__, "method": method})
+    options = dataclasses.replace(Methodology.default().disclosure, method=method)
     start = time.perf_counter()
     (table,) = protect_tables(inputs, options)
     cells = table.result["cells"]

@@ -61,16 +61,22 @@ def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | 
     what the cell's firms make together (as GaussSuppression does from its microdata); the table's own figure may
     come from another source.
 
-    Returns ``{"cells": frame, "x": inner x cells matrix, "inner": inner frame}``; ``cells`` has the dimension columns,
-    ``total``, ``n_contributors``, the rule flags ``frequency``, ``dominance``, ``p_percent``, ``flagged``, and
-    ``primary``, ``secondary`` (by elimination, or ``interval``: to widen an attacker's bounds past the protection
-    interval, :mod:`pipeline.publishing.intervals`) and ``suppressed``."""
+    Secondary cells by Gaussian elimination and the attacker's programmes (``method`` "gauss", the methodology's
+    default) or by certificates (:mod:`pipeline.publishing.certificates`: the methodology's "certificates", and
+    any two-way table whose inner x published matrix is over :data:`MAX_ENTRIES`).
+
+    Returns ``{"cells": frame, "x": inner x cells matrix (None with certificates), "inner": inner frame, "method":
+    "gauss" | "certificates"}``; ``cells`` has the dimension columns, ``total``, ``n_contributors``, the rule flags
+    ``frequency``, ``dominance``, ``p_percent``, ``flagged``, and ``primary``, ``secondary`` (by elimination or
+    certificates, or ``interval``: to widen an attacker's bounds past the protection interval,
+    :mod:`pipeline.publishing.intervals`) and ``suppressed``."""
     options = options or DisclosureOptions()
     names = list(dims)
     inner = inner.with_columns([pl.col(d).cast(pl.String) for d in names]).sort(names)
     up = {d: _chains(inner.get_column(d).unique().to_list(), dims[d], (groups or {}).get(d, {})) for d in names}
     cells, entries = _membership(inner, names, up)
-    dense = cells.height * inner.height <= MAX_ENTRIES and options.method == "gauss"
+    fits = cells.height * inner.height <= MAX_ENTRIES
+    dense = fits and (options.method == "gauss" or len(names) != 2)  # certificates are for two-way tables
     if not dense and len(names) != 2:
         raise TableTooLargeError(f"{inner.height:,} inner cells x {cells.height:,} published cells")
     values = inner.get_column("total").fill_null(0).to_numpy().astype(float)
