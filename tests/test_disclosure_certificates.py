@@ -15,7 +15,7 @@ from test_ui_demo import demo_data_dir
 
 from pipeline.publishing import protect
 from pipeline.publishing.attack import attack
-from pipeline.publishing.certificates import Axis, certificate_suppression
+from pipeline.publishing.certificates import certificate_suppression, table_axes
 from pipeline.publishing.disclosure import category_groups, hierarchies, protect_tables
 from pipeline.scoring import Methodology
 from pipeline.scoring.options import DisclosureOptions
@@ -94,10 +94,7 @@ def test_every_confidential_cell_of_a_random_hierarchical_table_holds_against_th
     names = list(dims)
     up = {d: protect._chains(out["inner"].get_column(d).unique().to_list(), dims[d], groups.get(d, {}))
           for d in names}
-    axes = tuple(Axis.build(cells.get_column(d).unique().sort().to_list(), up[d], list(groups.get(d, {})))
-                 for d in names)
-    where = [cells.get_column(d).replace_strict({c: k for k, c in enumerate(ax.codes)}, return_dtype=pl.Int64)
-             .to_numpy() for d, ax in zip(names, axes, strict=True)]
+    axes, where = table_axes(cells, names, up, groups)
     totals = cells.get_column("total").to_numpy()
     secondary = certificate_suppression(where[0], where[1], axes, totals, totals / 6, primary)
     out["cells"] = cells.with_columns(pl.Series("primary", primary))

@@ -28,9 +28,10 @@ sufficient, not necessary: the method may suppress more than an optimal one woul
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import polars as pl
 
 BIG = 1e30  # the cost of a cell that cannot be in a certificate (missing, or smaller than the protection)
 _KEEP = 48  # options kept per side after the first, cheap look (the cheapest by the cells in p's own row/column)
@@ -48,9 +49,11 @@ class Axis:
 
     codes: list[str]
     parent: np.ndarray  # hierarchy parent of each code (-1: a root, or a group)
-    inner: np.ndarray  # the inner codes (code indices), one per row of table/weights
-    table: np.ndarray
+    table: np.ndarray  # one row per inner code
     weights: np.ndarray
+    # per code: each inner code's weight in it, and which chain entries are its strict ancestors (options() asks
+    # for the same code again and again, once per primary cell in its row or column)
+    _seen: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, codes: Sequence[str], up: Mapping[str, Sequence[tuple[str, float]]], groups: Sequence[str] = ()
@@ -73,7 +76,7 @@ class Axis:
         for i, u in enumerate(inner):
             table[i, :len(chains[int(u)])] = [k for k, _ in chains[int(u)]]
             weights[i, :len(chains[int(u)])] = [w for _, w in chains[int(u)]]
-        return cls(codes, parent, inner, table, weights)
+        return cls(codes, parent, table, weights)
 
     def ancestors(self, x: int) -> list[int]:
         out, k = [], x
@@ -87,10 +90,11 @@ class Axis:
         ``proxy`` (the cost of each code's cell in the primary cell's own row or column) first: u1 under x, u2 any
         inner code outside it (a sibling's, a cousin's ...: what moves is the two paths up to where they meet), and
         u1 alone (its whole chain moves)."""
-        wx = (self.weights * (self.table == x)).sum(axis=1)
-        shared = np.asarray([k for k in self.ancestors(x) if k != x], dtype=np.int64)
-        padded = np.append(proxy, 0.0)
-        cost = np.where(np.isin(self.table, shared), 0.0, padded[self.table]).sum(axis=1)
+        if x not in self._seen:
+            shared = np.asarray([k for k in self.ancestors(x) if k != x], dtype=np.int64)
+            self._seen[x] = ((self.weights * (self.table == x)).sum(axis=1), np.isin(self.table, shared))
+        wx, shared_entry = self._seen[x]
+        cost = np.where(shared_entry, 0.0, np.append(proxy, 0.0)[self.table]).sum(axis=1)
         mine = np.flatnonzero(wx != 0)
         if not len(mine):
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
@@ -121,6 +125,17 @@ class Axis:
         has = i2 >= 0
         coef[has] -= spread(i2[has])
         return codes, (np.abs(coef) > 1e-12).astype(float)
+
+
+def table_axes(cells: pl.DataFrame, names: Sequence[str], up: Mapping[str, Mapping[str, Sequence[tuple[str, float]]]],
+               groups: Mapping[str, Mapping[str, Mapping[str, float]]]) -> tuple[tuple[Axis, Axis], list[np.ndarray]]:
+    """The two axes of a table's published ``cells`` (columns ``names``; ``up``: per dimension, each inner code's
+    chain; ``groups``: per dimension, its groups) and each cell's code index on each."""
+    axes = tuple(Axis.build(cells.get_column(d).unique().sort().to_list(), up[d], list(groups.get(d, {})))
+                 for d in names)
+    where = [cells.get_column(d).replace_strict({c: k for k, c in enumerate(ax.codes)}, return_dtype=pl.Int64)
+             .to_numpy() for d, ax in zip(names, axes, strict=True)]
+    return axes, where
 
 
 def certificate_suppression(a: np.ndarray, b: np.ndarray, axes: tuple[Axis, Axis], value: np.ndarray,
@@ -203,4 +218,4 @@ def _certify(x: int, y: int, rows: Axis, cols: Axis, v: np.ndarray, w: np.ndarra
     s[block] |= free
 
 
-__all__ = ["Axis", "NoCertificateError", "certificate_suppression"]
+__all__ = ["Axis", "NoCertificateError", "certificate_suppression", "table_axes"]

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
-from pipeline.publishing.certificates import Axis, certificate_suppression
+from pipeline.publishing.certificates import certificate_suppression, table_axes
 from pipeline.publishing.intervals import interval_suppression
 from pipeline.publishing.primary import cell_contributions, dominance_rule, frequency_rule, p_percent_rule
 from pipeline.publishing.secondary import TOTAL, candidates_default, gauss_secondary
@@ -121,11 +121,7 @@ def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | 
     n = cells.get_column("n_contributors").to_numpy().astype(float)
     primary = cells.get_column("primary").to_numpy()
     if not dense:  # a table too large to hold inner x published: a certificate per primary cell
-        axes = tuple(Axis.build(cells.get_column(d).unique().sort().to_list(), up[d], list((groups or {}).get(d, {})))
-                     for d in names)
-        codes = [{c: k for k, c in enumerate(ax.codes)} for ax in axes]
-        where = [cells.get_column(d).replace_strict(codes[i], return_dtype=pl.Int64).to_numpy()
-                 for i, d in enumerate(names)]
+        axes, where = table_axes(cells, names, up, groups or {})
         secondary = certificate_suppression(where[0], where[1], axes, totals, np.abs(totals) / (n + 1), primary,
                                             protection=options.protection)
         interval = np.zeros(cells.height, dtype=bool)
