@@ -1,6 +1,9 @@
 """One measured step of the benchmark, run in its own process so its peak memory is its own.
 
     python -m benchmarks.steps STEP DATA_DIR FILES_DIR   -> prints one JSON line {"seconds": ..., ...}
+
+Each step measures the same work twice: ``seconds`` on the wall clock, ``cpu_seconds`` the CPU time of every thread
+of this process (DuckDB, polars and BLAS use both cores, so it may exceed the wall time).
 """
 
 from __future__ import annotations
@@ -28,15 +31,24 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _start() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _took(start: tuple[float, float]) -> dict[str, float]:
+    """Wall and CPU seconds since ``start``."""
+    return {"seconds": time.perf_counter() - start[0], "cpu_seconds": time.process_time() - start[1]}
+
+
 def duckdb_read(files: Path, name: str) -> dict[str, float]:
     """The floor for ingest: DuckDB reading the same CSV into a table, no checks."""
     import duckdb
 
     con = duckdb.connect(":memory:")
-    start = time.perf_counter()
+    start = _start()
     con.sql(f"create table t as select * from read_csv('{files / name}', header = true)")
     rows = con.sql("select count(*) from t").fetchall()[0][0]
-    return {"seconds": time.perf_counter() - start, "rows": rows}
+    return {**_took(start), "rows": rows}
 
 
 def ingest(data: Path, files: Path, kind: str) -> dict[str, float]:
@@ -45,19 +57,19 @@ def ingest(data: Path, files: Path, kind: str) -> dict[str, float]:
     from pipeline.ingest import ingest_file
 
     path = files / f"{kind}.csv"
-    start = time.perf_counter()
+    start = _start()
     # the administrator's limit (clusterstats ingest --max-size) raised to the file: census files are over 200 MB
     result = ingest_file(Settings.from_env(data), path, kind, who="bench", max_bytes=path.stat().st_size + 1)
-    return {"seconds": time.perf_counter() - start, "rows": result.upload.rows}
+    return {**_took(start), "rows": result.upload.rows}
 
 
 def recompute(data: Path) -> dict[str, float]:
     from pipeline.core.settings import Settings
     from pipeline.jobs import recompute as run
 
-    start = time.perf_counter()
+    start = _start()
     result = run(Settings.from_env(data), trigger="bench", who="bench")
-    return {"seconds": time.perf_counter() - start, "uploads": result.uploads}
+    return {**_took(start), "uploads": result.uploads}
 
 
 def _facts(data: Path):
@@ -75,10 +87,10 @@ def index_code(data: Path) -> dict[str, float]:
     from pipeline.indices import herfindahl, location_quotient
 
     facts = _facts(data)
-    start = time.perf_counter()
+    start = _start()
     lq = location_quotient(facts, by=("year", "measure"))
     hhi = herfindahl(facts, unit="region_code", group="industry_code", by=("year", "measure"))
-    return {"seconds": time.perf_counter() - start, "rows": lq.height + hhi.height}
+    return {**_took(start), "rows": lq.height + hhi.height}
 
 
 def sql_floor(data: Path) -> dict[str, float]:
@@ -88,7 +100,7 @@ def sql_floor(data: Path) -> dict[str, float]:
     facts = _facts(data)
     con = duckdb.connect(":memory:")
     con.register("facts", facts)
-    start = time.perf_counter()
+    start = _start()
     lq = con.sql("""
         select region_code, industry_code, year, measure,
                (value / sum(value) over (partition by year, measure, region_code))
@@ -99,13 +111,13 @@ def sql_floor(data: Path) -> dict[str, float]:
         with s as (select year, measure, industry_code,
                           value / sum(value) over (partition by year, measure, industry_code) as share from facts)
         select year, measure, industry_code, sum(share * share) as hhi from s group by all""").pl()
-    return {"seconds": time.perf_counter() - start, "rows": lq.height + hhi.height}
+    return {**_took(start), "rows": lq.height + hhi.height}
 
 
 def pandas_way(data: Path) -> dict[str, float]:
     """LQ and HHI the way an analyst writes them in pandas (groupby-transform)."""
     facts = _facts(data).to_pandas()
-    start = time.perf_counter()
+    start = _start()
     df = facts.copy()
     df["e_r"] = df.groupby(["year", "measure", "region_code"])["value"].transform("sum")
     df["e_i"] = df.groupby(["year", "measure", "industry_code"])["value"].transform("sum")
@@ -113,7 +125,7 @@ def pandas_way(data: Path) -> dict[str, float]:
     df["lq"] = (df["value"] / df["e_r"]) / (df["e_i"] / df["e"])
     df["share"] = df["value"] / df["e_i"]
     hhi = (df["share"] ** 2).groupby([df["year"], df["measure"], df["industry_code"]]).sum()
-    return {"seconds": time.perf_counter() - start, "rows": len(df) + len(hhi)}
+    return {**_took(start), "rows": len(df) + len(hhi)}
 
 
 def ui_loaders(data: Path) -> dict[str, float]:
@@ -173,10 +185,10 @@ def protect(data: Path, method: str) -> dict[str, float]:
     inputs["facts"] = inputs["facts"].filter((pl.col("year") == year)
                                              & pl.col("measure").is_in(["employment", "establishments"]))
     options = dataclasses.replace(Methodology.default().disclosure, method=method)
-    start = time.perf_counter()
+    start = _start()
     (table,) = protect_tables(inputs, options)
     cells = table.result["cells"]
-    return {"seconds": time.perf_counter() - start, "rows": cells.height, "method": table.result["method"],
+    return {**_took(start), "rows": cells.height, "method": table.result["method"],
             "primary": int(cells.get_column("primary").sum()), "suppressed": int(cells.get_column("suppressed").sum())}
 
 

@@ -236,12 +236,17 @@ def test_the_app_shows_the_symbol_and_its_footnote_on_a_release_and_every_figure
 
 def test_a_table_too_large_for_gaussian_elimination_is_protected_by_certificates(staffed, monkeypatch):
     # the limit lowered to 20 entries: the tiny table (4 inner x 10 published cells = 40) is over it, and gets a
-    # certificate per primary cell instead. Employment 2022 (see the first test): ten primary cells; published
-    # would be Shenyang x 13 (100), Dalian x 37 (200), the categories equal to them and the grand total (800).
-    # Shenyang x 37 (300): moving it alone moves Shenyang's total, the province's 37, the equipment category at
-    # both and the grand total, all primary but the grand total: one secondary cell, costing 800 / (5 + 1) = 133
-    # against 200 / (0 + 1) for Dalian x 37 (no firm record) in the sibling rectangle. With the grand total
-    # suppressed every other primary cell moves the same way at no further cost.
+    # certificate per primary cell instead. Employment 2022 (see the first test): ten primary cells, the largest
+    # first; the cities' rows are siblings (pipeline/publishing/siblings.py), each cell's cost |value| / (firms + 1):
+    # - 210100 x C (400): C is the root, so only an industry alone moves it, with both cities' rows: u1 = 13 moves
+    #   13, C and the food category in rows 210100 and 210200; new cells 210100 x 13 and food at 210100 (100 / 1
+    #   each: 200) against 210200 x 37 and equipment at 210200 (200 / 1 each: 400) for u1 = 37. Its inner cells
+    #   (100 and 200) hold the step, 10 % of 400 = 40;
+    # - 210200 x C (400): the same certificate, now all suppressed: nothing new;
+    # - 210100 x 37 (300): the sibling industries 37 and 13 (C does not move), rows 210100 and 210200: 37, 13 and
+    #   both categories in both; new 210200 x 37 and equipment at 210200 (inner cells 300, 100, 200, 200 >= 30);
+    # - the rest (the cities' other cells, then the province's, all primary) move among suppressed cells only.
+    # Four secondary cells, 14 suppressed: every city cell; the grand total (800) alone is published.
     from pipeline.publishing import protect
 
     monkeypatch.setattr(protect, "MAX_ENTRIES", 20)
@@ -250,14 +255,14 @@ def test_a_table_too_large_for_gaussian_elimination_is_protected_by_certificates
                      if t["measure"] == "employment" and t["table_name"] == "regional-industry"]
     assert employment["method"] == "certificates"
     assert (employment["frequency"], employment["dominance"], employment["secondary"],
-            employment["suppressed"]) == (5, 10, 1, 11)
+            employment["suppressed"]) == (5, 10, 4, 14)
     path = release_path(staffed, rel)
     facts = _read(path, "select region_code, industry_code, value, suppressed from fact_regional_industry "
                         "where measure = 'employment' order by all")
-    assert facts.rows() == [("210100", "13", 100.0, False), ("210100", "37", None, True),
-                            ("210200", "13", None, True), ("210200", "37", 200.0, False)]
+    assert facts.rows() == [("210100", "13", None, True), ("210100", "37", None, True),
+                            ("210200", "13", None, True), ("210200", "37", None, True)]
     lq = _read(path, "select distinct total from mart_location_quotient where measure = 'employment'")
-    assert lq.rows() == [(None,)]  # the grand total withheld
+    assert lq.rows() == [(800.0,)]  # the grand total published
 
 
 def test_a_cell_the_attacker_pins_whatever_is_suppressed_stops_the_release(staffed, monkeypatch):

@@ -30,7 +30,7 @@ import polars as pl
 from pipeline.core.errors import ClusterstatsError
 from pipeline.core.ops import Upload
 from pipeline.core.settings import Settings
-from pipeline.publishing.certificates import NoCertificateError
+from pipeline.publishing.axes import NoCertificateError
 from pipeline.publishing.intervals import UnprotectableError
 from pipeline.publishing.primary import cell_contributions, dominance_rule, frequency_rule, p_percent_rule
 from pipeline.publishing.protect import TableTooLargeError, ancestors, protect_cells
