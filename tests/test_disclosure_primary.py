@@ -96,3 +96,9 @@ def test_the_methodology_file_holds_the_rules_and_refuses_impossible_ones():
     with pytest.raises(MethodologyInvalid, match=r"\[3, 95\] is not \[n, k\] with n 1 or 2") as bad:
         Methodology.from_text(base + "[disclosure]\ndominance = [[3, 95], [1, 120]]\nmin_contributors = 0\n")
     assert "[1, 120] is not [n, k]" in str(bad.value) and "at least 1, not 0" in str(bad.value)
+    # composite scores: published by default, withheld when the file says so; nothing else is accepted
+    assert d.scores == "published"
+    assert Methodology.from_text(base + "[disclosure]\nscores = 'withheld'\n").disclosure.scores == "withheld"
+    with pytest.raises(MethodologyInvalid, match="scores") as bad:
+        Methodology.from_text(base + "[disclosure]\nscores = 'hidden'\n")
+    assert "hidden" in str(bad.value)

@@ -292,3 +292,39 @@ def test_the_protection_does_not_depend_on_the_order_of_the_records(tmp_path_fac
     for seed in (7, 11):
         shuffled = {k: v.sample(fraction=1.0, shuffle=True, seed=seed) for k, v in inputs.items()}
         assert suppressed_cells(protect_tables(shuffled, rules)).sort(pl.all()).equals(first)
+
+
+def test_a_methodology_can_withhold_composite_scores_from_a_release(staffed, monkeypatch):
+    # [disclosure] scores = "withheld": the release keeps every cluster's row and own figures but no score or rank,
+    # empties every table made of scores, says so in its report, the CLI and the app; the build keeps them all
+    from conftest import app_as
+
+    from pipeline.jobs.build import recompute
+    from pipeline.jobs.methodologies import methodology_path, methodology_text
+
+    text = methodology_text(staffed).replace('scores = "published"', 'scores = "withheld"')
+    assert 'scores = "withheld"' in text
+    methodology_path(staffed).write_text(text, encoding="utf-8")
+    recompute(staffed, who="ada")
+    rel = create(staffed)
+    assert rel["disclosure"]["scores"] == "withheld"
+    path = release_path(staffed, rel)
+    built = _read(staffed.warehouse_path, "select cluster_code, year, score, rank, output_value "
+                                          "from mart_cluster_score order by all")
+    released = _read(path, "select cluster_code, year, score, rank, output_value, note from mart_cluster_score "
+                           "order by all")
+    assert built.get_column("score").null_count() < built.height  # the build scores the tiny set's clusters
+    assert released.select("cluster_code", "year", "output_value").equals(built.select("cluster_code", "year",
+                                                                                       "output_value"))
+    assert released.get_column("score").null_count() == released.get_column("rank").null_count() == released.height
+    assert set(released.get_column("note")) == {"withheld"}
+    pillars = _read(staffed.warehouse_path, "select count(*) as n from mart_cluster_aggregate").item()
+    assert pillars > 0 and _read(path, "select count(*) as n from mart_cluster_aggregate").item() == 0
+    assert rel["disclosure"]["withheld"]["mart_cluster_aggregate (scores)"] == pillars
+    shown = run(staffed, "release", "disclosure", "1", user="ada")
+    assert 'Composite scores and ranks: withheld (methodology: [disclosure] scores = "withheld")' in shown.output
+    for page in ("scorecard", "ranking"):
+        at = app_as(staffed, monkeypatch, "ada", page=page)
+        at.sidebar.selectbox(key="source").set_value("release-1").run()
+        assert not at.exception, (page, at.exception)
+        assert any("Composite scores and ranks are withheld in this release" in i.value for i in at.info), page

@@ -37,6 +37,8 @@ def report_section(rel: dict[str, Any]) -> None:
         st.dataframe(frame, hide_index=True, key=f"disclosure_{rel['number']}")
         withheld = {k: v for k, v in rel["disclosure"]["withheld"].items() if v}
         st.caption(t("disclosure_withheld", tables=", ".join(f"{k} {v:,}" for k, v in withheld.items()) or "–"))
+        if rel["disclosure"].get("scores") == "withheld":
+            st.caption(t("disclosure_scores_withheld"))
 
 
 def acknowledge_form(s: Settings, rel: dict[str, Any], who: str, *, admin: bool) -> None:

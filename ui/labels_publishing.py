@@ -42,6 +42,12 @@ PUBLISHING: dict[str, tuple[str, str]] = {
     "rule_p_percent": ("p%", "p%规则"), "rule_flagged": ("Flagged by uploader", "报送方标注保密"),
     "rule_secondary": ("Secondary", "次级隐去"),
     "disclosure_withheld": ("Rows with a withheld figure, per table: {tables}", "各表含隐去数字的行数：{tables}"),
+    "disclosure_scores_withheld": ("Composite scores and ranks are withheld in this release (methodology: "
+                                   "[disclosure] scores = \"withheld\").",
+                                   "本次发布不公布综合得分与排名（方法设置：[disclosure] scores = \"withheld\"）。"),
+    "scores_withheld": ("Composite scores and ranks are withheld in this release (its methodology says so); the "
+                        "clusters' own figures are shown.",
+                        "本次发布按其方法设置不公布综合得分与排名；仅显示各集群自身的数据。"),
     "disclosure_needs_ack": (
         "Release {number} publishes tables whose disclosure could not be fully assessed: {tables}. An administrator "
         "acknowledges this, with the reason, before the release can be approved.",

@@ -82,6 +82,32 @@ def apply_disclosure(path: Path, *, cells: pl.DataFrame, firm_groups: pl.DataFra
     return counts
 
 
+#: the tables a release empties (or, mart_cluster_score, keeps without scores) when its scores are withheld
+SCORE_TABLES = ("mart_cluster_score", "mart_cluster_aggregate", "mart_cluster_rank_interval", "mart_score_sensitivity",
+                "mart_cluster_score_change", "mart_cluster_score_contribution", "mart_cluster_strengths_weaknesses",
+                "mart_cluster_peer", "mart_cluster_score_history")
+
+
+def withhold_scores(path: Path) -> dict[str, int]:
+    """Withhold every composite score and rank of the (writable, not yet frozen) release file ``path``
+    (``sql/withhold/10_scores.sql``), in one transaction. Returns, per table of :data:`SCORE_TABLES`, how many
+    rows lost their scores."""
+    con = connect_writable(path)
+    try:
+        con.execute("begin")
+        counts = {t: int(query(con, f"select count(*) as n from {t}").item()) for t in SCORE_TABLES}
+        for name in sql_files("withhold"):
+            for statement in split_statements(sql_text(name)):
+                con.execute(statement)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.close()
+    return counts
+
+
 def withheld(path: Path) -> pl.DataFrame | None:
     """The suppressed cells of a release file (None: a file made before disclosure control)."""
     with read_only(path) as con:
@@ -94,4 +120,5 @@ def _has(con: object, table: str) -> bool:
     return bool(query(con, "select count(*) as n from duckdb_tables() where table_name = ?", [table]).item())  # type: ignore[arg-type]
 
 
-__all__ = ["COUNT_MEASURES", "FIRM_MEASURES", "MASKED", "apply_disclosure", "disclosure_inputs", "withheld"]
+__all__ = ["COUNT_MEASURES", "FIRM_MEASURES", "MASKED", "SCORE_TABLES", "apply_disclosure", "disclosure_inputs",
+           "withheld", "withhold_scores"]

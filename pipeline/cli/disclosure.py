@@ -55,6 +55,8 @@ def release_disclosure(ctx: click.Context, number: int, as_json: bool) -> None:
                    f"{t['suppressed']:>6}  {t.get('method', 'gauss'):<13} {ASSESSED.get(t['assessed'], t['assessed'])}")
     withheld = {k: v for k, v in report["withheld"].items() if v}
     click.echo("Rows with a withheld figure: " + (", ".join(f"{k} {v}" for k, v in withheld.items()) or "none"))
+    click.echo("Composite scores and ranks: " + ("withheld (methodology: [disclosure] scores = \"withheld\")"
+                                                if report.get("scores") == "withheld" else "published"))
     if report["not_assessed"]:
         if rel["acknowledged_by"]:
             click.echo(f"Not fully assessed ({'; '.join(report['not_assessed'])}); acknowledged by "

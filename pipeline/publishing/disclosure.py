@@ -36,7 +36,7 @@ from pipeline.publishing.primary import cell_contributions, dominance_rule, freq
 from pipeline.publishing.protect import TableTooLargeError, ancestors, protect_cells
 from pipeline.publishing.secondary import TOTAL
 from pipeline.scoring.options import DisclosureOptions
-from warehouse.disclosure import COUNT_MEASURES, FIRM_MEASURES, apply_disclosure, disclosure_inputs
+from warehouse.disclosure import COUNT_MEASURES, FIRM_MEASURES, apply_disclosure, disclosure_inputs, withhold_scores
 
 TABLE = "regional-industry"
 CLUSTER_TABLE = "cluster-indicators"
@@ -234,6 +234,8 @@ def protect_release_file(settings: Settings, path: Path, uploads: list[Upload], 
                                                                                                           TOTAL)
     withheld = apply_disclosure(path, cells=suppressed_cells(tables), firm_groups=firm_groups(inputs["firms"], options),
                                 report=report, region_top=region_top, industry_top=industry_top)
+    if options.scores == "withheld":  # the methodology's choice: no composite score or rank leaves
+        withheld |= {f"{table} (scores)": n for table, n in withhold_scores(path).items()}
     return summary(report, withheld, options)
 
 
@@ -254,6 +256,7 @@ def summary(report: pl.DataFrame, withheld: dict[str, int], options: DisclosureO
         "rules": {"min_contributors": options.min_contributors, "dominance": [list(d) for d in options.dominance],
                   "p_percent": options.p_percent, "protection": options.protection, "symbol": options.symbol,
                   "symbol_zh": options.symbol_zh},
+        "scores": options.scores,
         "tables": by_measure.to_dicts(),
         "withheld": withheld,
         "not_assessed": listed,

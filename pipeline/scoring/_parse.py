@@ -168,7 +168,8 @@ def _disclosure(doc: dict, probs: _Problems) -> DisclosureOptions:
     label = "[disclosure]"
     vals = _check(_table(doc, "disclosure", probs), {"min_contributors": 3.0, "dominance": list, "p_percent": 0.0,
                                                      "protection": 0.1, "symbol": str, "symbol_zh": str,
-                                                     "method": ("gauss", "certificates")},
+                                                     "method": ("gauss", "certificates"),
+                                                     "scores": ("published", "withheld")},
                   probs, "disclosure", None, label)
     if "min_contributors" in vals:
         n = vals["min_contributors"]

@@ -125,6 +125,7 @@ class DisclosureOptions:
     method: str = "gauss"  # secondary suppression: gauss | certificates (pipeline.publishing.certificates)
     symbol: str = "D"
     symbol_zh: str = "保密"
+    scores: str = "published"  # composite scores and ranks in a release: published | withheld
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ table = frame.with_columns(
 keys = ["rank", "cluster", "tier", "lead_city", "score", "interval", "score_change", "rank_change", "size_band"]
 shown = table.select([pl.col(k).alias(lab[k]) for k in keys])
 st.caption(t("ranking_count", shown=frame.height, total=ranking.height, year=year))
+if ranking.height and (ranking.get_column("note") == "withheld").all():  # [disclosure] scores = "withheld"
+    st.info(t("scores_withheld"))
 small = {lab[k]: st.column_config.Column(width="small") for k in ("rank", "tier", "lead_city", "size_band")}
 pick_and_link(shown, frame.get_column("cluster_code").to_list(), key="ranking_table", height=460,
               column_config=number_columns() | small | {lab["interval"]: st.column_config.TextColumn(
