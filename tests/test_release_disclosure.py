@@ -110,6 +110,29 @@ def test_an_uploaders_confidential_flag_stays_suppressed(staffed, tmp_path):
     # 210100 x 13 (100) only by [0, 800]
 
 
+def test_a_row_whose_every_measure_is_marked_confidential_still_withholds_its_cell(staffed, tmp_path):
+    # Shenyang x 13 x 2022 (employment 100 and an output value in the tiny set, both published) sent again with
+    # both measures "保密": the row holds no figure and is not landed (a notice says so), the older figures stay in
+    # the build, and the marks, kept with the row's keys, withhold both in the release
+    path = tmp_path / "all-marked.csv"
+    path.write_text("地区代码,行业代码,年份,从业人员(人),工业总产值(万元)\n210100,13,2022,保密,保密\n"
+                    "210200,37,2022,200,\n", encoding="utf-8")
+    landed = run(staffed, "ingest", str(path), "--kind", "regional-industry", user="ada")
+    assert landed.exit_code == 0, landed.output
+    assert "not landed" in landed.output
+    assert run(staffed, "recompute", user="ada").exit_code == 0
+    assert _read(staffed.warehouse_path, "select count(*) as n from fact_regional_industry where region_code = "
+                                         "'210100' and industry_code = '13' and year = 2022 and value is not null"
+                 ).item() == 2  # the build keeps the older figures
+    rel = create(staffed)
+    flagged = {t["measure"]: t["flagged"] for t in rel["disclosure"]["tables"]
+               if t["table_name"] == "regional-industry"}
+    assert flagged == {"employment": 2, "output_value": 2}  # the cell and the food category (13 alone) at 210100
+    facts = _read(release_path(staffed, rel), "select measure, value, suppressed from fact_regional_industry where "
+                                              "region_code = '210100' and industry_code = '13' order by measure")
+    assert facts.rows() == [("employment", None, True), ("output_value", None, True)]
+
+
 def test_a_table_without_firm_information_needs_an_administrators_acknowledgement(staffed, tmp_path):
     # value added has no firm record and no establishment count behind it: not assessed
     path = tmp_path / "va.csv"

@@ -10,6 +10,7 @@ units (the header's unit, or ``--unit``).
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -269,6 +270,16 @@ class _Reader:
         return cells.get_column("raw")
 
 
+def _with_keys(flags: pl.DataFrame, dropped: pl.DataFrame, kind: Kind) -> pl.DataFrame:
+    """The flags of rows not landed (``dropped``: every measure marked) with their keys as JSON, so that a
+    confidential mark still finds its cell (:func:`pipeline.publishing.disclosure.flagged_cells`)."""
+    keys = [k for k in kind.keys if k in dropped.columns]
+    where = {int(row[0]): json.dumps(dict(zip(keys, row[1:], strict=True)), ensure_ascii=False, default=str)
+             for row in dropped.select(SOURCE_ROW, *keys).iter_rows()}
+    return flags.with_columns(pl.col("source_row").replace_strict(where, default=None, return_dtype=pl.String)
+                              .alias("keys"))
+
+
 def read_cells(kind: Kind, raw: pl.DataFrame, headers: dict[str, str], units: dict[str, dict[str, object]], *,
                decimal_comma: bool = False) -> CellsRead:
     """Every column of ``kind`` read from the text frame ``raw`` (canonical column names + SOURCE_ROW)."""
@@ -290,8 +301,9 @@ def read_cells(kind: Kind, raw: pl.DataFrame, headers: dict[str, str], units: di
             series = reader.bounded(name, series, LARGEST[col.dimension], CANONICAL[col.dimension])
         columns[name] = series
     frame = pl.DataFrame(columns)
-    flags = pl.concat(reader.flags) if reader.flags else pl.DataFrame(
+    flags = (pl.concat(reader.flags) if reader.flags else pl.DataFrame(
         schema={"source_row": pl.Int64, "field": pl.String, "value": pl.String, "flag": pl.String})
+             ).with_columns(keys=pl.lit(None, dtype=pl.String))
     failures = reader.failures
     # rows whose every measure is marked missing or suppressed: nothing to land, but not an error
     measures = [m for m in kind.measures if m in raw.columns]
@@ -304,5 +316,6 @@ def read_cells(kind: Kind, raw: pl.DataFrame, headers: dict[str, str], units: di
         if rows:
             failures.append(Failure(row=rows[0], column="(measures)", value=None, rule="all_measures_missing",
                                     fix=Msg("cells.all_measures_missing", rows=rows_msg(rows))))
+            flags = _with_keys(flags, frame.filter(pl.col(SOURCE_ROW).is_in(rows)), kind)
             frame = frame.filter(~pl.col(SOURCE_ROW).is_in(rows))
     return CellsRead(frame=frame, failures=failures, flags=flags, reported=reader.reported)

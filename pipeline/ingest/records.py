@@ -69,8 +69,12 @@ class Prepared:
         return self.body.filter(pl.col(SOURCE_ROW).is_in(pl.Series(list(rows), dtype=pl.Int64).implode()))
 
 
+#: a flagged cell: its row, column, the marker as typed, missing | suppressed, and (a row not landed) its keys as JSON
+FLAG_SCHEMA = {"source_row": pl.Int64, "field": pl.String, "value": pl.String, "flag": pl.String, "keys": pl.String}
+
+
 def _no_flags() -> pl.DataFrame:
-    return pl.DataFrame(schema={"source_row": pl.Int64, "field": pl.String, "value": pl.String, "flag": pl.String})
+    return pl.DataFrame(schema=FLAG_SCHEMA)
 
 
 def typed_records(table: RawTable, lay: Layout, kind: Kind, body: pl.DataFrame | None = None, *, head: bool = True

@@ -265,7 +265,7 @@ def _ingest(
         units=checked.prepared.units,
         who=who,
         notes=[dataclasses.asdict(f) for f in report.sorted_warnings()],
-        flags=list(flags.select("source_row", "field", "value", "flag").iter_rows()),
+        flags=list(flags.select("source_row", "field", "value", "flag", "keys").iter_rows()),
         submitted=submission,
     )
     if created and checked.rejected:

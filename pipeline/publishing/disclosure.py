@@ -20,6 +20,7 @@ A table not fully assessed needs an administrator's acknowledgement before its r
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,6 +211,9 @@ def flagged_cells(settings: Settings, uploads: list[Upload], facts: pl.DataFrame
             if int(f["source_row"]) in where:
                 region, industry, year = where[int(f["source_row"])]
                 rows.append((year, f["field"], region, industry, up.seq))
+            elif f.get("keys") and (cell := _cell_of(f["keys"])):  # a row not landed: every measure marked
+                region, industry, year = cell
+                rows.append((year, f["field"], region, industry, up.seq))
     schema = {"year": pl.Int64, "measure": pl.String, "region_code": pl.String, "industry_code": pl.String,
               "seq": pl.Int64}
     marked = pl.DataFrame(rows, schema=schema, orient="row")
@@ -218,6 +222,16 @@ def flagged_cells(settings: Settings, uploads: list[Upload], facts: pl.DataFrame
     return (marked.join(reported, on=["year", "measure", "region_code", "industry_code"], how="left")
             .filter(pl.col("fact_seq").is_null() | (pl.col("fact_seq") <= pl.col("seq")))
             .select("year", "measure", "region_code", "industry_code").unique())
+
+
+def _cell_of(keys: str) -> tuple[str, str, int] | None:
+    """The (region, industry, year) a flag's keys name; None when they name none (a code or year left empty or
+    unreadable in the file: no figure of the build can be that cell)."""
+    try:
+        k = json.loads(keys)
+        return str(k["region_code"]), str(k["industry_code"]), int(k["year"])
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def protect_release_file(settings: Settings, path: Path, uploads: list[Upload], options: DisclosureOptions

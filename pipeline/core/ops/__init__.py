@@ -149,7 +149,8 @@ class OpsStore:
                  None if submitted else "landed by provincial staff: official as it landed"),
             )
             con.executemany(
-                "insert into upload_cell_flags (upload_id, source_row, field, value, flag) values (?, ?, ?, ?, ?)",
+                "insert into upload_cell_flags (upload_id, source_row, field, value, flag, keys) "
+                "values (?, ?, ?, ?, ?, ?)",
                 [(fields["upload_id"], *f) for f in flags],
             )
             self._audit(con, fields["who"], "submission" if submitted else "upload",
@@ -200,9 +201,10 @@ class OpsStore:
         return [dict(r) for r in rows]
 
     def cell_flags(self, upload_id: str) -> list[dict[str, Any]]:
-        """Cells of a landed upload marked missing or suppressed (landed empty, never zero)."""
+        """Cells of a landed upload marked missing or suppressed (landed empty, never zero; ``keys``: a row not
+        landed, every measure marked, its keys as JSON)."""
         with self.connect() as con:
-            rows = con.execute("select source_row, field, value, flag from upload_cell_flags where upload_id = ? "
+            rows = con.execute("select source_row, field, value, flag, keys from upload_cell_flags where upload_id = ? "
                                "order by source_row, field", (upload_id,)).fetchall()
         return [dict(r) for r in rows]
 
