@@ -6,7 +6,10 @@ reads and writes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -51,9 +54,7 @@ def apply_disclosure(path: Path, *, cells: pl.DataFrame, firm_groups: pl.DataFra
     """Make the (writable, not yet frozen) release file at ``path`` hold the protected tables: write the suppressed
     cells, the firm groups withheld and the disclosure report, then withhold every figure that would give a
     suppressed cell back. Returns, per table of :data:`MASKED`, how many of its rows carry a withheld figure."""
-    con = connect_writable(path)
-    try:
-        con.execute("begin")
+    with _transaction(path) as con:
         con.register("_cells", cells.select("year", "measure", "region_code", "industry_code").to_arrow())
         con.execute("delete from disclosure_cell")
         con.execute("insert into disclosure_cell by name select * from _cells")
@@ -71,15 +72,8 @@ def apply_disclosure(path: Path, *, cells: pl.DataFrame, firm_groups: pl.DataFra
                     script = script.replace("{" + key + "}", value)
                 for statement in split_statements(script):
                     con.execute(statement)
-        counts = {t: int(query(con, f"select count(*) filter (where suppressed) as n from {t}").item())
-                  for t in MASKED}
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.close()
-    return counts
+        return {t: int(query(con, f"select count(*) filter (where suppressed) as n from {t}").item())
+                for t in MASKED}
 
 
 #: the tables a release empties (or, mart_cluster_score, keeps without scores) when its scores are withheld
@@ -92,20 +86,28 @@ def withhold_scores(path: Path) -> dict[str, int]:
     """Withhold every composite score and rank of the (writable, not yet frozen) release file ``path``
     (``sql/withhold/10_scores.sql``), in one transaction. Returns, per table of :data:`SCORE_TABLES`, how many
     rows lost their scores."""
-    con = connect_writable(path)
-    try:
-        con.execute("begin")
+    with _transaction(path) as con:
         counts = {t: int(query(con, f"select count(*) as n from {t}").item()) for t in SCORE_TABLES}
         for name in sql_files("withhold"):
             for statement in split_statements(sql_text(name)):
                 con.execute(statement)
+    return counts
+
+
+@contextmanager
+def _transaction(path: Path) -> Iterator[Any]:
+    """A writable connection to ``path`` in one transaction: committed when the block ends, rolled back (nothing
+    half-written) when it raises."""
+    con = connect_writable(path)
+    try:
+        con.execute("begin")
+        yield con
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     finally:
         con.close()
-    return counts
 
 
 def withheld(path: Path) -> pl.DataFrame | None:
