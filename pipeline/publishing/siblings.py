@@ -28,9 +28,10 @@ about five minutes in this path alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-import numba
 import numpy as np
 
 from pipeline.publishing.axes import BIG, Axis
@@ -102,7 +103,7 @@ class Siblings:
         ``need[k]`` and suppress its cells; returns which cells got one (the others need the general search)."""
         done = np.zeros(len(x), dtype=bool)
         if len(x):
-            _kernel(np.asarray(x, dtype=np.int64), np.asarray(y, dtype=np.int64), np.asarray(need, dtype=float),
+            _compiled()(np.asarray(x, dtype=np.int64), np.asarray(y, dtype=np.int64), np.asarray(need, dtype=float),
                     done, self.row_pos, self.block, self.row_code, self.cost, self.value, self.s, self.w, self.sets,
                     *self.users, *self.pairs, *self.inside, self.weight_t)
         return done
@@ -143,7 +144,15 @@ def _pairs(weight: np.ndarray, parent: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.searchsorted(col, np.arange(weight.shape[1] + 1)), a[which], b[which], gain
 
 
-@numba.njit(cache=True)
+@cache
+def _compiled() -> Callable[..., None]:
+    """:func:`_kernel` compiled (numba is imported on first use: a quarter of a second that the app and the CLI
+    do not pay unless a table is protected by certificates; the machine code is cached beside this module)."""
+    import numba
+
+    return numba.njit(cache=True)(_kernel)
+
+
 def _kernel(xs, ys, need, done, row_pos, block, row_code, cost, value, s, w, sets, user_start, user_kind, user_u,
             pair_start, pair_a, pair_b, pair_gain, in_start, in_u, in_gain, weight_t):
     n_u = value.shape[1]
