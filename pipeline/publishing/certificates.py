@@ -34,10 +34,10 @@ on small random hierarchical tables the attacker's programmes still pinned some 
 sufficient, not necessary: the method may suppress more than an optimal one would, never too little. Singletons
 (GaussSuppression's "anySum") are not considered here.
 
-Figures (employment, newest year; README "Benchmarks"): national scale (285 x 1,380 counties x classes, 80,913
-primary cells), 3.5 s and 88,452 cells suppressed (the whole-table search alone: 102 s, 97,497); census scale
-(2,850 counties, 1.73 million primary cells), 53 s and 2.13 million cells, 40 s of it for the 15,632 cells left to
-the whole-table search.
+Figures of :func:`certificate_suppression` alone (employment, newest year; the whole protection, rules included,
+is in the README's benchmarks): national scale (285 x 1,380 counties x classes, 80,913 primary cells), 3.5 s and
+88,452 cells suppressed (the whole-table search alone: 102 s, 97,497); census scale (2,850 counties, 1.73 million
+primary cells), 53 s and 2.13 million cells, 40 s of it for the 15,632 cells left to the whole-table search.
 """
 
 from __future__ import annotations

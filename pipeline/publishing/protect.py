@@ -195,7 +195,7 @@ def _contributions(firms: pl.DataFrame, names: list[str], up: dict[str, dict[str
                    ) -> pl.DataFrame:
     """Per published cell, the number of firms and the largest two contributions (each firm's weighted sum). Each
     firm record counts in every published cell above it: the expansion is done on integer codes (a census year's
-    2.5 million firm records become some 45 million rows; as strings they took gigabytes more)."""
+    2.5 million firm records become some 45 million rows; as strings they took a gigabyte more)."""
     expanded = firms.select(*names, "_firm", "_value").with_columns(
         pl.col("_firm").cast(pl.String).rank("dense").cast(pl.Int64), _w=pl.lit(1.0))
     codes = {}
