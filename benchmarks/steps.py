@@ -189,7 +189,8 @@ def protect(data: Path, method: str) -> dict[str, float]:
     (table,) = protect_tables(inputs, options)
     cells = table.result["cells"]
     return {**_took(start), "rows": cells.height, "method": table.result["method"],
-            "primary": int(cells.get_column("primary").sum()), "suppressed": int(cells.get_column("suppressed").sum())}
+            "primary": int(cells.get_column("primary").sum()), "suppressed": int(cells.get_column("suppressed").sum()),
+            "leans_on_singleton": int(cells.get_column("leans_on_singleton").sum())}
 
 
 def main() -> None:

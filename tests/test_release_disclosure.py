@@ -279,6 +279,7 @@ def test_a_table_too_large_for_gaussian_elimination_is_protected_by_certificates
     assert employment["method"] == "certificates"
     assert (employment["frequency"], employment["dominance"], employment["secondary"],
             employment["suppressed"]) == (5, 10, 4, 14)
+    assert employment["leans_on_singleton"] == 0  # the tiny set has no cell of one firm
     path = release_path(staffed, rel)
     facts = _read(path, "select region_code, industry_code, value, suppressed from fact_regional_industry "
                         "where measure = 'employment' order by all")

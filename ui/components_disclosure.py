@@ -37,6 +37,9 @@ def report_section(rel: dict[str, Any]) -> None:
         st.dataframe(frame, hide_index=True, key=f"disclosure_{rel['number']}")
         withheld = {k: v for k, v in rel["disclosure"]["withheld"].items() if v}
         st.caption(t("disclosure_withheld", tables=", ".join(f"{k} {v:,}" for k, v in withheld.items()) or "–"))
+        leaning = sum(r.get("leans_on_singleton") or 0 for r in rel["disclosure"]["tables"])
+        if leaning:
+            st.caption(t("disclosure_leaning", n=f"{leaning:,}"))
         if rel["disclosure"].get("scores") == "withheld":
             st.caption(t("disclosure_scores_withheld"))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+import streamlit as st
 
 from ui.components_jobs import explanation
 from ui.i18n import band, category, lang, money_word, name_zh_en, t, tier
@@ -179,3 +180,12 @@ def firm_frame(firms: pl.DataFrame, measure_label: Any) -> pl.DataFrame:
         pl.col("n_units").alias(t("firms")), pl.col("hhi").alias("HHI"), pl.col("cr4").alias("CR4"),
         pl.col("equivalent_number").alias(t("equivalent_number")),
         pl.col("hhi_normalised").alias(t("hhi_normalised")))
+
+
+def score_notice(head: dict[str, Any]) -> None:
+    """Why a cluster's header shows no score: the release withholds every score (its methodology's [disclosure]
+    scores = "withheld"), or the cluster is not scored this year (its note says why)."""
+    if head["note"] == "withheld":
+        st.info(t("scores_withheld"))
+    elif head["score"] is None and head["note"]:
+        st.warning(t("not_scored", note=head["note"]))

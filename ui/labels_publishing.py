@@ -42,6 +42,9 @@ PUBLISHING: dict[str, tuple[str, str]] = {
     "rule_p_percent": ("p%", "p%规则"), "rule_flagged": ("Flagged by uploader", "报送方标注保密"),
     "rule_secondary": ("Secondary", "次级隐去"),
     "disclosure_withheld": ("Rows with a withheld figure, per table: {tables}", "各表含隐去数字的行数：{tables}"),
+    "disclosure_leaning": ("Confidential cells whose protection moves a one-firm cell (held against everyone but "
+                           "that firm: no other certificate exists): {n}",
+                           "保护时须变动单一企业单元格的保密单元格（除该企业外对任何人有效：别无其他可行方案）：{n}"),
     "disclosure_scores_withheld": ("Composite scores and ranks are withheld in this release (methodology: "
                                    "[disclosure] scores = \"withheld\").",
                                    "本次发布不公布综合得分与排名（方法设置：[disclosure] scores = \"withheld\"）。"),

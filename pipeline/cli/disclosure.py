@@ -55,6 +55,10 @@ def release_disclosure(ctx: click.Context, number: int, as_json: bool) -> None:
                    f"{t['suppressed']:>6}  {t.get('method', 'gauss'):<13} {ASSESSED.get(t['assessed'], t['assessed'])}")
     withheld = {k: v for k, v in report["withheld"].items() if v}
     click.echo("Rows with a withheld figure: " + (", ".join(f"{k} {v}" for k, v in withheld.items()) or "none"))
+    leaning = sum(t.get("leans_on_singleton") or 0 for t in report["tables"])
+    if leaning:
+        click.echo(f"Confidential cells whose certificate moves a one-firm cell (held against everyone but that firm; "
+                   f"no other certificate exists): {leaning:,}")
     click.echo("Composite scores and ranks: " + ("withheld (methodology: [disclosure] scores = \"withheld\")"
                                                 if report.get("scores") == "withheld" else "published"))
     if report["not_assessed"]:

@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 
 BIG = 1e30  # the cost of a cell that cannot be in a certificate (missing, or smaller than the protection)
+LEAN = 1e3  # the cost of moving one firm's inner cell: more than any certificate of other cells (each costs <= 1)
 
 
 class NoCertificateError(ArithmeticError):
@@ -118,4 +119,4 @@ def table_axes(cells: pl.DataFrame, names: Sequence[str], up: Mapping[str, Mappi
     return axes, where
 
 
-__all__ = ["BIG", "Axis", "NoCertificateError", "table_axes"]
+__all__ = ["BIG", "LEAN", "Axis", "NoCertificateError", "table_axes"]

@@ -47,6 +47,9 @@ class DisclosureError(ClusterstatsError):
     """A release's tables cannot be protected as they are."""
 
 RULES = ("frequency", "dominance", "p_percent", "flagged")
+#: what the report counts per table besides the rules: secondary cells (of them, ``interval``), all suppressed, and
+#: the primary cells whose certificate moves a one-firm cell (protected against everyone but that firm)
+COUNTS = (*RULES, "secondary", "interval", "suppressed", "leans_on_singleton")
 
 
 @dataclass(frozen=True)
@@ -133,12 +136,12 @@ def report_frame(tables: list[TableProtection]) -> pl.DataFrame:
         row: dict[str, Any] = {"table_name": TABLE, "measure": t.measure, "year": t.year, "assessed": t.assessed,
                                "method": t.result["method"] if t.result else "none",
                                "cells": cells.height if cells is not None else 0}
-        for rule in (*RULES, "secondary", "interval", "suppressed"):
+        for rule in COUNTS:
             row[rule] = int(cells.get_column(rule).sum()) if cells is not None else 0
         rows.append(row)
     schema = {"table_name": pl.String, "measure": pl.String, "year": pl.Int64, "assessed": pl.String,
               "method": pl.String,
-              "cells": pl.Int64, **{r: pl.Int64 for r in (*RULES, "secondary", "interval", "suppressed")}}
+              "cells": pl.Int64, **{r: pl.Int64 for r in COUNTS}}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -151,7 +154,7 @@ def unassessed_cluster_tables(counts: pl.DataFrame) -> pl.DataFrame:
                           pl.col("year").cast(pl.Int64), pl.lit("none").alias("assessed"),
                           pl.lit("none").alias("method"), pl.col("cells").cast(pl.Int64))
     return frame.with_columns([pl.lit(0, dtype=pl.Int64).alias(c)
-                               for c in (*RULES, "secondary", "interval", "suppressed")])
+                               for c in COUNTS])
 
 
 def suppressed_cells(tables: list[TableProtection]) -> pl.DataFrame:
@@ -258,7 +261,7 @@ def summary(report: pl.DataFrame, withheld: dict[str, int], options: DisclosureO
     by_measure = (report.group_by("table_name", "measure", "assessed")
                   .agg(pl.col("year").min().alias("first_year"), pl.col("year").max().alias("last_year"),
                        pl.col("method").unique().sort().str.join(", ").alias("method"),
-                       *[pl.col(c).sum() for c in ("cells", *RULES, "secondary", "interval", "suppressed")])
+                       *[pl.col(c).sum() for c in ("cells", *COUNTS)])
                   .sort("measure", "assessed"))
     unassessed = by_measure.filter(pl.col("assessed") != "firms")
     cluster = unassessed.filter(pl.col("table_name") == CLUSTER_TABLE)

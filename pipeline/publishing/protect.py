@@ -70,7 +70,8 @@ def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | 
     "gauss" | "certificates"}``; ``cells`` has the dimension columns, ``total``, ``n_contributors``, the rule flags
     ``frequency``, ``dominance``, ``p_percent``, ``flagged``, and ``primary``, ``secondary`` (by elimination or
     certificates, or ``interval``: to widen an attacker's bounds past the protection interval,
-    :mod:`pipeline.publishing.intervals`) and ``suppressed``."""
+    :mod:`pipeline.publishing.intervals`), ``suppressed`` and ``leans_on_singleton`` (certificates: a primary cell
+    whose certificate moves a one-firm cell, held against everyone but that firm)."""
     options = options or DisclosureOptions()
     names = list(dims)
     inner = inner.with_columns([pl.col(d).cast(pl.String) for d in names]).sort(names)
@@ -123,8 +124,8 @@ def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | 
     primary = cells.get_column("primary").to_numpy()
     if not dense:  # a table too large to hold inner x published: a certificate per primary cell
         axes, where = table_axes(cells, names, up, groups or {})
-        secondary = certificate_suppression(where[0], where[1], axes, totals, np.abs(totals) / (n + 1), primary,
-                                            protection=options.protection)
+        secondary, leaned = certificate_suppression(where[0], where[1], axes, totals, np.abs(totals) / (n + 1),
+                                                    primary, protection=options.protection, singleton=n == 1)
         interval = np.zeros(cells.height, dtype=bool)
         x = None
     else:
@@ -137,7 +138,9 @@ def protect_cells(inner: pl.DataFrame, *, dims: Mapping[str, Mapping[str, str | 
                   .get_column("n_contributors").fill_null(0).to_numpy() == 1)
         secondary = gauss_secondary(x, primary, order, singleton=single)
         interval = interval_suppression(x, values, primary, primary | secondary, order, options.protection)
+        leaned = np.zeros(cells.height, dtype=bool)  # elimination handles singletons as GaussSuppression does
     cells = cells.with_columns(pl.Series("interval", interval), pl.Series("secondary", secondary | interval),
+                               pl.Series("leans_on_singleton", leaned),
                                pl.Series("suppressed", primary | secondary | interval))
     return {"cells": cells, "x": x, "inner": inner, "method": "gauss" if dense else "certificates"}
 

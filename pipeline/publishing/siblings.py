@@ -16,7 +16,9 @@ share a group at the same weight), and its cost is separable: C[kind, r, u], the
 not yet suppressed, is kept up to date as cells are suppressed, and the certificate costs C[x, u1] + C[x, u2] +
 C[x2, u1] + C[x2, u2]. Its four inner cells (x or x2, u1 or u2) move by t and must hold it (each at least t; the
 other cells are sums of inner cells), and the cell moves by t x |w(u1, y) - w(u2, y)|: t = protection x |cell| / that
-weight. The cheapest certificate is taken: sibling pairs first (when one costs nothing, nothing is suppressed), then
+weight. Moving an inner cell of one firm costs LEAN more (:func:`.certificates.certificate_suppression`: that firm
+knows it), so such a certificate is taken only when there is no other, and reported. The cheapest certificate is
+taken: sibling pairs first (when one costs nothing, nothing is suppressed), then
 cousins (u1 in y, u2 outside it: for each sibling row the cheapest u1 plus the cheapest of the few partners cheapest
 in x's own row), and u1 alone only when neither exists. A cell with none is left to the general search.
 
@@ -34,7 +36,7 @@ from functools import cache
 
 import numpy as np
 
-from pipeline.publishing.axes import BIG, Axis
+from pipeline.publishing.axes import BIG, LEAN, Axis
 
 FREE = 1e-7  # a certificate cheaper than this suppresses nothing new (each cell not yet suppressed costs >= 1e-6)
 SHORT = 24  # cousins: the partners tried with every sibling row (the cheapest in the cell's own row)
@@ -55,13 +57,17 @@ class Siblings:
     users: tuple[np.ndarray, np.ndarray, np.ndarray]  # per column code (CSR starts): the (kind, u) whose H holds it
     cost: np.ndarray  # C[kind, r, u]
     value: np.ndarray  # inner rows x inner industries: the inner cell's |value| (-inf: no such cell)
+    leans: np.ndarray  # inner rows x inner industries: what moving the inner cell costs beyond C (LEAN: one firm's)
+    u_pos: np.ndarray  # per column code: its position among the inner industries, or -1
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # per column (CSR starts): sibling u1, u2, gain
     inside: tuple[np.ndarray, np.ndarray, np.ndarray]  # per column (CSR starts): the inner industries in it, weight
     weight_t: np.ndarray  # column codes x inner industries: each one's weight in the column
 
     @classmethod
-    def build(cls, rows: Axis, cols: Axis, v: np.ndarray, w: np.ndarray, s: np.ndarray) -> Siblings | None:
-        """The fast path's state, or None when the regions have groups (their rows then move otherwise)."""
+    def build(cls, rows: Axis, cols: Axis, v: np.ndarray, w: np.ndarray, s: np.ndarray,
+              lone: np.ndarray | None = None) -> Siblings | None:
+        """The fast path's state, or None when the regions have groups (their rows then move otherwise). ``lone``:
+        the cells of one firm, which no certificate moves (but the cell it protects)."""
         if rows.group.any():
             return None
         n_codes = len(cols.codes)
@@ -93,20 +99,25 @@ class Siblings:
             for k in range(0, len(row_code), 256):
                 cost[kind, k:k + 256] = live[k:k + 256][:, h].sum(axis=2)
         value = np.where(w[np.ix_(row_code, u_code)] < BIG / 2, v[np.ix_(row_code, u_code)], -np.inf)
+        leans = (LEAN * lone[np.ix_(row_code, u_code)] if lone is not None
+                 else np.zeros((len(row_code), len(u_code))))
+        u_pos = np.full(n_codes, -1, dtype=np.int64)
+        u_pos[u_code] = np.arange(len(u_code))
         col, u = np.nonzero(weight.T)
         inside = (np.searchsorted(col, np.arange(n_codes + 1)), u, np.abs(weight[u, col]))
-        return cls(v, w, s, row_pos, row_code, block, sets, _users(sets, n_codes), cost, value,
+        return cls(v, w, s, row_pos, row_code, block, sets, _users(sets, n_codes), cost, value, leans, u_pos,
                    _pairs(weight, cols.parent[u_code]), inside, np.ascontiguousarray(weight.T))
 
-    def protect(self, x: np.ndarray, y: np.ndarray, need: np.ndarray) -> np.ndarray:
+    def protect(self, x: np.ndarray, y: np.ndarray, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Give each cell (``x[k]``, ``y[k]``), in this order, a certificate between sibling rows that moves it by
-        ``need[k]`` and suppress its cells; returns which cells got one (the others need the general search)."""
-        done = np.zeros(len(x), dtype=bool)
+        ``need[k]`` and suppress its cells; returns which cells got one (the others need the general search) and
+        which of those moves a one-firm cell."""
+        done, leaned = np.zeros(len(x), dtype=bool), np.zeros(len(x), dtype=bool)
         if len(x):
             _compiled()(np.asarray(x, dtype=np.int64), np.asarray(y, dtype=np.int64), np.asarray(need, dtype=float),
-                    done, self.row_pos, self.block, self.row_code, self.cost, self.value, self.s, self.w, self.sets,
-                    *self.users, *self.pairs, *self.inside, self.weight_t)
-        return done
+                        done, leaned, self.row_pos, self.block, self.row_code, self.cost, self.value, self.leans,
+                        self.u_pos, self.s, self.w, self.sets, *self.users, *self.pairs, *self.inside, self.weight_t)
+        return done, leaned
 
 
 def _users(sets: np.ndarray, n_codes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -153,8 +164,8 @@ def _compiled() -> Callable[..., None]:
     return numba.njit(cache=True)(_kernel)
 
 
-def _kernel(xs, ys, need, done, row_pos, block, row_code, cost, value, s, w, sets, user_start, user_kind, user_u,
-            pair_start, pair_a, pair_b, pair_gain, in_start, in_u, in_gain, weight_t):
+def _kernel(xs, ys, need, done, leaned, row_pos, block, row_code, cost, value, leans, u_pos, s, w, sets, user_start,
+            user_kind, user_u, pair_start, pair_a, pair_b, pair_gain, in_start, in_u, in_gain, weight_t):
     n_u = value.shape[1]
     short_u = np.empty(SHORT, dtype=np.int64)
     short_c = np.empty(SHORT)
@@ -164,20 +175,26 @@ def _kernel(xs, ys, need, done, row_pos, block, row_code, cost, value, s, w, set
         if i < 0 or block[i, 0] < 0 or block[i, 1] - block[i, 0] < 2:
             continue
         lo, hi = block[i, 0], block[i, 1]
+        own, kept, kept_lean = u_pos[y], 0.0, 0.0  # an inner cell always holds its own step, and moving it
+        if own >= 0:  # costs nothing more (one firm's too: what its firm knows is its own)
+            kept, value[i, own] = value[i, own], np.inf
+            kept_lean, leans[i, own] = leans[i, own], 0.0
         best, kind, br, b1, b2 = np.inf, -1, -1, -1, -1
         for p in range(pair_start[y], pair_start[y + 1]):  # sibling industries
             u1, u2 = pair_a[p], pair_b[p]
             t = d / pair_gain[p]
             if value[i, u1] < t or value[i, u2] < t:
                 continue
-            base = cost[0, i, u1] + cost[0, i, u2]
+            base = cost[0, i, u1] + cost[0, i, u2] + leans[i, u1] + leans[i, u2]
             for r in range(lo, hi):
                 if r != i and value[r, u1] >= t and value[r, u2] >= t:
-                    total = base + cost[0, r, u1] + cost[0, r, u2]
+                    total = base + cost[0, r, u1] + cost[0, r, u2] + leans[r, u1] + leans[r, u2]
                     if total < best:
                         best, kind, br, b1, b2 = total, 0, r, u1, u2
         if best <= FREE:
             done[k] = True
+            if own >= 0:
+                value[i, own], leans[i, own] = kept, kept_lean
             continue
         for q in range(in_start[y], in_start[y + 1]):  # cousins, per weight of u1 in y
             g = in_gain[q]
@@ -191,7 +208,7 @@ def _kernel(xs, ys, need, done, row_pos, block, row_code, cost, value, s, w, set
             for u2 in range(n_u):  # the cheapest partners in x's own row
                 if weight_t[y, u2] != 0 or value[i, u2] < t:
                     continue
-                c = cost[1, i, u2]
+                c = cost[1, i, u2] + leans[i, u2]
                 if n == SHORT and c >= short_c[n - 1]:
                     continue
                 j = n if n < SHORT else SHORT - 1
@@ -209,7 +226,7 @@ def _kernel(xs, ys, need, done, row_pos, block, row_code, cost, value, s, w, set
                 for q3 in range(in_start[y], in_start[y + 1]):
                     u1 = in_u[q3]
                     if in_gain[q3] == g and value[i, u1] >= t and value[r, u1] >= t:
-                        c = cost[1, i, u1] + cost[1, r, u1]
+                        c = cost[1, i, u1] + cost[1, r, u1] + leans[i, u1] + leans[r, u1]
                         if c < m1:
                             m1, a1 = c, u1
                 if a1 < 0 or m1 >= best:
@@ -217,7 +234,7 @@ def _kernel(xs, ys, need, done, row_pos, block, row_code, cost, value, s, w, set
                 for j in range(n):
                     u2 = short_u[j]
                     if value[r, u2] >= t:
-                        total = m1 + short_c[j] + cost[1, r, u2]
+                        total = m1 + short_c[j] + cost[1, r, u2] + leans[r, u2]
                         if total < best:
                             best, kind, br, b1, b2 = total, 1, r, a1, u2
         if kind < 0:  # u1 alone: its whole chain moves
@@ -228,12 +245,14 @@ def _kernel(xs, ys, need, done, row_pos, block, row_code, cost, value, s, w, set
                     continue
                 for r in range(lo, hi):
                     if r != i and value[r, u1] >= t:
-                        total = cost[2, i, u1] + cost[2, r, u1]
+                        total = cost[2, i, u1] + cost[2, r, u1] + leans[i, u1] + leans[r, u1]
                         if total < best:
                             best, kind, br, b1, b2 = total, 2, r, u1, -1
+        if own >= 0:
+            value[i, own], leans[i, own] = kept, kept_lean
         if kind < 0 or best >= BIG / 2:
             continue
-        done[k] = True
+        done[k], leaned[k] = True, best >= LEAN
         for pos in (i, br):  # suppress the certificate's cells; take them out of every H's cost
             code = row_code[pos]
             for u in (b1, b2):

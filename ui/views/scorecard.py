@@ -39,10 +39,7 @@ interval = (f"{head['rank_low']:.0f}–{head['rank_high']:.0f}" if head["rank_lo
 m[2].metric(t("rank_interval"), interval, help=t("rank_interval_help"))
 m[3].metric(t("output"), c.yuan(head["output_value"]))
 m[4].metric(t("employment"), c.persons(head["employment"]))
-if head["note"] == "withheld":  # the release's methodology withholds every score ([disclosure] scores)
-    st.info(t("scores_withheld"))
-elif head["score"] is None and head["note"]:
-    st.warning(t("not_scored", note=head["note"]))
+sc.score_notice(head)
 
 pillar_names = sc.pillar_names(bundle["pillars"])
 pillars = sc.pillar_frame(bundle["pillars"])

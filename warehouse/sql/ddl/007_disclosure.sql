@@ -17,5 +17,6 @@ create table if not exists disclosure_firm_group (
 create table if not exists disclosure_report (
     table_name varchar, measure varchar, year bigint, assessed varchar, cells bigint, frequency bigint,
     dominance bigint, p_percent bigint, flagged bigint, secondary bigint, interval bigint,
-    suppressed bigint, method varchar  -- gauss | certificates (pipeline.publishing.certificates) | none
+    suppressed bigint, method varchar,  -- gauss | certificates (pipeline.publishing.certificates) | none
+    leans_on_singleton bigint  -- primary cells whose certificate moves a one-firm cell (certificates only)
 );
