@@ -1,12 +1,14 @@
 -- Province totals of every measure (the sum over the regions of one level) in a year and the year before.
 -- grain: measure
 with profile as (
-    select * from mart_region_profile where region_level = $region_level and industry_level = $industry_level
+    select * from mart_region_profile
+    where region_level = $region_level and industry_level = $industry_level and year in ($year, $year - 1)
 ),
 -- a release that withholds a region's total publishes the grand total itself (when its protection holds)
 grand as (
     select year, measure, max(total) as total from mart_location_quotient
-    where region_level = $region_level and industry_level = $industry_level group by year, measure
+    where region_level = $region_level and industry_level = $industry_level and year in ($year, $year - 1)
+    group by year, measure
 ),
 totals as (
     select p.year, p.measure,
