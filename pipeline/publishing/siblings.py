@@ -44,10 +44,9 @@ SHORT = 24  # cousins: the partners tried with every sibling row (the cheapest i
 
 @dataclass
 class Siblings:
-    """The fast path's view of a table: its dense ``v`` (|values|), ``w`` (costs; BIG: no such cell) and ``s``
-    (suppressed; changed in place by :meth:`protect`), and what :func:`_kernel` needs of its axes."""
+    """The fast path's view of a table: its dense ``w`` (costs; BIG: no such cell) and ``s`` (suppressed; changed
+    in place by :meth:`protect`), and what :func:`_kernel` needs of its values and axes."""
 
-    v: np.ndarray
     w: np.ndarray
     s: np.ndarray
     row_pos: np.ndarray  # per row code: its position among the inner rows (siblings side by side), or -1
@@ -67,7 +66,7 @@ class Siblings:
     def build(cls, rows: Axis, cols: Axis, v: np.ndarray, w: np.ndarray, s: np.ndarray,
               lone: np.ndarray | None = None) -> Siblings | None:
         """The fast path's state, or None when the regions have groups (their rows then move otherwise). ``lone``:
-        the cells of one firm, which no certificate moves (but the cell it protects)."""
+        the cells of one firm; moving one (but the cell protected) costs LEAN more."""
         if rows.group.any():
             return None
         n_codes = len(cols.codes)
@@ -105,7 +104,7 @@ class Siblings:
         u_pos[u_code] = np.arange(len(u_code))
         col, u = np.nonzero(weight.T)
         inside = (np.searchsorted(col, np.arange(n_codes + 1)), u, np.abs(weight[u, col]))
-        return cls(v, w, s, row_pos, row_code, block, sets, _users(sets, n_codes), cost, value, leans, u_pos,
+        return cls(w, s, row_pos, row_code, block, sets, _users(sets, n_codes), cost, value, leans, u_pos,
                    _pairs(weight, cols.parent[u_code]), inside, np.ascontiguousarray(weight.T))
 
     def protect(self, x: np.ndarray, y: np.ndarray, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
