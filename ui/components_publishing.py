@@ -14,7 +14,7 @@ from pipeline.core.errors import ClusterstatsError
 from pipeline.core.ops import OpsStore
 from pipeline.core.settings import Settings
 from ui.components import local_time
-from ui.i18n import t
+from ui.i18n import lang, t
 
 
 def _when(iso: str | None, s: Settings) -> str:
@@ -154,5 +154,22 @@ def figures_download(s: Settings, rel: dict[str, Any]) -> None:
                        key=f"figures_{number}", icon=":material/download:")
 
 
-__all__ = ["approve_buttons", "calendar", "create_form", "decision_form", "figures_download", "revision_figures",
-           "submissions_table"]
+
+def bulletin_buttons(s: Settings, rel: dict[str, Any], *, staff: bool) -> None:
+    """Download buttons for the release's bulletin (PDF and Word) in the reader's language, made when clicked."""
+    from pipeline.publishing.bulletin import file_name, render
+
+    language, number = lang(), rel["number"]
+    kinds = (("pdf", "application/pdf", ":material/picture_as_pdf:"),
+             ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              ":material/description:"))
+    for col, (fmt, mime, icon) in zip(st.columns([1, 1, 2])[:2], kinds, strict=True):
+        with col:
+            st.download_button(t(f"bulletin_{fmt}"),
+                               lambda fmt=fmt: render(s, number, fmt=fmt, lang=language, staff=staff),
+                               file_name=file_name(number, fmt, language), mime=mime, icon=icon,
+                               key=f"bulletin_{fmt}_{number}_{language}", on_click="ignore")
+
+
+__all__ = ["approve_buttons", "bulletin_buttons", "calendar", "create_form", "decision_form", "figures_download",
+           "revision_figures", "submissions_table"]

@@ -4,6 +4,7 @@ key -> (English, Chinese), merged into :data:`ui.labels.LABELS`."""
 from __future__ import annotations
 
 PUBLISHING: dict[str, tuple[str, str]] = {
+    "bulletin_pdf": ("Bulletin (PDF)", "统计公报（PDF）"), "bulletin_docx": ("Bulletin (Word)", "统计公报（Word）"),
     "nav_section_publishing": ("Releases", "数据发布"),
     "nav_releases": ("Release calendar", "发布日程"),
     "nav_review": ("Submissions", "数据报送审核"),

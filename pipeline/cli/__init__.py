@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import os
 
-from pipeline.cli import app, data, disclosure, jobs, publish, synth, users
+from pipeline.cli import app, bulletin, data, disclosure, jobs, publish, synth, users
 from pipeline.cli.app import cli
 from pipeline.core.files import PRIVATE_UMASK
 
-for _module in (data, app, jobs, users, publish, disclosure, synth):
+for _module in (data, app, jobs, users, publish, disclosure, bulletin, synth):
     _module.register(cli)
 
 

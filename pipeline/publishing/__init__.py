@@ -19,12 +19,15 @@ revisions that name what they revise and list every figure that moved.
 - :mod:`~pipeline.publishing.attack`: the attacker's linear programmes: how closely published cells bound each
   suppressed one;
 - :mod:`~pipeline.publishing.authority`: who may take each decision, checked here as well as by the CLI and the app;
+- :mod:`~pipeline.publishing.bulletin`: a release as a statistical bulletin (统计公报), Word (docxtpl) or PDF
+  (Typst), Chinese or English, from templates and wording a bureau can replace;
 - publication itself (approved -> published at the embargo time) is one transaction in the ops store
   (:func:`pipeline.core.publication.publish_due`), which the worker calls on every tick.
 
 Enters: landed uploads and their submission state, the live official build, the archived methodologies.
-Leaves: ``data/releases/*.duckdb`` (read-only) and the rows of submissions and releases in ``ops.sqlite``.
-May import: pipeline.core, schemas, warehouse, pipeline.access, pipeline.scoring, pipeline.jobs.
+Leaves: ``data/releases/*.duckdb`` (read-only), the rows of submissions and releases in ``ops.sqlite``, and
+bulletins (bytes, made on request).
+May import: pipeline.core, schemas, warehouse, pipeline.access, pipeline.scoring, pipeline.jobs, pipeline.reports.
 """
 
 from pipeline.publishing.releases import (

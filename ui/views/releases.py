@@ -40,6 +40,7 @@ else:
         if cols[1].button(t("release_open"), key=f"open_{rel['number']}"):
             st.session_state["source"] = f"release-{rel['number']}"
             st.switch_page("views/overview.py")
+        cp.bulletin_buttons(s, rel, staff=staff)
         cd.report_section(rel)
         if rel["revises"] and rel.get("changes"):
             figures = rel["changes"]["figures"]
