@@ -89,8 +89,10 @@ def test_a_dataset_in_dollars_is_kept_and_shown_in_dollars(usd, monkeypatch):
         # and the Excel export of the page says the same
         book = openpyxl.load_workbook(io.BytesIO(ui.exports_ui.report_xlsx(reports[-1])))
         about = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
-        assert expected in about.values()
-        assert not any("yuan" in str(v) or "亿元" in str(v) for v in about.values())
+        # a number, in the unit its label names (5e9 dollars = 5.00 bn = 50.0 亿)
+        label, number = ("Output (bn USD)", 5.0) if lang == "en" else ("总产值（亿美元）", 50.0)
+        assert about[label] == number
+        assert not any("yuan" in str(v) or "亿元" in str(v) for v in [*about.keys(), *about.values()])
 
 
 def test_a_build_never_adds_yuan_to_dollars(usd, tmp_path):

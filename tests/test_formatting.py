@@ -50,6 +50,7 @@ TABLE = [
     (71.45, "score", "zh", "71.5"),
     (1.005, "points", "en", "+1.01"),
     (-0.004, "points", "en", "0.00"),                      # rounds to zero: no sign
+    (83.5, "percentile", "en", "84"),                    # half up
     (12, "rank", "zh", "12"),
     (1234, "rank", "en", "1234"),                         # ranks are not grouped
     (-3, "rank_change", "en", "-3"),

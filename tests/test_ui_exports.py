@@ -9,16 +9,14 @@ import openpyxl
 import polars as pl
 import pytest
 
-from pipeline.reports.exports import (
+from pipeline.reports.exports import chart_png, neutralise_formula, xlsx_bytes
+from pipeline.reports.printable import (
     Facts,
     Image,
     Section,
     Table,
     Text,
-    chart_png,
     html_report,
-    neutralise_formula,
-    xlsx_bytes,
 )
 from pipeline.reports.templates import data_dictionary, example_rows, template_columns, template_xlsx
 from schemas import KINDS

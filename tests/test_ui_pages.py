@@ -208,7 +208,10 @@ def test_regions_and_industries_in_code_order_on_the_heatmap_and_in_the_table(ti
         assert list(table.iloc[:, 0]) == [first, second]
         book = openpyxl.load_workbook(io.BytesIO(workbooks[-1]()))
         rows = list(book.worksheets[0].iter_rows(values_only=True))
-        assert [r[0] for r in rows[1:3]] == [first, second]
+        # the first row says what the data are (here the internal official build), then the header, then the rows
+        assert rows[0][0] == ("INTERNAL: official build, not a release; not for publication" if lang == "en"
+                              else "内部资料：正式库，尚未发布，不得公开")
+        assert [r[0] for r in rows[2:4]] == [first, second]
         (spec,) = [c for c in charts(at) if c.get("mark", {}).get("type") == "rect"
                    or "rect" in json.dumps(c.get("mark", ""))]
         assert spec["encoding"]["x"]["sort"] == [first, second]

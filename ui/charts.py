@@ -32,12 +32,12 @@ def show(chart: Any, *, name: str, png: bool = True) -> None:
     """Draw ``chart`` across the page; with ``png`` a small button downloads it as a PNG image."""
     st.altair_chart(chart, width="stretch")
     if png:
-        spec = chart.to_dict()
+        spec, status = chart.to_dict(), st.session_state.get("_status") or None
 
         def render() -> bytes:
             from pipeline.reports.exports import chart_png
 
-            return chart_png(spec)
+            return chart_png(spec, status=status)  # the image says what its data are (release, internal, demo)
 
         st.download_button(t("download_png"), render, file_name=f"{name}.png", mime="image/png",
                            key=f"png_{name}_{lang()}", icon=":material/image:", type="tertiary",
@@ -68,9 +68,14 @@ def hbar(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str | No
 
 def lines(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, color: str | None = None,
           title: str | None = None, reverse: bool = False, integer: bool = False, fmt: str = ",.1f") -> Any:
+    """Lines over ``x`` (years). The value axis starts at zero (a rank axis at 1, best at the top with
+    ``reverse``), so that a change reads at its true size."""
+    values = [v for v in frame.get_column(y).to_list() if v is not None] if frame.height else []
+    scale = alt.Scale(reverse=reverse, domain=[1, max(values + [2])], nice=False) if integer and reverse else \
+        alt.Scale(reverse=reverse, zero=True)
     enc: dict[str, Any] = {
         "x": alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
-        "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(reverse=reverse, zero=False),
+        "y": alt.Y(f"{y}:Q", title=y_title, scale=scale,
                    axis=alt.Axis(format="d", tickMinStep=1) if integer else alt.Axis()),
         "tooltip": [alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=fmt)],
     }
@@ -120,23 +125,34 @@ def waterfall(steps: pl.DataFrame, *, title: str | None = None, value_title: str
     base = alt.Chart(_frame(frame)).encode(x=alt.X("label:N", sort=alt.SortField("order"), title=None,
                                                    axis=alt.Axis(labelAngle=-30, labelLimit=180,
                                                                  labelOverlap=False)))
+    if lo > 0:  # the axis does not start at zero: say so where the reader looks (axis title and a broken base)
+        value_title = t("axis_from", title=value_title, start=f"{lo:,.1f}")
     bars = base.mark_bar(size=30).encode(
         y=alt.Y("start:Q", title=value_title, scale=alt.Scale(domain=[lo, hi], zero=False, nice=False,
                                                                clamp=True)), y2="end:Q",
         color=alt.Color("kind:N", scale=colours, legend=None),
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", title=value_title, format="+,.2f")])
     labels = base.mark_text(dy=-7, fontSize=10).encode(y=alt.Y("end:Q"), text="text:N")
-    return _style((bars + labels).properties(height=460), title)
+    layers = bars + labels
+    if lo > 0:  # a zigzag at the foot of the total bars: the conventional sign of a broken axis
+        breaks = frame.filter(pl.col("kind") == "total").select("label", pl.lit(lo + 0.02 * (hi - lo)).alias("y"))
+        layers = layers + alt.Chart(_frame(breaks)).mark_text(text="≈", fontSize=18, color="white", dy=2).encode(
+            x=alt.X("label:N", sort=alt.SortField("order")), y=alt.Y("y:Q"))
+    return _style(layers.properties(height=460), title)
 
 
 def intervals(frame: pl.DataFrame, *, label: str, rank: str, low: str, high: str, title: str | None = None,
               x_title: str) -> Any:
     """Each row's rank as a dot on its 90% interval (a bar from ``low`` to ``high``); rank 1 on the left."""
     height = 80 + max(60, 24 * frame.height)
+    ranks = [v for col in (low, high, rank) for v in frame.get_column(col).to_list() if v is not None]
+    top = max(ranks + [1.0])
     base = alt.Chart(_frame(frame)).encode(y=alt.Y(f"{label}:N", sort=None, title=None,
-                                                   axis=alt.Axis(labelOverlap=False)))
+                                                   axis=alt.Axis(labelOverlap=False, labelLimit=220)))
+    # ranks from 1 (the best) to the worst shown, padded by half a rank so the end dots stay inside the frame
     bar = base.mark_bar(size=8, color="#b8cfe0").encode(
-        x=alt.X(f"{low}:Q", title=x_title, scale=alt.Scale(zero=False, nice=False)), x2=f"{high}:Q",
+        x=alt.X(f"{low}:Q", title=x_title, scale=alt.Scale(domain=[0.5, top + 0.5], nice=False, clamp=True),
+                axis=alt.Axis(format="d", tickMinStep=1)), x2=f"{high}:Q",
         tooltip=[alt.Tooltip(f"{label}:N", title=" "), alt.Tooltip(f"{rank}:Q", title=t("rank")),
                  alt.Tooltip(f"{low}:Q", title=t("rank_low")), alt.Tooltip(f"{high}:Q", title=t("rank_high"))])
     dot = base.mark_point(filled=True, size=45, color=BLUE).encode(x=f"{rank}:Q")

@@ -11,6 +11,7 @@ import streamlit as st
 
 from pipeline.core.settings import Settings
 from ui.i18n import lang, local_time, money_word, set_money, set_places, t  # noqa: F401 (local_time: re-exported)
+from ui.labels import LABELS
 
 
 def banners(build: dict[str, Any] | None) -> None:
@@ -31,6 +32,12 @@ class Page:
     dicts: dict[str, pl.DataFrame]
     source: Any = None  # ui.sources.Source: the release or internal build shown
     _names: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
+
+    def status(self) -> str:
+        """What the page's figures are (release and state, or internal; synthetic), for exported pages and sheets."""
+        from ui.sources import status_text
+
+        return status_text(self.source, self.build, self.settings.timezone)
 
     @property
     def levels(self) -> dict[str, str] | None:
@@ -99,10 +106,12 @@ def page(title_key: str, *, need_scores: bool = True, caption_key: str | None = 
     money = dicts["units"].filter(pl.col("dimension") == "money").get_column("unit")
     set_money(money[0] if money.len() else None)
     years = dicts["score_years"].get_column("year").to_list()
+    page_ = Page(s, build, path, build_id, years, dicts, source=source)
+    st.session_state["_status"] = page_.status()  # printed on the page's chart images (ui.charts.show)
     if need_scores and not years:
         no_scores(s, dicts, build)
         st.stop()
-    return Page(s, build, path, build_id, years, dicts, source=source)
+    return page_
 
 
 def no_scores(s: Settings, dicts: dict[str, pl.DataFrame], build: dict[str, Any]) -> None:
@@ -241,9 +250,21 @@ def uploads_table(frame: pl.DataFrame, timezone: str) -> pl.DataFrame:
             pl.col("file_name").alias(t("file")), pl.col("who").alias(t("who")),
             pl.col("landed_at").map_elements(lambda v: local_time(v, timezone), return_dtype=pl.String)
             .alias(t("when"))]
-    for extra, key in (("rows", "rows"), ("cells", "values"), ("what", "what")):
+    def what_label(text: str) -> str:  # "cluster definition", "firm records" or the indicators' columns
+        columns = KINDS["cluster-indicators"].columns
+        words = []
+        for token in text.split(", "):
+            col = columns.get(token)
+            key = "what_" + token.replace(" ", "_")
+            words.append((col.title_zh if lang() == "zh" else col.title) if col else t(key) if key in LABELS
+                         else token)
+        return ("、" if lang() == "zh" else ", ").join(words)
+
+    for extra, key in (("rows", "rows"), ("cells", "values")):
         if extra in frame.columns:
             cols.append(pl.col(extra).alias(t(key)))
+    if "what" in frame.columns:
+        cols.append(translated("what", frame, what_label).alias(t("what")))
     return frame.select(cols)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from ui.components import Page, named, translated
+from ui.components import Page, build_facts, download_xlsx, named, translated
 from ui.i18n import band, category, lang, t, tier
 
 SCORECARD = Path(__file__).parent / "views" / "scorecard.py"
@@ -30,7 +30,7 @@ def ranking_frame(ranking: pl.DataFrame, page: Page) -> pl.DataFrame:
         pl.col("rank_change"),
         pl.col("rank_low"), pl.col("rank_high"), pl.col("median_rank"),
         translated("size_band", ranking, band).alias("size_band"),
-        (pl.col("output_value") / money).alias("output"),
+        (pl.col("output_value") / money).alias("output"), pl.col("output_value"),
         pl.col("employment"),
         pl.col("zones"),
         pl.col("indicators_used"), pl.col("indicators_total"), pl.col("n_ranked"), pl.col("note"),
@@ -85,3 +85,49 @@ def top_clusters(ranking: pl.DataFrame, page: Page, *, n: int, key: str) -> None
                                                              "score_change")])
     small = {lab[k]: st.column_config.Column(width="small") for k in ("rank", "lead_city")}
     pick_and_link(shown, frame.get_column("cluster_code").to_list(), key=key, column_config=number_columns() | small)
+
+
+def source_slug(page: Page) -> str:
+    """What a download's data are, for its file name: ``release-2``, ``internal``; ``-synthetic`` for demo data (a
+    CSV has no sheet to say it on)."""
+    release = getattr(page.source, "release", None)
+    slug = f"release-{release['number']}" if release else "internal"
+    return slug + ("-synthetic" if page.build.get("demo_data") else "")
+
+
+def ranking_downloads(page: Page, table: pl.DataFrame, year: int, filters: str) -> None:
+    """The ranking as Excel (numbers stored as numbers, status on every sheet) and CSV (units in the headers,
+    figures rounded as printed, the release or "internal" in the file name)."""
+    from pipeline.core.formatting import header, kind_rule, stored
+    from pipeline.reports.exports import neutralised, xlsx_bytes
+    from ui.i18n import currency
+
+    lab = column_labels()
+    language = lang()
+    money = "money_100m" if language == "zh" else "money_bn"
+    output = header(t("output"), money, language, currency=currency())
+    kinds = {lab["score"]: "score", lab["rank"]: "rank", lab["median_rank"]: "rank", lab["rank_low"]: "rank",
+             lab["rank_high"]: "rank", output: money, lab["employment"]: "persons", lab["indicators_used"]: "count"}
+    export = table.select([pl.col(k).alias(lab[k]) for k in ["cluster_code", "rank", "cluster", "tier", "lead_city",
+                                                             "score", "median_rank", "rank_low", "rank_high"]]
+                          + [pl.col("output_value").alias(output)]
+                          + [pl.col(k).alias(lab[k]) for k in ["employment", "category", "indicators_used",
+                                                               "note"]])
+    about = [(t("ranking_export_title", year=year), ""), *build_facts(page), (t("filters"), filters)]
+    status = page.status() or None
+    stem = f"cluster-ranking-{year}-{source_slug(page)}-{language}"
+    rounded = export.with_columns(  # the CSV holds the figures as printed: rounded, whole numbers as integers
+        pl.col(col).map_elements(lambda v, k=k: stored(v, k), skip_nulls=True,
+                                 return_dtype=pl.Int64 if kind_rule(k).get("digits", 0) == 0 else pl.Float64)
+        for col, k in kinds.items() if col in export.columns)
+    d = st.columns([1, 1, 4])
+    with d[0]:
+        download_xlsx(t("download_xlsx"), lambda: xlsx_bytes({t("nav_ranking"): export}, about=about,
+                                                             about_sheet=t("about_sheet"), kinds=kinds,
+                                                             status=status),
+                      file_name=f"{stem}.xlsx", key="ranking_xlsx")
+    with d[1]:
+        st.download_button(t("download_csv"), lambda: neutralised(rounded).write_csv().encode("utf-8-sig"),
+                           file_name=f"{stem}.csv", mime="text/csv",
+                           key=f"ranking_csv_{language}", icon=":material/download:", on_click="ignore")
+

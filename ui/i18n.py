@@ -41,6 +41,11 @@ def set_money(unit: str | None) -> None:
     st.session_state["_money"] = unit if unit in MONEY_WORDS else "yuan"
 
 
+def currency() -> str:
+    """The build's currency code (yuan, USD, EUR), as the formatting rules name it."""
+    return str(st.session_state.get("_money", "yuan"))
+
+
 def money_word() -> str:
     """元 / yuan, 美元 / USD ... in the current language, for the build's currency."""
     zh, en = MONEY_WORDS[st.session_state.get("_money", "yuan")]

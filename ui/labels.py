@@ -121,6 +121,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "before": ("Before", "变化前"), "after": ("After", "变化后"), "detail": ("Detail", "详情"),
     "count": ("Count", "个数"), "rows": ("Rows", "行数"), "row": ("Row", "行号"), "column": ("Column", "列"),
     "table": ("Table", "数据表"), "level": ("Level", "层级"), "version": ("Version", "版本"),
+    "axis_from": ("{title} (axis starts at {start})", "{title}（纵轴自{start}起）"),
     "summary": ("Summary", "概要"), "none_shown": ("None.", "无。"), "status": ("Status", "状态"),
     "message": ("Message", "信息"), "who": ("Who", "操作人"), "when": ("When", "时间"), "kind": ("Kind", "类型"),
     "file": ("File", "文件"), "vintage": ("Vintage", "版本"), "values": ("Values", "数值个数"),
@@ -265,7 +266,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "scorecard_export_title": ("Cluster scorecard: {name}, {year}", "产业集群评价卡：{name}（{year}年）"),
     "sheet_pillars": ("Pillars", "维度得分"), "sheet_indicators": ("Indicators", "指标明细"),
     "sheet_change": ("Change explained", "变化解释"), "sheet_report": ("Change report", "变更报告"),
-    "sheet_trend": ("Trend", "趋势"), "sheet_sources": ("Sources", "数据来源"),
+    "sheet_trend": ("Trend", "趋势"), "sheet_sources": ("Uploads used", "所用上报文件"),
     # -- region --------------------------------------------------------------------------------------------------
     "region_caption": ("A city's specialisation, diversity, cluster portfolio and growth components.",
                        "城市的产业专业化、多样性、集群组合及增长分解。"),

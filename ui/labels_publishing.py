@@ -4,6 +4,13 @@ key -> (English, Chinese), merged into :data:`ui.labels.LABELS`."""
 from __future__ import annotations
 
 PUBLISHING: dict[str, tuple[str, str]] = {
+    "what_cluster_definition": ("cluster definition", "集群定义"), "what_firm_records": ("firm records", "企业记录"),
+    "status_internal_official": ("INTERNAL: official build, not a release; not for publication",
+                                 "内部资料：正式库，尚未发布，不得公开"),
+    "status_internal_working": ("INTERNAL: working build with submissions under review; not for publication",
+                                "内部资料：工作库，含待审报送，不得公开"),
+    "status_release": ("Release {number}, {state}", "第{number}号发布，{state}"),
+    "status_synthetic": ("synthetic demonstration data, not official statistics", "合成演示数据，非官方统计"),
     "bulletin_pdf": ("Bulletin (PDF)", "统计公报（PDF）"), "bulletin_docx": ("Bulletin (Word)", "统计公报（Word）"),
     "nav_section_publishing": ("Releases", "数据发布"),
     "nav_releases": ("Release calendar", "发布日程"),

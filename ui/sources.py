@@ -132,6 +132,23 @@ def banner(source: Source, s: Settings) -> None:
                    icon=":material/update:")
 
 
+def status_text(source: Source | None, build: dict[str, Any] | None, timezone: str) -> str:
+    """One line saying what a page's figures are, for the top of every exported page and sheet: the release and its
+    state (published, embargoed, draft) or an internal build, and "synthetic" for demo data."""
+    parts = []
+    if source is not None and source.release is not None:
+        r = source.release
+        state = {"published": t("release_state_published", at=_local(r["published_at"], timezone)),
+                 "approved": t("release_state_embargoed", at=_local(r["publish_at"], timezone)),
+                 "draft": t("release_state_draft")}[r["status"]]
+        parts.append(t("status_release", number=r["number"], state=state))
+    elif source is not None:
+        parts.append(t(f"status_internal_{source.kind}"))
+    if (build or {}).get("demo_data"):
+        parts.append(t("status_synthetic"))
+    return " · ".join(parts)
+
+
 def source_facts(source: Source | None, timezone: str) -> list[tuple[str, str]]:
     """The release (or internal build) a page's figures come from, for its provenance and its exports."""
     if source is None:
@@ -144,4 +161,5 @@ def source_facts(source: Source | None, timezone: str) -> list[tuple[str, str]]:
                                   t("release_state_published", at=_local(r["published_at"], timezone))))]
 
 
-__all__ = ["Source", "all_releases", "available", "banner", "chosen", "label", "newer_revision", "source_facts"]
+__all__ = ["Source", "all_releases", "available", "banner", "chosen", "label", "newer_revision", "source_facts",
+           "status_text"]

@@ -1,7 +1,8 @@
 """Reports: what the app hands out to take away: exports of what a reader sees, and upload templates.
 
-- :mod:`~pipeline.reports.exports`: Excel workbooks, printable HTML pages and chart images (PNG), with every cell
-  from user data neutralised against spreadsheet formulas;
+- :mod:`~pipeline.reports.exports`: Excel workbooks and chart images (PNG), with every cell from user data
+  neutralised against spreadsheet formulas, numbers stored as numbers in the formatting rules' units;
+- :mod:`~pipeline.reports.printable`: the printable HTML page, figures written by the formatting rules;
 - :mod:`~pipeline.reports.templates`: upload templates (an Excel workbook per kind) and the data dictionary,
   generated from the schemas.
 

@@ -1,24 +1,24 @@
-"""Exports for reports: Excel workbooks, printable HTML pages and chart images.
+"""Exports for reports: Excel workbooks and chart images (the printable HTML page: :mod:`pipeline.reports.printable`).
 
     >>> data = xlsx_bytes({"Ranking": pl.DataFrame({"cluster": ["=cmd|' /C calc'!A0"], "score": [71.5]})})
     >>> data[:2]
     b'PK'
 
 The callers (the web app's pages) pass frames whose column names and texts are already in the reader's language;
-nothing here translates. Every text cell that came from user data is neutralised so that a spreadsheet never
-calculates it (a cell never starts with ``=``, ``+``, ``-`` or ``@``: OWASP "CSV injection"), and every text put
-into HTML is escaped with :func:`html.escape`. Chart images are rendered from Vega-Lite specifications with
+nothing here translates. Numbers are stored as numbers, rounded and formatted by the rules of
+:mod:`pipeline.core.formatting` (a column's kind given by the caller, or inferred: a "year" column is a year, never
+``2,013``; whole numbers are counts, never ``4,891.00``), and a workbook says on every sheet what its data are
+(release, internal, embargoed, synthetic). Every text cell that came from user data is neutralised so that a
+spreadsheet never calculates it (a cell never starts with ``=``, ``+``, ``-`` or ``@``: OWASP "CSV injection").
+Chart images are rendered from Vega-Lite specifications with
 vl-convert, with the CJK fonts of the machine registered so that Chinese labels show.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.core.errors import ClusterstatsError
+from pipeline.core.formatting import excel_format, is_missing, stored
 
 #: first characters that make a spreadsheet calculate a cell (OWASP), including full-width forms
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -77,14 +78,40 @@ def _cell(value: Any) -> Any:
 
 
 # -- Excel ----------------------------------------------------------------------------------------------------
-def xlsx_bytes(sheets: dict[str, pl.DataFrame], *, about: Sequence[tuple[str, str]] = (),
-               about_sheet: str = "About", number_formats: dict[str, str] | None = None) -> bytes:
-    """A workbook with one sheet per frame (header row bold and frozen, widths fitted) and, when ``about`` is
-    given, a first sheet of (label, value) lines saying what the workbook holds and where it comes from.
+#: headers that name a year column (in either language, as the app's labels write them)
+YEAR_HEADERS = {"year", "年份", "年度", "年", "start year", "end year", "起始年份", "终止年份"}
+#: headers that name a rank column
+RANK_HEADERS = {"rank", "排名", "位次", "名次", "rank (low)", "rank (high)"}
 
-    ``number_formats``: column name -> Excel number format (default: ``#,##0`` for integers, ``#,##0.00`` for
-    other numbers). Every text cell is neutralised (:func:`neutralise_formula`) and written as text, never as a
-    formula.
+
+def infer_kind(name: str, column: pl.Series) -> str | None:
+    """The figure kind of a numeric column without a declared one: a year (header says so, values 1900-2100),
+    a rank, a count (every value whole); None for other numbers (two decimals) and for text."""
+    if not column.dtype.is_numeric() or column.dtype == pl.Boolean:
+        return None
+    values = [v for v in column.to_list() if not is_missing(v)]
+    whole = all(float(v).is_integer() for v in values)
+    header = str(name).strip().lower()
+    if whole and values and (header in YEAR_HEADERS or header.endswith((" year", "年份", "年度"))) \
+            and all(1900 <= v <= 2100 for v in values):
+        return "year"
+    if whole and (header in RANK_HEADERS or header.startswith(("rank", "排名", "位次"))):
+        return "rank"
+    return "count" if whole and values else None
+
+
+def xlsx_bytes(sheets: dict[str, pl.DataFrame], *, about: Sequence[tuple[str, Any] | tuple[str, Any, str]] = (),
+               about_sheet: str = "About", number_formats: dict[str, str] | None = None,
+               kinds: dict[str, str] | None = None, status: str | None = None) -> bytes:
+    """A workbook with one sheet per frame (header row bold and frozen, widths fitted) and, when ``about`` is
+    given, a first sheet of (label, value[, kind]) lines saying what the workbook holds and where it comes from
+    (a number with its kind is stored as a number).
+
+    Numbers are stored as numbers: ``kinds`` maps a column to its figure kind (:mod:`pipeline.core.formatting`:
+    the value as the kind's unit counts it, rounded like the printed figure, with its Excel format); other
+    columns get :func:`infer_kind`'s, and ``number_formats`` (column -> Excel format) overrides the format.
+    ``status`` (the release, or internal / embargoed / synthetic) is the first row of every sheet and the printed
+    header of every page. Every text cell is neutralised (:func:`neutralise_formula`) and written as text.
     """
     import xlsxwriter
 
@@ -95,52 +122,71 @@ def xlsx_bytes(sheets: dict[str, pl.DataFrame], *, about: Sequence[tuple[str, st
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1, "text_wrap": True,
                             "valign": "top"})
     title = book.add_format({"bold": True, "font_size": 13})
+    alert = book.add_format({"bold": True, "font_color": "#B3261E"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
     formats: dict[str, Any] = {}
 
     def fmt(spec: str) -> Any:
         if spec not in formats:
-            formats[spec] = book.add_format({"num_format": spec})
+            formats[spec] = book.add_format({"num_format": spec, "valign": "top"})
         return formats[spec]
+
+    def status_row(ws: Any) -> int:
+        if not status:
+            return 0
+        ws.write_string(0, 0, _cell(status) or "", alert)
+        ws.set_header("&C" + status.replace("&", "&&"))
+        return 1
 
     if about:
         ws = book.add_worksheet(_sheet_name(about_sheet, set()))
-        for r, (label, value) in enumerate(about):
-            ws.write_string(r, 0, _cell(str(label)) or "", title if r == 0 else bold)
-            if value is not None:
-                ws.write_string(r, 1, _cell(str(value)) or "")
+        top = status_row(ws)
+        for r, item in enumerate(about, start=top):
+            label, value = item[0], item[1]
+            ws.write_string(r, 0, _cell(str(label)) or "", title if r == top else bold)
+            kind = item[2] if len(item) > 2 else None  # type: ignore[misc]
+            if kind is not None and isinstance(value, int | float) and not is_missing(value):
+                ws.write_number(r, 1, stored(value, kind), fmt(excel_format(kind)))
+            elif value is not None:
+                ws.write_string(r, 1, _cell(str(value)) or "", wrap)
         ws.set_column(0, 0, 28)
         ws.set_column(1, 1, 90)
     used: set[str] = {about_sheet} if about else set()
     for name, frame in sheets.items():
         ws = book.add_worksheet(_sheet_name(name, used))
+        head = status_row(ws)
         columns = frame.columns
         for c, col in enumerate(columns):
-            ws.write_string(0, c, _cell(str(col)) or "", bold)
+            ws.write_string(head, c, _cell(str(col)) or "", bold)
         for c, col in enumerate(columns):
-            dtype = frame.schema[col]
-            spec = (number_formats or {}).get(col) or ("#,##0" if dtype.is_integer() else
-                                                      "#,##0.00" if dtype.is_numeric() else None)
+            series = frame.get_column(col)
+            kind = (kinds or {}).get(col) or infer_kind(col, series)
+            spec = (number_formats or {}).get(col) or (excel_format(kind) if kind else
+                                                      "#,##0.00" if series.dtype.is_numeric() else None)
             cell_fmt = fmt(spec) if spec else None
             width = _width(str(col))
-            for r, value in enumerate(frame.get_column(col).to_list(), start=1):
+            longest = 0
+            for r, value in enumerate(series.to_list(), start=head + 1):
                 value = _cell(value)
                 if value is None:
                     continue
                 if isinstance(value, bool):
                     ws.write_boolean(r, c, value)
-                elif isinstance(value, (int, float)):
-                    ws.write_number(r, c, value, cell_fmt)
+                elif isinstance(value, int | float):
+                    number = stored(value, kind) if kind else value
+                    ws.write_number(r, c, number, cell_fmt)
                     width = max(width, len(f"{value:,.2f}"))
-                elif isinstance(value, (date, datetime)):
+                elif isinstance(value, date | datetime):
                     ws.write_string(r, c, value.isoformat())
                     width = max(width, 16)
                 else:
-                    ws.write_string(r, c, str(value))
-                    width = max(width, _width(str(value)))
-            ws.set_column(c, c, min(60, max(8, width + 2)))
-        ws.freeze_panes(1, 0)
+                    ws.write_string(r, c, str(value), wrap)
+                    longest = max(longest, _width(str(value)))
+            width = max(width, min(longest, 60))
+            ws.set_column(c, c, min(60, max(8, width + 2)), wrap if longest > 60 else None)
+        ws.freeze_panes(head + 1, 0)
         if frame.height:
-            ws.autofilter(0, 0, frame.height, max(0, len(columns) - 1))
+            ws.autofilter(head, 0, head + frame.height, max(0, len(columns) - 1))
     book.close()
     return buffer.getvalue()
 
@@ -178,9 +224,10 @@ def _register_fonts() -> None:
             return
 
 
-def chart_png(spec: dict[str, Any], *, scale: float = 2.0, width: int = 640) -> bytes:
+def chart_png(spec: dict[str, Any], *, scale: float = 2.0, width: int = 640, status: str | None = None) -> bytes:
     """A Vega-Lite specification (``altair.Chart.to_dict()``) rendered as PNG (``scale`` 2: sharp in print); a chart
-    that fills its container on screen gets ``width`` pixels."""
+    that fills its container on screen gets ``width`` pixels. ``status`` (release, internal, synthetic) is written
+    under the chart's title, so an image cut out of a page still says what its data are."""
     try:
         import vl_convert
     except ImportError:
@@ -188,6 +235,11 @@ def chart_png(spec: dict[str, Any], *, scale: float = 2.0, width: int = 640) -> 
     _register_fonts()
     if "width" not in spec and "vconcat" not in spec and "hconcat" not in spec:
         spec = {**spec, "width": width}
+    if status:
+        old = spec.get("title")
+        text = old.get("text", "") if isinstance(old, dict) else (old or "")
+        spec = {**spec, "title": {**(old if isinstance(old, dict) else {}), "text": text, "subtitle": status,
+                                  "subtitleColor": "#B3261E", "anchor": "start"}}
     return bytes(vl_convert.vegalite_to_png(spec, scale=scale))
 
 
@@ -196,120 +248,6 @@ def png_size(png: bytes) -> tuple[int, int] | None:
     if len(png) < 24 or not png.startswith(b"\x89PNG\r\n\x1a\n"):
         return None
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-
-
-# -- printable HTML -------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Facts:
-    """Label: value lines (a definition list)."""
-
-    items: Sequence[tuple[str, str]]
-
-
-@dataclass(frozen=True)
-class Table:
-    """A frame as a table; ``digits`` per column (default 2 for floats)."""
-
-    frame: pl.DataFrame
-    digits: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Image:
-    """A PNG image (a chart) with its alternative text."""
-
-    png: bytes
-    alt: str
-
-
-@dataclass(frozen=True)
-class Text:
-    """A paragraph (plain text; escaped)."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Section:
-    heading: str
-    parts: Sequence[Facts | Table | Image | Text]
-
-
-_CSS = """
-@page { size: A4; margin: 16mm 14mm; }
-body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", Arial, sans-serif;
-       color: #1b2733; font-size: 10.5pt; line-height: 1.45; max-width: 190mm; margin: 0 auto; }
-h1 { font-size: 18pt; margin: 0 0 2mm; color: #0b3d62; }
-h2 { font-size: 12.5pt; margin: 7mm 0 2mm; border-bottom: 1.5px solid #0b3d62; padding-bottom: 1mm;
-     color: #0b3d62; break-after: avoid; }
-.subtitle { color: #4a5a6a; margin: 0 0 4mm; }
-.banner { background: #fff4d6; border: 1px solid #e0b84c; padding: 2mm 3mm; margin: 3mm 0; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 6mm; margin: 0; }
-dt { font-weight: 600; color: #334; } dd { margin: 0; }
-table { border-collapse: collapse; width: 100%; margin: 1mm 0 2mm; break-inside: auto; font-size: 9.5pt; }
-th, td { border: 1px solid #c9d3dd; padding: 1mm 2mm; text-align: left; vertical-align: top; }
-th { background: #e8eef4; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr { break-inside: avoid; }
-img { max-width: 100%; break-inside: avoid; }
-footer { margin-top: 8mm; color: #6a7a8a; font-size: 8.5pt; border-top: 1px solid #c9d3dd; padding-top: 2mm; }
-@media print { .noprint { display: none; } }
-"""
-
-
-def html_report(*, title: str, subtitle: str = "", lang: str = "zh", banner: str | None = None,
-                sections: Sequence[Section], footer: str = "") -> str:
-    """A self-contained printable HTML page (A4; charts embedded as PNG). Every text is escaped."""
-    e = html.escape
-    out = [f'<!DOCTYPE html>\n<html lang="{e("zh-CN" if lang == "zh" else "en")}"><head><meta charset="utf-8">',
-           f"<title>{e(title)}</title><style>{_CSS}</style></head><body>", f"<h1>{e(title)}</h1>"]
-    if subtitle:
-        out.append(f'<p class="subtitle">{e(subtitle)}</p>')
-    if banner:
-        out.append(f'<p class="banner">{e(banner)}</p>')
-    for section in sections:
-        out.append(f"<section><h2>{e(section.heading)}</h2>")
-        out.extend(_part(part) for part in section.parts)
-        out.append("</section>")
-    if footer:
-        out.append(f"<footer>{e(footer)}</footer>")
-    out.append("</body></html>")
-    return "\n".join(out)
-
-
-def _part(part: Facts | Table | Image | Text) -> str:
-    e = html.escape
-    if isinstance(part, Facts):
-        rows = "".join(f"<dt>{e(str(k))}</dt><dd>{e(str(v))}</dd>" for k, v in part.items)
-        return f"<dl>{rows}</dl>"
-    if isinstance(part, Text):
-        return f"<p>{e(part.text)}</p>"
-    if isinstance(part, Image):
-        data = base64.b64encode(part.png).decode("ascii")
-        size = png_size(part.png)
-        width = f' width="{size[0] // 2}"' if size else ""  # rendered at scale 2: half size is sharp in print
-        return f'<img src="data:image/png;base64,{data}" alt="{e(part.alt)}"{width}>'
-    frame = part.frame
-    head = "".join(f"<th>{e(str(c))}</th>" for c in frame.columns)
-    body = []
-    for row in frame.iter_rows():
-        cells = []
-        for col, value in zip(frame.columns, row, strict=True):
-            if isinstance(value, bool) or value is None:
-                cells.append(f"<td>{'' if value is None else e(str(value))}</td>")
-            elif isinstance(value, (int, float)):
-                cells.append(f'<td class="num">{e(_number(value, part.digits.get(col)))}</td>')
-            else:
-                cells.append(f"<td>{e(str(value))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def _number(value: float, digits: int | None) -> str:
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return "–"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return f"{value:,.{2 if digits is None else digits}f}"
 
 
 # -- rejected rows of an upload -------------------------------------------------------------------------------
@@ -362,7 +300,5 @@ def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
-__all__ = [
-    "ExportUnavailable", "Facts", "Image", "Section", "Table", "Text", "chart_png", "html_report",
-    "neutralise_formula", "neutralised", "rejected_rows", "xlsx_bytes",
-]
+__all__ = ["ExportUnavailable", "chart_png", "infer_kind", "neutralise_formula", "neutralised", "rejected_rows",
+           "xlsx_bytes"]

@@ -98,7 +98,7 @@ else:
     charts.show(charts.hbar(bars, x="v", y="city", x_title=dict(metrics)[which], y_title=t("city")),
                 name=f"compare-cities-{which}-{year}")
 
-sheet = t("nav_compare")
-c.download_xlsx(t("download_xlsx"), lambda: xlsx_bytes({sheet: frame}), file_name=f"compare-{mode}-{lang()}.xlsx",
-                key="compare_xlsx")
+sheet, status = t("nav_compare"), page.status() or None
+c.download_xlsx(t("download_xlsx"), lambda: xlsx_bytes({sheet: frame}, status=status),
+                file_name=f"compare-{mode}-{lang()}.xlsx", key="compare_xlsx")
 c.provenance(page)

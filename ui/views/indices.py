@@ -85,7 +85,7 @@ with right:
         col: st.column_config.NumberColumn(format="%.2f") for col in wide.columns[1:]
         if wide.schema[col].is_numeric()})
     disclosure.footnote(page.source, shown=not withheld.is_empty())
-    sheet = name_zh_en(vars(info))
-    c.download_xlsx(t("download_xlsx"), lambda: xlsx_bytes({sheet: wide}),
+    sheet, status = name_zh_en(vars(info)), page.status() or None
+    c.download_xlsx(t("download_xlsx"), lambda: xlsx_bytes({sheet: wide}, status=status),
                     file_name=f"index-{key}-{chosen}-{year or end}-{lang()}.xlsx", key="indices_xlsx")
 c.provenance(page, note=t("indices_provenance_note"))

@@ -6,10 +6,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pipeline.reports.exports import neutralised, xlsx_bytes
 from ui import charts, data
 from ui import components as c
-from ui.components_tables import column_labels, number_columns, pick_and_link, ranking_frame
+from ui.components_tables import column_labels, number_columns, pick_and_link, ranking_downloads, ranking_frame
 from ui.i18n import labels_for, lang, t, tier
 
 page = c.page("nav_ranking", caption_key="ranking_caption")
@@ -61,19 +60,6 @@ if scored.height:
                              title=t("rank_interval_chart", year=year), x_title=t("rank"))
     charts.show(chart, name=f"rank_intervals_{year}")
 
-about = [(t("ranking_export_title", year=year), ""), *c.build_facts(page),
-         (t("filters"), f"{t('tier')}: {', '.join(tier(x) for x in chosen_tiers)}; "
-                        f"{t('zone')}: {page.names('regions').get(zone, t('all_zones')) if zone else t('all_zones')}")]
-export = table.select([pl.col(k).alias(lab[k]) for k in ["cluster_code", *keys, "median_rank", "rank_low", "rank_high",
-                                                         "output", "employment", "category", "indicators_used",
-                                                         "note"]])
-d = st.columns([1, 1, 4])
-with d[0]:
-    c.download_xlsx(t("download_xlsx"), lambda: xlsx_bytes({t("nav_ranking"): export}, about=about,
-                                                           about_sheet=t("about_sheet")),
-                    file_name=f"cluster-ranking-{year}-{lang()}.xlsx", key="ranking_xlsx")
-with d[1]:
-    st.download_button(t("download_csv"), lambda: neutralised(export).write_csv().encode("utf-8-sig"),
-                       file_name=f"cluster-ranking-{year}-{lang()}.csv", mime="text/csv",
-                       key=f"ranking_csv_{lang()}", icon=":material/download:", on_click="ignore")
+ranking_downloads(page, table, year, f"{t('tier')}: {', '.join(tier(x) for x in chosen_tiers)}; "
+                  f"{t('zone')}: {page.names('regions').get(zone, t('all_zones')) if zone else t('all_zones')}")
 c.provenance(page, note=t("ranking_provenance_note"))

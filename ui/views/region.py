@@ -133,8 +133,8 @@ lq_t = disclosure.mark(lq_shown, ["lq", "share"], page.source, fmt=".3f").select
     pl.col("industry").alias(t("industry")), pl.col("lq").alias(t("lq")), pl.col("share").alias(t("share")),
     pl.col("specialised").alias(t("specialised")))
 report_ = new_report(page, t("region_export_title", name=regions.get(code, code), year=year), f"{code} · {year}",
-                     [(t("city"), regions.get(code, code)), (t("year"), str(year)), *tiles])
-report_.add(t("lq_by_industry"), lq_t, chart_lq)
+                     [(t("city"), regions.get(code, code)), (t("year"), year, "year"), *tiles])
+report_.add(t("lq_by_industry"), lq_t, chart_lq, kinds={t("lq"): "index", t("share"): "share"})
 report_.add(t("located_clusters_title"), located_t)
 report_.add(t("strong_categories_title"), strong_t, chart_pf)
 report_.add(t("shift_share_title"), shift_t)
