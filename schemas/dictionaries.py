@@ -55,6 +55,17 @@ class Regions(pa.DataFrameModel):
         ),
         aliases=["所属区域", "所属经济区", "区域", "groups", "zones", "zone"],
     )
+    lon: float | None = attribute_field(
+        title="Longitude", title_zh="经度", role="attribute", example=123.43, nullable=True, ge=-180, le=180,
+        description="Longitude of the region's seat in degrees east (WGS 84): where the maps draw its symbol when "
+                    "no boundary file is installed. Optional.",
+        aliases=["经度", "longitude", "lon", "lng"],
+    )
+    lat: float | None = attribute_field(
+        title="Latitude", title_zh="纬度", role="attribute", example=41.80, nullable=True, ge=-90, le=90,
+        description="Latitude of the region's seat in degrees north (WGS 84). Optional; given with the longitude.",
+        aliases=["纬度", "latitude", "lat"],
+    )
 
     class Config:
         strict = True

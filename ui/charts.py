@@ -240,37 +240,3 @@ def heatmap(frame: pl.DataFrame, *, x: str, y: str, value: str, x_title: str | N
         text = alt.Chart(_frame(keys)).mark_text(fontSize=10, color="#555555").encode(x=xs, y=ys, text="mark:N")
         chart = alt.layer(chart, grey, text)
     return _style(chart, title)
-
-
-def choropleth(features: list[dict[str, Any]], values: dict[str, float | None], names: dict[str, str], *,
-               value_title: str, title: str | None = None, fmt: str = ",.2f", mid: float | None = None) -> Any:
-    """Regions coloured by ``values`` (region code -> value), labelled with their names."""
-    shaped, points = [], []
-    for f in features:
-        code = f["properties"]["region_code"]
-        props = {"region_code": code, "name": names.get(code, code), "value": values.get(code)}
-        shaped.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
-        lon, lat = _label_point(f)
-        points.append({"lon": lon, "lat": lat, "name": names.get(code, code)})
-    scale = colour_scale(list(values.values()), mid)
-    shapes = alt.Chart(alt.Data(values=shaped)).mark_geoshape(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("properties.value:Q", title=value_title, scale=scale,
-                        legend=alt.Legend(orient="right", format=fmt)),
-        tooltip=[alt.Tooltip("properties.name:N", title=" "),
-                 alt.Tooltip("properties.value:Q", title=value_title, format=fmt)])
-    labels = alt.Chart(alt.Data(values=points)).encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
-    halo = labels.mark_text(fontSize=11, fontWeight="bold", stroke="white", strokeWidth=3, strokeOpacity=0.85)
-    text = labels.mark_text(fontSize=11, fontWeight="bold", color="#1b2733")
-    chart = (shapes + halo + text).project(type="mercator").properties(height=420)
-    return _style(chart, title)
-
-
-def _label_point(feature: dict[str, Any]) -> tuple[float, float]:
-    cp = (feature.get("properties") or {}).get("cp")
-    if isinstance(cp, (list, tuple)) and len(cp) == 2:
-        return float(cp[0]), float(cp[1])
-    geom = feature["geometry"]
-    rings = geom["coordinates"] if geom["type"] == "Polygon" else [p[0] for p in geom["coordinates"]]
-    xs = [pt[0] for ring in rings for pt in ring]
-    ys = [pt[1] for ring in rings for pt in ring]
-    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2

@@ -12,6 +12,7 @@ import streamlit as st
 from pipeline.core.settings import Settings
 from ui.i18n import lang, local_time, money_word, set_money, set_places, t  # noqa: F401 (local_time: re-exported)
 from ui.labels import LABELS
+from ui.tables import data_table
 
 
 def banners(build: dict[str, Any] | None) -> None:
@@ -235,7 +236,7 @@ def provenance(page_: Page, *, uploads: pl.DataFrame | None = None, note: str | 
         if note:
             st.caption(note)
         if uploads is not None and not uploads.is_empty():
-            st.dataframe(uploads_table(uploads, page_.settings.timezone), hide_index=True)
+            data_table(uploads_table(uploads, page_.settings.timezone), hide_index=True)
 
 
 def uploads_table(frame: pl.DataFrame, timezone: str) -> pl.DataFrame:

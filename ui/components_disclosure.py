@@ -11,6 +11,7 @@ import streamlit as st
 
 from pipeline.core.settings import Settings
 from ui.i18n import t
+from ui.tables import data_table
 
 
 def report_frame(rel: dict[str, Any]) -> pl.DataFrame:
@@ -34,7 +35,7 @@ def report_section(rel: dict[str, Any]) -> None:
         if frame.is_empty():
             st.caption(t("disclosure_none"))
             return
-        st.dataframe(frame, hide_index=True, key=f"disclosure_{rel['number']}")
+        data_table(frame, hide_index=True, key=f"disclosure_{rel['number']}")
         withheld = {k: v for k, v in rel["disclosure"]["withheld"].items() if v}
         st.caption(t("disclosure_withheld", tables=", ".join(f"{k} {v:,}" for k, v in withheld.items()) or "–"))
         leaning = sum(r.get("leans_on_singleton") or 0 for r in rel["disclosure"]["tables"])

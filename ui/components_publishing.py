@@ -15,6 +15,7 @@ from pipeline.core.ops import OpsStore
 from pipeline.core.settings import Settings
 from ui.components import local_time
 from ui.i18n import lang, t
+from ui.tables import data_table
 
 
 def _when(iso: str | None, s: Settings) -> str:
@@ -39,7 +40,7 @@ def decision_form(s: Settings, row: dict[str, Any], who: str) -> None:
     notes = OpsStore(s.ops_path).upload_notes(uid)
     if notes:
         st.markdown(f"**{t('warnings_title', n=len(notes))}**")
-        st.dataframe(pl.DataFrame(notes), hide_index=True, key=f"notes_{uid}")
+        data_table(pl.DataFrame(notes), hide_index=True, key=f"notes_{uid}")
     if st.button(t("review_preview"), key=f"preview_{uid}", icon=":material/difference:"):
         with st.spinner(t("review_previewing")):
             try:

@@ -1,4 +1,5 @@
-"""Regional render helpers: city values for maps, the choropleth (or a bar chart without boundaries)."""
+"""Regional render helpers: city values for maps, the map (a choropleth, proportional symbols at the seats, or a
+bar chart when neither boundaries nor seats are known)."""
 
 from __future__ import annotations
 
@@ -58,16 +59,24 @@ def city_values(cities: pl.DataFrame, view: str, measure: str) -> tuple[dict[str
 
 def city_map(page: Page, values: dict[str, float | None], *, value_title: str, fmt: str, mid: float | None,
              name: str) -> None:
-    """A choropleth of the cities from the boundary files, or, without them, a bar chart and a hint."""
+    """A choropleth of the cities from the boundary files; without them, proportional symbols at the cities' seats
+    (the regions dictionary's ``lon``/``lat``); without either, a bar chart and a hint."""
+    from ui import maps
+
     names = page.names("regions")
     features = boundary_features(page)
     if features:
-        charts.show(charts.choropleth(features, values, names, value_title=value_title, fmt=fmt, mid=mid),
-                    name=name)
+        charts.show(maps.choropleth(features, values, names, value_title=value_title, fmt=fmt, mid=mid), name=name)
         missing = [names.get(code, code) for code in values if code not in {f["properties"]["region_code"]
                                                                               for f in features}]
         if missing:
             st.caption(t("map_missing", regions=", ".join(missing)))
+        return
+    seats = {r["code"]: (r["lon"], r["lat"]) for r in page.dicts["regions"].iter_rows(named=True)
+             if r.get("lon") is not None and r.get("lat") is not None}
+    if any(code in seats for code in values):
+        charts.show(maps.symbols(seats, values, names, value_title=value_title, fmt=fmt, mid=mid), name=name)
+        st.caption(t("map_symbols", folder=str(page.settings.data_dir / "boundaries")))
         return
     st.caption(t("no_boundaries", folder=str(page.settings.data_dir / "boundaries")))
     frame = pl.DataFrame({"city": [names.get(k, k) for k in values], "v": list(values.values())},

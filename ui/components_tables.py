@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui.components import Page, build_facts, download_xlsx, named, translated
 from ui.i18n import band, category, lang, t, tier
+from ui.tables import data_table
 
 SCORECARD = Path(__file__).parent / "views" / "scorecard.py"
 
@@ -66,7 +67,7 @@ def number_columns() -> dict[str, object]:
 def pick_and_link(frame: pl.DataFrame, codes: list[str], *, key: str, column_config: dict | None = None,
                   height: int | str = "auto") -> None:
     """A table whose rows can be selected; the selected cluster's scorecard opens from a link below it."""
-    event = st.dataframe(frame, hide_index=True, column_config=column_config or {}, key=f"{key}_{lang()}",
+    event = data_table(frame, hide_index=True, column_config=column_config or {}, key=f"{key}_{lang()}",
                          on_select="rerun", selection_mode="single-row", height=height)
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
     if rows:

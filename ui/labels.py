@@ -158,6 +158,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "view_hhi": ("HHI (concentration)", "HHI（集中度）"), "view_entropy": ("Entropy (diversity)", "熵（多样性）"),
     "view_krugman": ("Krugman specialisation", "克鲁格曼专业化指数"),
     "view_diversity": ("Industries specialised in", "专业化行业数"),
+    "map_symbols": ("Circles at the cities' seats, their area proportional to the value (no boundary file: put a "
+                    "GeoJSON or TopoJSON of the cities in {folder} for a shaded map).",
+                    "圆点位于各市政府驻地，面积与数值成正比（未安装边界文件；将城市 GeoJSON 或 TopoJSON 放入 {folder} "
+                    "即显示分级设色地图）。"),
     "no_boundaries": ("No map: put a GeoJSON of the cities (keyed by region code) in {folder}, or start with "
                       "`clusterstats serve --boundaries FILE`. Shown as bars instead.",
                       "未找到地图边界：请将按地区代码标识的城市 GeoJSON 放入 {folder}，或用 "

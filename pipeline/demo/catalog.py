@@ -30,23 +30,27 @@ class City:
     scale: float  # share of provincial industrial output, in percent (normalised by the generator)
     export_factor: float  # multiplies the division export shares (ports export more)
     wage_factor: float  # multiplies the provincial average wage
+    lon: float  # the city's seat (city centre), degrees east, WGS 84, to 0.01 degree
+    lat: float  # degrees north
 
 
+#: the seats are the city centres' coordinates as the cities' gazetteer entries give them (GeoNames / Wikipedia,
+#: rounded to 0.01 degree); tests/test_maps.py checks each lies inside its own city in the shared boundary file
 CITIES = [
-    City("210100", "沈阳市", "Shenyang", "Z-CENTRAL", 22.0, 0.6, 1.12),
-    City("210200", "大连市", "Dalian", "Z-COASTAL", 26.0, 2.2, 1.18),
-    City("210300", "鞍山市", "Anshan", "Z-CENTRAL", 9.0, 0.8, 1.0),
-    City("210400", "抚顺市", "Fushun", "Z-CENTRAL", 5.0, 0.5, 0.95),
-    City("210500", "本溪市", "Benxi", "Z-CENTRAL", 4.0, 0.5, 0.95),
-    City("210600", "丹东市", "Dandong", "Z-COASTAL", 3.0, 1.6, 0.9),
-    City("210700", "锦州市", "Jinzhou", "Z-WEST", 4.0, 1.0, 0.92),
-    City("210800", "营口市", "Yingkou", "Z-CENTRAL;Z-COASTAL", 7.0, 1.4, 0.97),
-    City("210900", "阜新市", "Fuxin", "Z-WEST", 1.5, 0.3, 0.85),
-    City("211000", "辽阳市", "Liaoyang", "Z-CENTRAL", 3.5, 0.5, 0.93),
-    City("211100", "盘锦市", "Panjin", "Z-WEST", 7.0, 0.7, 1.05),
-    City("211200", "铁岭市", "Tieling", "Z-CENTRAL", 2.0, 0.4, 0.85),
-    City("211300", "朝阳市", "Chaoyang", "Z-WEST", 2.0, 0.4, 0.85),
-    City("211400", "葫芦岛市", "Huludao", "Z-WEST", 3.0, 0.9, 0.9),
+    City("210100", "沈阳市", "Shenyang", "Z-CENTRAL", 22.0, 0.6, 1.12, 123.43, 41.80),
+    City("210200", "大连市", "Dalian", "Z-COASTAL", 26.0, 2.2, 1.18, 121.61, 38.91),
+    City("210300", "鞍山市", "Anshan", "Z-CENTRAL", 9.0, 0.8, 1.0, 122.99, 41.11),
+    City("210400", "抚顺市", "Fushun", "Z-CENTRAL", 5.0, 0.5, 0.95, 123.96, 41.88),
+    City("210500", "本溪市", "Benxi", "Z-CENTRAL", 4.0, 0.5, 0.95, 123.77, 41.29),
+    City("210600", "丹东市", "Dandong", "Z-COASTAL", 3.0, 1.6, 0.9, 124.38, 40.13),
+    City("210700", "锦州市", "Jinzhou", "Z-WEST", 4.0, 1.0, 0.92, 121.13, 41.10),
+    City("210800", "营口市", "Yingkou", "Z-CENTRAL;Z-COASTAL", 7.0, 1.4, 0.97, 122.24, 40.67),
+    City("210900", "阜新市", "Fuxin", "Z-WEST", 1.5, 0.3, 0.85, 121.67, 42.02),
+    City("211000", "辽阳市", "Liaoyang", "Z-CENTRAL", 3.5, 0.5, 0.93, 123.24, 41.27),
+    City("211100", "盘锦市", "Panjin", "Z-WEST", 7.0, 0.7, 1.05, 122.07, 41.12),
+    City("211200", "铁岭市", "Tieling", "Z-CENTRAL", 2.0, 0.4, 0.85, 123.84, 42.29),
+    City("211300", "朝阳市", "Chaoyang", "Z-WEST", 2.0, 0.4, 0.85, 120.45, 41.57),
+    City("211400", "葫芦岛市", "Huludao", "Z-WEST", 3.0, 0.9, 0.9, 120.84, 40.71),
 ]
 
 CLASSIFICATION = "GB/T 4754-2017"

@@ -101,13 +101,14 @@ def write_demo_files(
 
 
 def region_table() -> pl.DataFrame:
-    """The province, its three development zones and the 14 prefecture cities (Chinese headers)."""
+    """The province, its three development zones and the 14 prefecture cities (Chinese headers), the cities with
+    their seats' coordinates (the maps' proportional symbols when no boundary file is installed)."""
     code, name, name_en = PROVINCE
-    rows = [(code, name, name_en, None, "province", None)]
-    rows += [(z, zh, en, code, "zone", None) for z, zh, en in ZONES]
-    rows += [(c.code, c.name, c.name_en, code, "city", c.groups) for c in CITIES]
+    rows = [(code, name, name_en, None, "province", None, None, None)]
+    rows += [(z, zh, en, code, "zone", None, None, None) for z, zh, en in ZONES]
+    rows += [(c.code, c.name, c.name_en, code, "city", c.groups, c.lon, c.lat) for c in CITIES]
     return pl.DataFrame(
-        rows, schema=["地区代码", "地区名称", "英文名称", "上级代码", "层级", "所属区域"], orient="row"
+        rows, schema=["地区代码", "地区名称", "英文名称", "上级代码", "层级", "所属区域", "经度", "纬度"], orient="row"
     )
 
 

@@ -11,6 +11,7 @@ from pipeline.core.errors import ClusterstatsError
 from ui import data
 from ui.access import is_admin, user
 from ui.i18n import t
+from ui.tables import data_table
 
 s = data.settings()
 st.title(t("nav_accounts"))
@@ -29,7 +30,7 @@ def _codes(text: str) -> list[str]:
 
 accounts = list_users(s)
 roles = {r: t(f"role_{r}") for r in ROLES}  # (in this session's language, here in its thread)
-st.dataframe(pl.DataFrame({
+data_table(pl.DataFrame({
     t("user_name"): [u.username for u in accounts], t("role"): [t(f"role_{u.role}") for u in accounts],
     t("account_regions"): [", ".join(u.regions) or t("all_regions") for u in accounts],
     t("account_disabled"): [t("yes") if u.disabled else "" for u in accounts]},

@@ -9,6 +9,7 @@ from pipeline.reports.exports import xlsx_bytes
 from ui import charts, data
 from ui import components as c
 from ui.i18n import band, labels_for, lang, measure, name_zh_en, t, tier
+from ui.tables import data_table
 
 MAX = 10
 page = c.page("nav_compare", caption_key="compare_caption")
@@ -49,7 +50,7 @@ if mode == "clusters":
                            band(r["size_band"]), c.yuan(r["output_value"])] + [
             c.number(scores.get(p["code"])) for p in pillars.iter_rows(named=True)]
     frame = pl.DataFrame(table)
-    st.dataframe(frame, hide_index=True, height=38 + 35 * frame.height)
+    data_table(frame, hide_index=True, height=38 + 35 * frame.height)
     order = {x: i for i, x in enumerate(picked)}
     long = agg.filter(pl.col("level") != "index").with_columns(
         c.named("cluster_code", label).alias("series"),
@@ -91,7 +92,7 @@ else:
             c.number(r["entropy"], 2), c.number(r["krugman"], 3), str(r["diversity"]),
             f"{(r['cluster_strength'] or 0) * 100:.1f}%"]
     frame = pl.DataFrame(table)
-    st.dataframe(frame, hide_index=True, height=38 + 35 * frame.height)
+    data_table(frame, hide_index=True, height=38 + 35 * frame.height)
     which = st.segmented_control(t("compare_chart_of"), [m[0] for m in metrics[1:]], default="cluster_strength",
                                  format_func=dict(metrics).get, key=f"compare_metric_{lang()}") or "cluster_strength"
     bars = ind.select(c.named("region_code", names).alias("city"), pl.col(which).cast(pl.Float64).alias("v"))

@@ -11,6 +11,7 @@ from ui import charts, data
 from ui import components as c
 from ui.access import user
 from ui.i18n import lang, measure, name_zh_en, t
+from ui.tables import data_table
 
 page = c.page("nav_data", need_scores=False, caption_key="data_caption")
 dq = data.data_quality(page.path, page.build_id)
@@ -30,7 +31,7 @@ with tabs[0]:
         m[0].metric(t("uploads_landed"), frame.height)
         m[1].metric(t("uploads_in_build"), int(frame["in"].sum()))
         m[2].metric(t("kinds_with_revisions"), int((frame.group_by("kind").agg(pl.len())["len"] > 1).sum()))
-        st.dataframe(table, hide_index=True, height=min(420, 38 + 35 * table.height))
+        data_table(table, hide_index=True, height=min(420, 38 + 35 * table.height))
         st.caption(t("vintages_caption"))
 
 with tabs[1]:
@@ -50,14 +51,14 @@ with tabs[1]:
                                                      pl.col("indicators").mean().alias("mean"),
                                                      pl.col("indicators").min().alias("min")).sort("year")
             st.markdown(f"**{t('coverage_clusters')}**")
-            st.dataframe(per_year.rename({"year": t("year"), "clusters": t("clusters_reporting"),
+            data_table(per_year.rename({"year": t("year"), "clusters": t("clusters_reporting"),
                                           "mean": t("indicators_mean"), "min": t("indicators_min")}),
                          hide_index=True, column_config={t("indicators_mean"): st.column_config.NumberColumn(
                              format="%.1f")})
             sparse = clusters.filter(pl.col("indicators") < clusters.get_column("indicators").max())
             st.caption(t("coverage_sparse", n=sparse.height))
             if sparse.height:
-                st.dataframe(sparse.select(c.named("cluster_code", names_c).alias(t("cluster")),
+                data_table(sparse.select(c.named("cluster_code", names_c).alias(t("cluster")),
                                            pl.col("year").alias(t("year")),
                                            pl.col("indicators").alias(t("indicators_reported"))),
                              hide_index=True, height=240)
@@ -71,7 +72,7 @@ with tabs[2]:
             c.named("cluster_code", page.names("clusters")).alias("cluster"),
             pl.Series("indicator_label", [name_zh_en(r, "indicator_name") for r in treated.iter_rows(named=True)]),
             c.translated("treatment", treated, lambda x: t(f"treatment_{x.replace(' ', '_')}")).alias("how"))
-        st.dataframe(shown.select(pl.col("cluster").alias(t("cluster")), pl.col("year").alias(t("year")),
+        data_table(shown.select(pl.col("cluster").alias(t("cluster")), pl.col("year").alias(t("year")),
                                   pl.col("indicator_label").alias(t("indicator")),
                                   pl.col("raw_value").alias(t("raw_value")), pl.col("value").alias(t("treated_value")),
                                   pl.col("how").alias(t("treatment"))), hide_index=True, height=300,
@@ -81,7 +82,7 @@ with tabs[2]:
     st.markdown(f"**{t('flags_title', n=flags.height)}**")
     st.caption(t("flags_caption"))
     if flags.height:
-        st.dataframe(flags.select(
+        data_table(flags.select(
             c.translated("kind", flags, lambda k: t(f"kind_{k.replace('-', '_')}")).alias(t("kind")),
             pl.col("vintage").alias(t("vintage")), pl.col("file_name").alias(t("file")),
             pl.col("source_row").alias(t("row")), c.translated("field", flags, measure).alias(t("field")),
@@ -90,13 +91,13 @@ with tabs[2]:
     notes = dq["notes"]
     st.markdown(f"**{t('notes_title')}**")
     st.caption(t("notes_caption"))
-    st.dataframe(notes.select(c.translated("table_name", notes, lambda x: t(f"table_{x}")).alias(t("table")),
+    data_table(notes.select(c.translated("table_name", notes, lambda x: t(f"table_{x}")).alias(t("table")),
                               pl.col("note").alias(t("note")), pl.col("rows").alias(t("rows"))), hide_index=True)
     unscored = data.ranking(page.path, page.build_id, page.years[0]).filter(pl.col("score").is_null()) \
         if page.years else pl.DataFrame()
     if unscored.height:
         st.markdown(f"**{t('unscored_title', n=unscored.height, year=page.years[0])}**")
-        st.dataframe(unscored.select(c.named("cluster_code", page.names("clusters")).alias(t("cluster")),
+        data_table(unscored.select(c.named("cluster_code", page.names("clusters")).alias(t("cluster")),
                                      pl.col("note").alias(t("note"))), hide_index=True)
 
 with tabs[3]:
@@ -105,7 +106,7 @@ with tabs[3]:
     kind = st.selectbox(t("upload_kind"), kinds, key=f"data_kind_{lang()}",
                         format_func=dict(dictionary.select("kind", "kind_title").unique().iter_rows()).get)
     rows = dictionary.filter(pl.col("kind") == kind)
-    st.dataframe(rows.select(pl.col("column").alias(t("field")), pl.col("title_zh").alias(t("title_zh")),
+    data_table(rows.select(pl.col("column").alias(t("field")), pl.col("title_zh").alias(t("title_zh")),
                              pl.col("title_en").alias(t("title_en")), pl.col("role").alias(t("role")),
                              pl.col("dimension").alias(t("dimension")), pl.col("required").alias(t("required")),
                              pl.col("description").alias(t("description")), pl.col("aliases").alias(t("aliases")),

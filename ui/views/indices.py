@@ -12,6 +12,7 @@ from ui import components as c
 from ui.catalog import MATRIX
 from ui.components_regional import city_map, code_ordered_table
 from ui.i18n import labels_for, lang, measure, name_zh_en, t
+from ui.tables import data_table
 
 page = c.page("nav_indices", need_scores=False, caption_key="indices_caption")
 lv = page.levels
@@ -81,7 +82,7 @@ with left:
 with right:
     cells = disclosure.mark(shown, [value], page.source, fmt=fmt)  # "D" where withheld (d3 formats are Python's)
     wide = code_ordered_table(cells, value, region_order, column_order).rename({"region": t("city")})
-    st.dataframe(wide, hide_index=True, height=460, column_config={
+    data_table(wide, hide_index=True, height=460, column_config={
         col: st.column_config.NumberColumn(format="%.2f") for col in wide.columns[1:]
         if wide.schema[col].is_numeric()})
     disclosure.footnote(page.source, shown=not withheld.is_empty())

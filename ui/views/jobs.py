@@ -16,6 +16,7 @@ from ui import components_upload as cu
 from ui import data
 from ui.access import can_upload, current_user, is_admin
 from ui.i18n import labels_for, lang, t
+from ui.tables import data_table
 
 s = data.settings()
 build = data.current_build(s, stop_if_stale=False)
@@ -51,7 +52,7 @@ if flash := st.session_state.pop("jobs_flash", None):
     st.success(flash)
 schedules = list_schedules(s)
 if schedules:
-    st.dataframe(pl.DataFrame([{
+    data_table(pl.DataFrame([{
         t("name"): x.name, t("cron"): x.cron, t("state"): t("paused") if x.paused else t("active"),
         t("next_run"): c.local_time(x.next_due_at.isoformat(), s.timezone) if x.next_due_at else "–",
         t("last_run"): c.local_time(x.last_fired_at.isoformat(), s.timezone) if x.last_fired_at else "–",
@@ -90,7 +91,7 @@ if is_admin():  # who did what, when: logins, uploads, methodology and schedule 
     from pipeline.access.users import audit_log
 
     with st.expander(t("audit_log")):
-        st.dataframe(pl.DataFrame([{**e, "detail": str(e["detail"])} for e in audit_log(s, limit=300)]),
+        data_table(pl.DataFrame([{**e, "detail": str(e["detail"])} for e in audit_log(s, limit=300)]),
                      hide_index=True, key="audit_log_table")
 
 st.subheader(t("job_history"))
@@ -104,7 +105,7 @@ history = pl.DataFrame([{
     t("status"): t(f"job_{j['status']}"), t("requested"): c.local_time(j["requested_at"], s.timezone),
     t("duration_s"): j["duration_s"], t("rows_read"): j["rows_read"], t("build_id"): j["build_id"],
     t("changes"): cj.short_summary(reports[j["id"]]) if j["status"] == "succeeded" else ""} for j in jobs])
-st.dataframe(history, hide_index=True, key="jobs_history", height=min(400, 38 + 35 * history.height),
+data_table(history, hide_index=True, key="jobs_history", height=min(400, 38 + 35 * history.height),
              column_config={t("duration_s"): st.column_config.NumberColumn(format="%.1f")})
 sheet = t("job_history")
 c.download_xlsx(t("download_xlsx"), lambda: xlsx_bytes({sheet: history}), file_name=f"jobs-{lang()}.xlsx",
@@ -123,7 +124,7 @@ if report:
                          (t("report_crossings_title"), cj.crossings_frame(report, names))):
         if frame.height:
             st.caption(title)
-            st.dataframe(frame, hide_index=True, height=min(320, 38 + 35 * frame.height), column_config={
+            data_table(frame, hide_index=True, height=min(320, 38 + 35 * frame.height), column_config={
                 col: st.column_config.NumberColumn(format="%.2f") for col in (t("before"), t("after"),
                                                                               t("score_change"))})
 elif job["status"] == "succeeded":

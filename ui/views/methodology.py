@@ -16,6 +16,7 @@ from ui import components_proposals as cpr
 from ui.access import current_user, is_admin
 from ui.catalog import INDICES
 from ui.i18n import lang, t
+from ui.tables import data_table
 
 
 def _valid(text: str) -> bool:
@@ -47,10 +48,10 @@ with tabs[0]:
     with right:
         st.markdown(f"**{t('options')}**")
         st.markdown("\n".join(f"- **{k}**: {v}" for k, v in cm.options_facts(m, page.names("regions"))))
-    st.dataframe(cm.indicator_table(m), hide_index=True, key="methodology_indicators", column_config={
+    data_table(cm.indicator_table(m), hide_index=True, key="methodology_indicators", column_config={
         t("weight_in_pillar"): st.column_config.NumberColumn(format="%.3f"),
         t("weight_in_index"): st.column_config.NumberColumn(format="%.4f")})
-    st.dataframe(cm.levels_table(m), hide_index=True)
+    data_table(cm.levels_table(m), hide_index=True)
 with tabs[1]:
     for info in INDICES:
         with st.expander(info.name_zh if lang() == "zh" else info.name):
@@ -60,7 +61,7 @@ with tabs[1]:
 with tabs[2]:
     versions = archived(s)
     named = cpr.approved_names(s)  # the name its proposer gave a version, and who approved it
-    st.dataframe(pl.DataFrame({t("version"): [v.hash for v in versions],
+    data_table(pl.DataFrame({t("version"): [v.hash for v in versions],
                                t("name"): [named.get(v.hash) or (v.name_zh if lang() == "zh" else v.name)
                                            for v in versions],
                                t("in_live_build"): [t("yes") if v.hash == live_hash else "" for v in versions]},

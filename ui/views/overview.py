@@ -11,6 +11,7 @@ from ui import components as c
 from ui.components_regional import CITY_VIEWS, city_map, city_values, scaled_total
 from ui.components_tables import top_clusters
 from ui.i18n import band, labels_for, lang, measure, t
+from ui.tables import data_table
 
 page = c.page("app_title")
 lv = page.levels or {"region_level": None, "industry_level": None}
@@ -67,7 +68,7 @@ with right:
             c.translated("measure", balance, measure).alias(t("measure")), pl.col("theil").alias(t("theil_short")),
             pl.col("between").alias(t("between_short")), pl.col("within").alias(t("within_short")),
             (pl.col("between_share") * 100).alias(t("between_pct")))
-        st.dataframe(table, hide_index=True, column_config={
+        data_table(table, hide_index=True, column_config={
             col: st.column_config.NumberColumn(format="%.3f", width="small") for col in table.columns[1:]} | {
             t("between_pct"): st.column_config.NumberColumn(format="%.0f%%", width="small")})
         order = (balance.get_column("partition").drop_nulls().to_list() or [""])[0].split(",")
@@ -82,7 +83,7 @@ with left:
         shown = bands.with_columns(c.translated("size_band", bands, band).alias("band_label"))
         charts.show(charts.hbar(shown, x="clusters", y="band_label", x_title=t("clusters"), y_title=t("size_band"),
                                 sort=None, fmt=",.0f"), name=f"size_bands_{year}")
-        st.dataframe(shown.select(pl.col("band_label").alias(t("size_band")), pl.col("clusters").alias(t("clusters")),
+        data_table(shown.select(pl.col("band_label").alias(t("size_band")), pl.col("clusters").alias(t("clusters")),
                                   (pl.col("share") * 100).round(1).alias(t("share") + " (%)"),
                                   (pl.col("output_value") / (1e8 if lang() == "zh" else 1e9)).alias(t("output_short"))),
                      hide_index=True, column_config={t("output_short"): st.column_config.NumberColumn(format="%.1f")})

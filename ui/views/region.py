@@ -13,6 +13,7 @@ from ui import components as c
 from ui.components_regional import portfolio, region_tiles, scaled_total
 from ui.exports_ui import download_row, new_report
 from ui.i18n import labels_for, lang, measure, quadrant, t
+from ui.tables import data_table
 
 page = c.page("nav_region", need_scores=False, caption_key="region_caption")
 lv = page.levels
@@ -78,7 +79,7 @@ st.subheader(t("located_clusters_title") + f" ({located.height})")
 if located.is_empty():
     st.info(t("no_located_clusters"))
 else:
-    st.dataframe(located_t, hide_index=True, column_config={
+    data_table(located_t, hide_index=True, column_config={
         t("category_lq_here"): st.column_config.NumberColumn(format="%.2f", help=t("category_lq_here_help"))
         if located_t.schema[t("category_lq_here")].is_numeric() else st.column_config.Column(
             help=t("category_lq_here_help")),
@@ -96,7 +97,7 @@ strong_t = strong_m.select(
 left, right = st.columns([1, 1])
 with left:
     st.subheader(t("strong_categories_title") + f" ({strong.height})")
-    st.dataframe(strong_t, hide_index=True, height=320, column_config={
+    data_table(strong_t, hide_index=True, height=320, column_config={
         "LQ": st.column_config.NumberColumn(format="%.2f", width="small", help=t("lq")) if numeric else
         st.column_config.Column(width="small", help=t("lq")),
         t("quadrant"): st.column_config.Column(width="small"),
@@ -123,7 +124,7 @@ with right:
                                                *[(pl.col(k) / div).alias(t(f"ss_{k}")) for k in sums], "suppressed"),
                                   [t(f"ss_{k}") for k in sums], page.source, fmt="+,.2f").drop("suppressed")
 if not shift_t.is_empty():
-    st.dataframe(shift_t, hide_index=True, height=280, column_config={
+    data_table(shift_t, hide_index=True, height=280, column_config={
         t(f"ss_{k}"): st.column_config.NumberColumn(format="%+.2f") for k in sums if shift_t.schema[t(f"ss_{k}")]
         .is_numeric()})
 disclosure.footnote(page.source, shown=any(map(disclosure.any_suppressed, (lq, categories, shift))))

@@ -12,6 +12,7 @@ from ui import data
 from ui.access import current_user, user
 from ui.i18n import t
 from ui.sources import all_releases
+from ui.tables import data_table
 
 s = data.settings()
 st.title(t("nav_releases"))
@@ -27,13 +28,13 @@ st.subheader(t("releases_upcoming"))
 if upcoming.is_empty():
     st.caption(t("releases_none_upcoming"))
 else:
-    st.dataframe(upcoming, hide_index=True, key="releases_upcoming")
+    data_table(upcoming, hide_index=True, key="releases_upcoming")
 
 st.subheader(t("releases_past"))
 if past.is_empty():
     st.caption(t("releases_none_past"))
 else:
-    st.dataframe(past, hide_index=True, key="releases_past")
+    data_table(past, hide_index=True, key="releases_past")
     for rel in [r for r in rels if r["status"] == "published"]:
         cols = st.columns([3, 1])
         cols[0].markdown(t("release_line", number=rel["number"], title=rel["title"]))
@@ -48,7 +49,7 @@ else:
                                n=figures["figures"], tables=len(figures["tables"]))):
                 st.caption(rel["revision_note"] or "")
                 st.code(format_report(rel["changes"]["report"]), language=None)  # why: uploads, scores, thresholds
-                st.dataframe(cp.revision_figures(rel), hide_index=True, key=f"revision_{rel['number']}")
+                data_table(cp.revision_figures(rel), hide_index=True, key=f"revision_{rel['number']}")
                 cp.figures_download(s, rel)
 
 if user().can("reviewer"):

@@ -11,6 +11,7 @@ from ui import components_publishing as cp
 from ui import data
 from ui.access import current_user, user
 from ui.i18n import t
+from ui.tables import data_table
 
 s = data.settings()
 st.title(t("nav_review"))
@@ -26,7 +27,7 @@ if me.submits or not me.can("reviewer"):
     st.subheader(t("review_mine"))
     mine = submissions(store, who=me.username)
     if mine:
-        st.dataframe(cp.submissions_table(mine, s), hide_index=True, key="my_submissions")
+        data_table(cp.submissions_table(mine, s), hide_index=True, key="my_submissions")
     else:
         st.caption(t("review_none_mine"))
 
@@ -43,7 +44,7 @@ if me.can("reviewer"):
     decided = [r for r in submissions(store) if r["state"] != "submitted" and r["reviewed_by"] != r["submitted_by"]]
     with st.expander(t("review_decided", n=len(decided))):
         if decided:
-            st.dataframe(cp.submissions_table(decided, s), hide_index=True, key="decided_submissions")
+            data_table(cp.submissions_table(decided, s), hide_index=True, key="decided_submissions")
     if st.button(t("review_build_working"), key="build_working", icon=":material/construction:",
                  help=t("review_build_working_help")):
         from pipeline.jobs import recompute

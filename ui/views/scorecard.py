@@ -12,6 +12,7 @@ from ui import components as c
 from ui import components_scorecard as sc
 from ui.exports_ui import download_row, scorecard_report
 from ui.i18n import labels_for, lang, measure, name_of, t
+from ui.tables import data_table
 
 page = c.page("nav_scorecard")
 names = page.names("clusters")
@@ -64,12 +65,12 @@ with tabs[0]:
         if strengths.is_empty():
             st.caption(t("no_strengths"))
         else:
-            st.dataframe(strengths.drop(t("pillar")), hide_index=True)
+            data_table(strengths.drop(t("pillar")), hide_index=True)
         st.caption(t("strengths_caption"))
-        st.dataframe(pillars.drop(t("weight"), t("coverage")), hide_index=True, column_config={
+        data_table(pillars.drop(t("weight"), t("coverage")), hide_index=True, column_config={
             col: st.column_config.NumberColumn(format="%.1f") for col in (t("score"), t("median"), t("peer_mean"))})
 with tabs[1]:
-    st.dataframe(indicators, hide_index=True, height=min(740, 36 + 35 * indicators.height), column_config={
+    data_table(indicators, hide_index=True, height=min(740, 36 + 35 * indicators.height), column_config={
         t("raw_value"): st.column_config.NumberColumn(format="localized"),
         t("normalised"): st.column_config.ProgressColumn(format="%.1f", min_value=0, max_value=100),
         t("median"): st.column_config.NumberColumn(format="%.1f"),
@@ -89,7 +90,7 @@ with tabs[2]:
     if items.is_empty():
         st.caption(t("report_items_none"))
     else:
-        st.dataframe(items, hide_index=True)
+        data_table(items, hide_index=True)
 with tabs[3]:
     trend = bundle["trend"].drop_nulls("score")
     left, right = st.columns(2)
@@ -109,7 +110,7 @@ with tabs[3]:
     history = bundle["history"]
     if history.get_column("methodology_hash").n_unique() > 1:
         st.markdown(f"**{t('methodology_history')}**")
-        st.dataframe(history.pivot(on="methodology_hash", index="year", values="score").sort("year"),
+        data_table(history.pivot(on="methodology_hash", index="year", values="score").sort("year"),
                      hide_index=True)
 with tabs[4]:
     left, right = st.columns([3, 2])
@@ -130,12 +131,12 @@ with tabs[4]:
     with right:
         st.markdown(f"**{t('firm_concentration')}**")
         firms = sc.firm_frame(bundle["firms"].filter(pl.col("year") == year), measure)
-        st.dataframe(firms, hide_index=True, column_config={
+        data_table(firms, hide_index=True, column_config={
             col: st.column_config.NumberColumn(format="%.3f") for col in firms.columns[2:]})
         if "concentration" in bundle and bundle["concentration"].height:
             st.markdown(f"**{t('geo_concentration')}**")
             conc = bundle["concentration"]
-            st.dataframe(conc.select(c.translated("measure", conc, measure).alias(t("measure")),
+            data_table(conc.select(c.translated("measure", conc, measure).alias(t("measure")),
                                      pl.col("ubiquity").alias(t("ubiquity")), pl.col("hhi").alias("HHI"),
                                      pl.col("cr4").alias("CR4")), hide_index=True,
                          column_config={"HHI": st.column_config.NumberColumn(format="%.3f"),

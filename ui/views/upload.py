@@ -16,6 +16,7 @@ from ui import components_upload as cu
 from ui import data
 from ui.access import can_submit, current_user, upload_scope, user
 from ui.i18n import labels_for, lang, t
+from ui.tables import data_table
 
 s = data.settings()
 build = data.current_build(s, stop_if_stale=False)
@@ -40,7 +41,7 @@ with top[2]:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 with st.expander(t("template_columns", kind=kind_label(kind))):
     cols = template_columns(kind, lang())
-    st.dataframe(pl.DataFrame({
+    data_table(pl.DataFrame({
         t("header"): [x["header"] for x in cols], t("title_other"): [x["title_en" if lang() == "zh" else "title_zh"]
                                                                    for x in cols],
         t("required"): [t("yes") if x["required"] else t("no") for x in cols],
@@ -74,13 +75,13 @@ if uploaded is not None:
         m[0].metric(t("rows"), report.rows)
         m[1].metric(t("problems"), len(report.failures))
         m[2].metric(t("rows_with_problems"), len(report.bad_rows))
-        st.dataframe(cu.report_frame(report), hide_index=True, key="report_table")
+        data_table(cu.report_frame(report), hide_index=True, key="report_table")
         st.markdown(f"**{t('counts_per_rule')}**")
-        st.dataframe(cu.counts_frame(report), hide_index=True, key="report_counts")
+        data_table(cu.counts_frame(report), hide_index=True, key="report_counts")
         cu.rejected_download(checked, key="upload_rejected")
     if getattr(report, "warnings", None):
         with st.expander(t("warnings_title", n=len(report.warnings)), expanded=report.ok):
-            st.dataframe(cu.report_frame(report, warnings=True), hide_index=True, key="report_warnings")
+            data_table(cu.report_frame(report, warnings=True), hide_index=True, key="report_warnings")
     if landable:
         records = checked.records()
         st.markdown(f"**{t('valid_preview', rows=records.height)}**")
@@ -88,7 +89,7 @@ if uploaded is not None:
             st.caption(t("units_converted") + ": " + ", ".join(
                 f"{col} {u['unit']} → {u['canonical']}" for col, u in checked.prepared.units.items()))
         titles = {n: (col.title_zh if lang() == "zh" else col.title) for n, col in KINDS[kind].columns.items()}
-        st.dataframe(records.head(50).rename(titles | {"source_row": t("row")}, strict=False), hide_index=True,
+        data_table(records.head(50).rename(titles | {"source_row": t("row")}, strict=False), hide_index=True,
                      key="upload_preview")
         if st.button(t("land"), type="primary", key="upload_land"):
             try:
@@ -122,7 +123,7 @@ if history:
     frame = pl.DataFrame([{"seq": u.seq, "kind": u.kind, "vintage": u.vintage, "file_name": u.file_name,
                            "rows": u.rows, "who": u.who, "landed_at": u.landed_at} for u in reversed(history)])
     table = c.uploads_table(frame, s.timezone)
-    st.dataframe(table.with_columns(frame.get_column("seq").alias(t("landed"))).select(t("landed"), *table.columns),
+    data_table(table.with_columns(frame.get_column("seq").alias(t("landed"))).select(t("landed"), *table.columns),
                  hide_index=True, key="history_table")
 else:
     st.caption(t("no_uploads"))

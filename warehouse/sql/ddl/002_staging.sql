@@ -7,7 +7,7 @@
 -- grain: upload_id, code
 create table if not exists stg_regions (
     code varchar, name varchar, name_en varchar, parent_code varchar, level varchar, groups varchar,
-    source_row bigint, upload_id varchar, vintage integer, seq bigint
+    lon double, lat double, source_row bigint, upload_id varchar, vintage integer, seq bigint
 );
 -- grain: upload_id, code
 create table if not exists stg_industries (

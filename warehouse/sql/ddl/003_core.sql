@@ -3,9 +3,10 @@
 -- ord: the dictionary's own order (the order of the rows in the file that first landed each code, files in
 -- landing order), in which every table, axis and export lists the regions (GB/T 2260 order for the demo).
 -- grain: code
+-- lon, lat: the region's seat (optional), where a map without boundaries draws its symbol.
 create table if not exists dim_region (
     code varchar primary key, name varchar not null, name_en varchar, parent_code varchar, level varchar not null,
-    upload_id varchar not null, vintage integer not null, ord bigint not null
+    upload_id varchar not null, vintage integer not null, ord bigint not null, lon double, lat double
 );
 -- Region groupings (development zones); a region may be in several.
 -- grain: region_code, group_code

@@ -10,7 +10,7 @@ zones as (
     group by region_code
 ),
 final as (
-    select r.code, r.name, r.name_en, r.parent_code, r.level, z.zones, r.ord
+    select r.code, r.name, r.name_en, r.parent_code, r.level, z.zones, r.ord, r.lon, r.lat
     from regions r
     left join zones z on z.region_code = r.code
 )

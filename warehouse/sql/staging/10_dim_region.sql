@@ -10,12 +10,13 @@ first_seen as (
     from stg group by code
 ),
 newest as (
-    select code, name, name_en, parent_code, level, upload_id, vintage
+    select code, name, name_en, parent_code, level, upload_id, vintage, lon, lat
     from stg
     qualify row_number() over (partition by code order by seq desc, source_row desc) = 1
 ),
 final as (
-    select n.*, row_number() over (order by f.first_seen, n.code) as ord
+    select n.code, n.name, n.name_en, n.parent_code, n.level, n.upload_id, n.vintage,
+           row_number() over (order by f.first_seen, n.code) as ord, n.lon, n.lat
     from newest n
     join first_seen f using (code)
 )
