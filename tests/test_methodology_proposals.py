@@ -80,4 +80,9 @@ def test_a_methodology_proposal_is_approved_in_the_app_by_another_administrator(
     assert active_methodology(staffed).hash == p["hash"]
     ming = ming.run()
     versions = next(d.value for d in ming.dataframe if "In the live build" in d.value.columns).set_index("Version")
-    assert versions.loc[p["hash"], "Name"] == "openness x10 (proposed by ada, approved by ming)"
+    # a version is shown by name and number, with its short hash
+    from pipeline.jobs.methodologies import version_label
+
+    label = version_label(staffed, p["hash"], "en")
+    assert label.endswith(f"version 2 ({p['hash'][:8]})")  # the default was the first version archived
+    assert versions.loc[label, "Name"] == "openness x10 (proposed by ada, approved by ming)"

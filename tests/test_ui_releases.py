@@ -58,7 +58,9 @@ def test_a_viewer_sees_a_release_only_after_its_embargo(staffed, monkeypatch):
     past, disclosure = [d.value for d in viewer.dataframe]
     assert (past.iloc[0]["Release"], past.iloc[0]["State"]) == (1, "published")  # (pandas, as AppTest gives it)
     # its disclosure report: the tiny employment table, 10 cells suppressed (test_release_disclosure.py by hand)
-    employment = disclosure[(disclosure["Table"] == "regional-industry") & (disclosure["Measure"] == "employment")]
+    # (the table and the measure by their titles, not their internal names)
+    employment = disclosure[(disclosure["Table"] == "Regional industry records") & (disclosure["Measure"] ==
+                                                                                     "Employment")]
     assert employment.iloc[0]["Suppressed"] == 10 and employment.iloc[0]["Firms known from"].startswith("firm records")
 
 

@@ -216,7 +216,9 @@ def pct_change(cur: float | None, prev: float | None) -> str | None:
 
 
 def build_facts(page_: Page) -> list[tuple[str, str]]:
-    """Where every number of the page comes from: the build, the landing vintage, the methodology version."""
+    """Where every number of the page comes from: the build, the landing vintage, the methodology version (by
+    name and number, with its short hash)."""
+    from pipeline.jobs.methodologies import version_label
     from ui.sources import source_facts
 
     b = page_.build
@@ -224,7 +226,7 @@ def build_facts(page_: Page) -> list[tuple[str, str]]:
         *source_facts(page_.source, page_.settings.timezone),
         (t("prov_build"), f"{b['build_id']} ({local_time(b['built_at'].isoformat(), page_.settings.timezone)})"),
         (t("prov_vintage"), t("prov_vintage_value", seq=b["landing_seq"], uploads=b["uploads"])),
-        (t("prov_methodology"), str(b["methodology_hash"])),
+        (t("prov_methodology"), version_label(page_.settings, b["methodology_hash"], lang())),
         (t("prov_code"), str(b["code_version"])),
     ]
 

@@ -10,14 +10,24 @@ import polars as pl
 import streamlit as st
 
 from pipeline.core.settings import Settings
-from ui.i18n import t
+from ui.i18n import lang, measure, t
+from ui.labels import LABELS
 from ui.tables import data_table
+
+
+def table_title(name: str) -> str:
+    """A warehouse table or upload kind by its title in the reader's language (its internal name when it has none)."""
+    from schemas import KINDS
+
+    if name in KINDS:
+        return KINDS[name].title_zh if lang() == "zh" else KINDS[name].title
+    return t(f"table_{name}") if f"table_{name}" in LABELS else name
 
 
 def report_frame(rel: dict[str, Any]) -> pl.DataFrame:
     """One row per table and measure of the release's disclosure report (empty: made before disclosure control)."""
     rep = rel.get("disclosure") or {}
-    rows = [{t("col_table"): r["table_name"], t("measure"): r["measure"],
+    rows = [{t("col_table"): table_title(r["table_name"]), t("measure"): measure(r["measure"]),
              t("period"): f"{r['first_year']}–{r['last_year']}",
              t("disclosure_assessed"): t(f"assessed_{r['assessed']}"), t("disclosure_cells"): r["cells"],
              t("rule_frequency"): r["frequency"], t("rule_dominance"): r["dominance"],
@@ -37,7 +47,8 @@ def report_section(rel: dict[str, Any]) -> None:
             return
         data_table(frame, hide_index=True, key=f"disclosure_{rel['number']}")
         withheld = {k: v for k, v in rel["disclosure"]["withheld"].items() if v}
-        st.caption(t("disclosure_withheld", tables=", ".join(f"{k} {v:,}" for k, v in withheld.items()) or "–"))
+        st.caption(t("disclosure_withheld", tables=("、" if lang() == "zh" else ", ").join(
+            f"{table_title(k)} {v:,}" for k, v in withheld.items()) or "–"))
         leaning = sum(r.get("leans_on_singleton") or 0 for r in rel["disclosure"]["tables"])
         if leaning:
             st.caption(t("disclosure_leaning", n=f"{leaning:,}"))

@@ -8,6 +8,7 @@ content hash is its version), so the warehouse can show scores under earlier ver
 from __future__ import annotations
 
 import contextlib
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -58,3 +59,35 @@ def archived(settings: Settings) -> list[Methodology]:
         with contextlib.suppress(Exception):  # a version this code can no longer read is skipped
             out.append(Methodology.from_toml(path))
     return out
+
+
+@functools.cache
+def _versions(folder: str, listing: tuple[tuple[str, int], ...]) -> dict[str, tuple[int, str, str]]:
+    """hash -> (version number, name, Chinese name) for an archive folder's listing (file name, mtime)."""
+    out: dict[str, tuple[int, str, str]] = {}
+    for number, (name, _) in enumerate(sorted(listing, key=lambda item: (item[1], item[0])), start=1):
+        path = Path(folder) / name
+        try:
+            m = Methodology.from_toml(path)
+            out[m.hash] = (number, m.name, m.name_zh)
+        except Exception:  # a version this code can no longer read keeps its number, without a name
+            out[path.stem] = (number, "", "")
+    return out
+
+
+def version_label(settings: Settings, hash_: str | None, lang: str = "zh") -> str:
+    """A methodology version by name: the methodology's name, its version number in this data directory (1 = the
+    first one archived; the archive keeps each version once, dated when first used) and the short hash that
+    identifies it anywhere: ``辽宁省产业集群集聚绩效评价 第2版（37761b56）``, ``Liaoning ... version 2
+    (37761b56)``. A hash not in the archive is shown as it is."""
+    if not hash_:
+        return "–"
+    folder = archive_dir(settings)
+    listing = tuple((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.toml")) if folder.is_dir() else ()
+    found = _versions(str(folder), listing).get(hash_)
+    if found is None:
+        return hash_
+    number, name, name_zh = found
+    if lang == "zh":
+        return f"{name_zh or name} 第{number}版（{hash_[:8]}）".strip()
+    return f"{name or name_zh} version {number} ({hash_[:8]})".strip()

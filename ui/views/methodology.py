@@ -8,7 +8,7 @@ import streamlit as st
 
 from pipeline.access.users import auth_enabled as four_eyes
 from pipeline.core.errors import ClusterstatsError
-from pipeline.jobs.methodologies import active_methodology, archived, methodology_text
+from pipeline.jobs.methodologies import active_methodology, archived, methodology_text, version_label
 from pipeline.scoring import Methodology
 from ui import components as c
 from ui import components_methodology as cm
@@ -34,8 +34,8 @@ m = active_methodology(s)
 if page.source is not None and page.source.release is not None:  # a release shows its own methodology, frozen
     m = next((v for v in archived(s) if v.hash == live_hash), m)
 st.subheader(m.name_zh if lang() == "zh" else m.name)
-st.caption(t("methodology_version", hash=m.hash, source=t("source_file") if m.source != "default_methodology.toml"
-             else t("source_default")))
+st.caption(t("methodology_version", hash=version_label(s, m.hash, lang()),
+             source=t("source_file") if m.source != "default_methodology.toml" else t("source_default")))
 if m.hash != live_hash:
     st.warning(t("methodology_pending", hash=m.hash, live=live_hash))
 editing = is_admin() and (page.source is None or page.source.release is None)
@@ -61,7 +61,7 @@ with tabs[1]:
 with tabs[2]:
     versions = archived(s)
     named = cpr.approved_names(s)  # the name its proposer gave a version, and who approved it
-    data_table(pl.DataFrame({t("version"): [v.hash for v in versions],
+    data_table(pl.DataFrame({t("version"): [version_label(s, v.hash, lang()) for v in versions],
                                t("name"): [named.get(v.hash) or (v.name_zh if lang() == "zh" else v.name)
                                            for v in versions],
                                t("in_live_build"): [t("yes") if v.hash == live_hash else "" for v in versions]},

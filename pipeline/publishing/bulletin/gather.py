@@ -184,10 +184,11 @@ def document(settings: Settings, rel: dict[str, Any], lang: str, look: Look) -> 
     top3 = [tx["top_item"].format(name=_name(r, lang), score=figure(r["score"], "score", lang))
             for r in ranking.head(3).iter_rows(named=True)]
     published = local_date(rel["published_at"] or rel["publish_at"], rel["timezone"], w, lang)
+    from pipeline.jobs.methodologies import version_label
+
     release_text = tx["release"].format(
         number=rel["number"], published=published, build=rel["build_id"],
-        methodology=(m.name_zh or m.name) if lang == "zh" else (m.name or m.name_zh),
-        methodology_hash=rel["methodology_hash"], code_version=rel["code_version"])
+        methodology=version_label(settings, rel["methodology_hash"], lang), code_version=rel["code_version"])
     notes = _notes(rel, m, samples, w, lang, store, symbol)
     doc = {
         "lang": lang, "year": year, "number": rel["number"], "status": status, "status_line": status_line,
