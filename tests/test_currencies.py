@@ -78,7 +78,7 @@ def test_a_dataset_in_dollars_is_kept_and_shown_in_dollars(usd, monkeypatch):
     import ui.exports_ui
 
     monkeypatch.setattr(ui.exports_ui, "download_row", lambda report, **_: reports.append(report))
-    for lang, expected in (("en", "5.00 bn USD"), ("zh", "50.0 亿美元")):
+    for lang, expected in (("en", "5.00 bn USD"), ("zh", "50.0亿美元")):  # GB/T 15835: no space before 亿美元
         at = AppTest.from_file(APP, default_timeout=120)
         at.session_state["lang"] = lang
         at.run()

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from pipeline.core.settings import Settings
-from ui.i18n import lang, local_time, money_word, set_money, set_places, t  # noqa: F401 (local_time: re-exported)
+from ui.i18n import currency, lang, local_time, money_word, set_money, set_places, t  # noqa: F401 (local_time: re-exported)
 from ui.labels import LABELS
 from ui.tables import data_table
 
@@ -159,21 +159,20 @@ def named(column: str, names: dict[str, str]) -> pl.Expr:
 
 
 def yuan(value: float | None) -> str:
-    """Money for people, in the build's currency: 亿元 / bn yuan (亿美元 / bn USD for a dataset in dollars)."""
-    if value is None:
-        return "–"
-    word = money_word()
-    if lang() == "zh":
-        return f"{value / 1e8:,.0f} 亿{word}" if abs(value) >= 1e11 else f"{value / 1e8:,.1f} 亿{word}"
-    return f"{value / 1e9:,.1f} bn {word}" if abs(value) >= 1e11 else f"{value / 1e9:,.2f} bn {word}"
+    """Money for people, in the build's currency, by the formatting rules: 3,689.2亿元 / 368.92 bn yuan (亿美元 /
+    bn USD for a dataset in dollars)."""
+    from pipeline.core.formatting import figure
+
+    language = lang()
+    return figure(value, "money_100m" if language == "zh" else "money_bn", language, currency=currency())
 
 
 def persons(value: float | None) -> str:
-    if value is None:
-        return "–"
-    if lang() == "zh":
-        return f"{value / 1e4:,.2f} 万人"
-    return f"{value:,.0f} persons"
+    """Persons by the formatting rules: 22.49万人 / 224,937 persons."""
+    from pipeline.core.formatting import figure
+
+    language = lang()
+    return figure(value, "persons_10k" if language == "zh" else "persons", language)
 
 
 def amount(measure: str, value: float | None) -> str:

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from ui.components_jobs import explanation
-from ui.i18n import band, category, lang, money_word, name_zh_en, t, tier
+from ui.i18n import band, category, lang, money_word, name_zh_en, note, t, tier
 from ui.labels import UNITS_ZH
 
 WATERFALL_STEPS = 6  # indicators shown one by one in the change waterfall; the rest are summed
@@ -188,4 +188,4 @@ def score_notice(head: dict[str, Any]) -> None:
     if head["note"] == "withheld":
         st.info(t("scores_withheld"))
     elif head["score"] is None and head["note"]:
-        st.warning(t("not_scored", note=head["note"]))
+        st.warning(t("not_scored", note=note(head["note"])))

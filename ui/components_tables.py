@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from ui.components import Page, build_facts, download_xlsx, named, translated
-from ui.i18n import band, category, lang, t, tier
+from ui.i18n import band, category, lang, note, t, tier
 from ui.tables import data_table
 
 SCORECARD = Path(__file__).parent / "views" / "scorecard.py"
@@ -34,7 +34,8 @@ def ranking_frame(ranking: pl.DataFrame, page: Page) -> pl.DataFrame:
         (pl.col("output_value") / money).alias("output"), pl.col("output_value"),
         pl.col("employment"),
         pl.col("zones"),
-        pl.col("indicators_used"), pl.col("indicators_total"), pl.col("n_ranked"), pl.col("note"),
+        pl.col("indicators_used"), pl.col("indicators_total"), pl.col("n_ranked"),
+        translated("note", ranking, note),
     )
 
 

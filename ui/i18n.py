@@ -41,6 +41,15 @@ def set_money(unit: str | None) -> None:
     st.session_state["_money"] = unit if unit in MONEY_WORDS else "yuan"
 
 
+def note(text: str | None, names: dict[str, str] | None = None) -> str | None:
+    """A data-quality note of the warehouse (written in English) in the current language (ui.notes)."""
+    if text is None or lang() != "zh":
+        return text
+    from ui.notes import note_zh
+
+    return note_zh(text, names)
+
+
 def currency() -> str:
     """The build's currency code (yuan, USD, EUR), as the formatting rules name it."""
     return str(st.session_state.get("_money", "yuan"))

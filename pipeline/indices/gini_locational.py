@@ -116,6 +116,7 @@ def locational_gini(
     require_columns(frame, [*by, region, industry, value], what="locational_gini")
     group, unit = (industry, region) if direction == "concentration" else (region, industry)
     group_word, unit_word = ("industry", "region") if direction == "concentration" else ("region", "industry")
+    units_word = {"region": "regions", "industry": "industries"}[unit_word]
 
     # The matrix of each partition is complete: a (region, industry) pair without a row is a 0. Such a missing cell
     # is a unit of the group's curve with value 0 (LQ 0) wherever its unit total is positive, and is never built:
@@ -215,7 +216,7 @@ def locational_gini(
         pl.when(pl.col("_empty") == 1)
         .then(pl.lit(f"1 {unit_word} with total 0 left out"))
         .when(pl.col("_empty") > 1)
-        .then(pl.format(f"{{}} {unit_word}s with total 0 left out", "_empty"))
+        .then(pl.format(f"{{}} {units_word} with total 0 left out", "_empty"))
     )
     return out.select(
         *by,

@@ -10,7 +10,7 @@ from pipeline.reports.templates import data_dictionary
 from ui import charts, data
 from ui import components as c
 from ui.access import user
-from ui.i18n import lang, measure, name_zh_en, t
+from ui.i18n import lang, measure, name_zh_en, note, t
 from ui.tables import data_table
 
 page = c.page("nav_data", need_scores=False, caption_key="data_caption")
@@ -89,16 +89,18 @@ with tabs[2]:
             pl.col("value").alias(t("value")), c.translated("flag", flags, lambda f: t(f"flag_{f}")).alias(t("flag"))),
             hide_index=True, height=min(300, 38 + 35 * flags.height))
     notes = dq["notes"]
+    names_all = page.names("regions")
     st.markdown(f"**{t('notes_title')}**")
     st.caption(t("notes_caption"))
     data_table(notes.select(c.translated("table_name", notes, lambda x: t(f"table_{x}")).alias(t("table")),
-                              pl.col("note").alias(t("note")), pl.col("rows").alias(t("rows"))), hide_index=True)
+                            c.translated("note", notes, lambda x: note(x, names_all)).alias(t("note")),
+                            pl.col("rows").alias(t("rows"))), hide_index=True)
     unscored = data.ranking(page.path, page.build_id, page.years[0]).filter(pl.col("score").is_null()) \
         if page.years else pl.DataFrame()
     if unscored.height:
         st.markdown(f"**{t('unscored_title', n=unscored.height, year=page.years[0])}**")
         data_table(unscored.select(c.named("cluster_code", page.names("clusters")).alias(t("cluster")),
-                                     pl.col("note").alias(t("note"))), hide_index=True)
+                                     c.translated("note", unscored, note).alias(t("note"))), hide_index=True)
 
 with tabs[3]:
     dictionary = data_dictionary(lang())
