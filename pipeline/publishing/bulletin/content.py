@@ -110,18 +110,32 @@ class Table:
     rows: list[list[str]]
     note: str = ""
 
-    def widths(self) -> list[float]:
-        """Relative widths of the text columns (0: a number column, as wide as its widest figure): a text
-        column's share follows its longest text (CJK characters count double), so that a name column is never
-        squeezed to one character a line."""
-        out = []
+    def widths(self, total_em: float = 42.0) -> list[float]:
+        """Column widths in em of the tables' text (``total_em``: the A4 text block, 156 mm, at 10.5 pt). A number
+        column is as wide as its widest figure (its header wraps rather than widening it); the text columns share
+        the rest in proportion to their longest text, each at least as wide as its longest word (Latin words do
+        not break; Chinese text may break between any two characters, so four characters are its "word"), so
+        that no name wraps one character a line. Widths count half-width cells (CJK characters count two)."""
+        cell = 0.55  # em per half-width cell at this size (a CJK character: two cells, 1.1 em with its spacing)
+        out: list[float | None] = []
+        wanted: dict[int, float] = {}
+        least: dict[int, float] = {}
         for i, numeric in enumerate(self.numeric):
             if numeric:
-                out.append(0)
+                widest = max([display_width(r[i]) for r in self.rows] + [min(display_width(self.columns[i]), 7)])
+                out.append(round(widest * cell + 1.0, 2))
                 continue
-            longest = max([display_width(self.columns[i])] + [display_width(r[i]) for r in self.rows])
-            out.append(round(max(10, min(longest, 24)) / 4, 2))
-        return out
+            texts = [self.columns[i]] + [r[i] for r in self.rows]
+            longest = max(display_width(x) for x in texts)
+            words = [w for x in texts for w in x.split()] or [""]
+            word = max(min(display_width(w), 8) if display_width(w) > len(w) else display_width(w) for w in words)
+            wanted[i], least[i] = max(word, min(longest, 24)), word * cell + 1.0
+            out.append(None)
+        rest = total_em - sum(w for w in out if w is not None)
+        total = sum(wanted.values()) or 1.0
+        for i, want in wanted.items():
+            out[i] = round(max(least[i], rest * want / total), 2)
+        return [w or 1.0 for w in out]
 
     def as_dict(self) -> dict[str, Any]:
         return {"columns": self.columns, "numeric": self.numeric, "rows": self.rows, "note": self.note,

@@ -123,6 +123,8 @@ def default_template(lang: str, look: Look) -> bytes:
         elif name in ("Table Text", "Table Heading", "Header", "Footer", "Caption", "Note", "Title"):
             fmt.line_spacing = 1.0 if name != "Title" else Pt(36)
             fmt.first_line_indent = Pt(0)
+            if name in ("Table Text", "Table Heading"):  # not justified: CJK text would be spread across the cell
+                fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
         if name in ("Heading 1", "Heading 2"):
             fmt.first_line_indent = Pt(32) if zh else Pt(0)
             fmt.space_before = Pt(6)
@@ -248,24 +250,14 @@ def _table(template: Any, table: dict[str, Any]) -> Any:
     return sub
 
 
-def column_widths(table: dict[str, Any], *, text_mm: float = 156.0) -> list[Any]:
-    """Column widths (EMU) filling the text block: a number column as wide as its widest figure or header word,
-    text columns sharing the rest in proportion to their longest text (the ``widths`` of the document's table),
-    so that no column holding a name wraps one character a line."""
+def column_widths(table: dict[str, Any]) -> list[Any]:
+    """Column widths (EMU) from the document's table ``widths`` (em of the tables' 10.5 pt text; they fill the
+    156 mm text block): number columns as wide as their widest figure, text columns never narrower than their
+    longest word, so that no column holding a name wraps one character a line."""
     from docx.shared import Mm
 
-    from pipeline.publishing.bulletin.content import display_width
-
-    cell_mm, pad_mm = 2.1, 4.6  # a half-width character at 10.5 pt (with room); the cell's inner margins (2 x 1.9 mm)
-    fixed: dict[int, float] = {}
-    for i, numeric in enumerate(table["numeric"]):
-        if numeric:
-            widest = max([display_width(r[i]) for r in table["rows"]] + [min(display_width(table["columns"][i]), 8)])
-            fixed[i] = widest * cell_mm + pad_mm
-    rest = max(text_mm - sum(fixed.values()), 20.0)
-    shares = {i: w for i, w in enumerate(table["widths"]) if i not in fixed}
-    total = sum(shares.values()) or 1.0
-    return [Mm(fixed[i] if i in fixed else rest * shares[i] / total) for i in range(len(table["numeric"]))]
+    em_mm = 10.5 * 0.3528  # 1 em of 10.5 pt, in mm
+    return [Mm(w * em_mm) for w in table["widths"]]
 
 
 def render_docx(doc: dict[str, Any], images: dict[str, bytes], look: Look, *, moment: datetime) -> bytes:
