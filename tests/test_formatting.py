@@ -9,6 +9,9 @@ import pytest
 
 from pipeline.core import formatting as f
 
+#: a cell a release withheld (disclosure control): printed as the symbol, never as a number or as missing
+SUPPRESSED = object()
+
 TABLE = [
     # years: never grouped, whatever the language (the printable report printed "2,013")
     (2013, "year", "zh", "2013"),
@@ -59,12 +62,18 @@ TABLE = [
     (None, "persons", "zh", "–"),
     (float("nan"), "index", "en", "–"),
     (math.inf, "share", "zh", "–"),
+    (SUPPRESSED, "persons", "zh", "保密"),     # the symbols of the methodology's [disclosure] defaults (issue 17)
+    (SUPPRESSED, "money_bn", "en", "D"),
+    (SUPPRESSED, "index", "en", "D"),
 ]
 
 
 @pytest.mark.parametrize(("value", "kind", "lang", "expected"), TABLE)
 def test_figure(value, kind, lang, expected):
-    assert f.figure(value, kind, lang) == expected
+    if value is SUPPRESSED:
+        assert f.figure(None, kind, lang, suppressed=True) == expected
+    else:
+        assert f.figure(value, kind, lang) == expected
 
 
 def test_every_kind_is_in_the_table():
