@@ -9,7 +9,7 @@ import altair as alt
 import polars as pl
 
 from pipeline.core.formatting import d3_format, stored
-from pipeline.publishing.bulletin.content import TOP, _kinds, _name
+from pipeline.publishing.bulletin.content import TOP, name_in, units_of
 
 
 def _font(doc: dict[str, Any]) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def scores_chart(doc: dict[str, Any], ranking: pl.DataFrame) -> dict[str, Any]:
     """The top clusters' composite scores as horizontal bars from zero, best at the top."""
     lang, tw = doc["lang"], doc["words"]["table"]
     top = ranking.head(TOP)
-    data = pl.DataFrame({"name": [_name(r, lang) for r in top.iter_rows(named=True)],
+    data = pl.DataFrame({"name": [name_in(r, lang) for r in top.iter_rows(named=True)],
                          "score": [stored(v, "score") for v in top.get_column("score").to_list()]})
     chart = alt.Chart(alt.Data(values=data.to_dicts())).mark_bar(color="#2f5d8a").encode(
         y=alt.Y("name:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
@@ -38,7 +38,7 @@ def cities_chart(doc: dict[str, Any], ranking: pl.DataFrame, currency: str) -> d
     from pipeline.core.formatting import header
 
     lang, tw = doc["lang"], doc["words"]["table"]
-    money, _ = _kinds(lang)
+    money, _ = units_of(lang)
     names = {c["code"]: c["name"] for c in doc["cities"]}
     sums = ranking.group_by("lead_region").agg(pl.col("output_value").sum()).filter(
         pl.col("lead_region").is_in(list(names)))

@@ -77,12 +77,12 @@ def local_date(iso: str | None, tz: str, w: dict[str, Any], lang: str) -> str:
     return w["date_format"].format(y=moment.year, m=moment.month, d=moment.day, month=MONTHS[moment.month - 1])
 
 
-def _kinds(lang: str) -> tuple[str, str]:
+def units_of(lang: str) -> tuple[str, str]:
     """(money kind, persons kind) of the bulletin: 亿元 and 万人 in Chinese, bn yuan and persons in English."""
     return ("money_100m", "persons_10k") if lang == "zh" else ("money_bn", "persons")
 
 
-def _change(now: float | None, before: float | None, w: dict[str, Any], lang: str) -> str:
+def change_words(now: float | None, before: float | None, w: dict[str, Any], lang: str) -> str:
     if now is None or before is None or before == 0:
         return w["text"]["change_none"]
     rate = now / before - 1
@@ -92,11 +92,11 @@ def _change(now: float | None, before: float | None, w: dict[str, Any], lang: st
     return w["text"]["change_up" if rate > 0 else "change_down"].format(value=text)
 
 
-def _rate(now: float | None, before: float | None, lang: str) -> str:
+def rate_text(now: float | None, before: float | None, lang: str) -> str:
     return figure(None if now is None or not before else now / before - 1, "growth", lang)
 
 
-def _name(row: dict[str, Any], lang: str, key: str = "name") -> str:
+def name_in(row: dict[str, Any], lang: str, key: str = "name") -> str:
     return (row.get(key) or row.get(f"{key}_en") or "") if lang == "zh" else \
         (row.get(f"{key}_en") or row.get(key) or "")
 
@@ -151,7 +151,7 @@ def display_width(text: str) -> int:
 
 def ranking_table(frame: pl.DataFrame, w: dict[str, Any], lang: str) -> Table:
     tw = w["table"]
-    rows = [[figure(r["rank"], "rank", lang), _name(r, lang), _name(r, lang, "lead_region_name"),
+    rows = [[figure(r["rank"], "rank", lang), name_in(r, lang), name_in(r, lang, "lead_region_name"),
              token_name(r["category"], lang, "categories"), figure(r["score"], "score", lang),
              interval(r["rank_low"], r["rank_high"], "rank", lang), figure(r["rank_change"], "rank_change", lang)]
             for r in frame.iter_rows(named=True)]
@@ -162,12 +162,12 @@ def ranking_table(frame: pl.DataFrame, w: dict[str, Any], lang: str) -> Table:
 def headline_table(kpis: dict[str, Any], totals: pl.DataFrame, year: int, w: dict[str, Any], lang: str,
                    currency: str) -> Table:
     tw = w["table"]
-    money, persons = _kinds(lang)
+    money, persons = units_of(lang)
     by_measure = {r["measure"]: r for r in totals.iter_rows(named=True)}
 
     def row(title: str, kind: str, now: float | None, before: float | None) -> list[str]:
         return [header(title, kind, lang, currency=currency), figure(now, kind, lang, unit=False),
-                figure(before, kind, lang, unit=False), _rate(now, before, lang)]
+                figure(before, kind, lang, unit=False), rate_text(now, before, lang)]
 
     rows = [[tw["clusters"], figure(kpis["clusters"], "count", lang), missing_sign(lang), missing_sign(lang)],
             row(tw["cluster_output"], money, kpis["output_value"], kpis["output_value_prev"]),
@@ -189,4 +189,5 @@ def measure_title(measure: str, lang: str) -> str:
     return col.title_zh if lang == "zh" else col.title.lower()
 
 
-__all__ = ["Look", "Table", "TEMPLATES", "headline_table", "local_date", "measure_title", "ranking_table", "words"]
+__all__ = ["TEMPLATES", "Look", "Table", "change_words", "display_width", "headline_table", "local_date",
+           "measure_title", "name_in", "ranking_table", "rate_text", "units_of", "words"]

@@ -19,13 +19,13 @@ from pipeline.publishing.bulletin.content import (
     TOP,
     Look,
     Table,
-    _change,
-    _kinds,
-    _name,
+    change_words,
     headline_table,
     local_date,
     measure_title,
+    name_in,
     ranking_table,
+    units_of,
     words,
 )
 from schemas import KINDS
@@ -56,14 +56,14 @@ def _city_sections(path: Path, ranking: pl.DataFrame, regions: pl.DataFrame, yea
     from warehouse import queries as q
 
     tx = w["text"]
-    money, persons = _kinds(lang)
+    money, persons = units_of(lang)
     cities = regions.filter(pl.col("level") == levels["region_level"]).sort("ord", "code")
     requests = {r["code"]: ("ui_region_categories", {"region": r["code"], "year": year, **levels})
                 for r in cities.iter_rows(named=True)}
     categories = q.run_many(path, requests) if requests else {}
     out = []
     for city in cities.iter_rows(named=True):
-        name = _name(city, lang)
+        name = name_in(city, lang)
         led = ranking.filter(pl.col("lead_region") == city["code"]).sort("rank")
         if led.height:
             best = led.row(0, named=True)
@@ -71,7 +71,7 @@ def _city_sections(path: Path, ranking: pl.DataFrame, regions: pl.DataFrame, yea
                 city=name, n=figure(led.height, "count", lang),
                 output=figure(led.get_column("output_value").sum(), money, lang, currency=currency),
                 employment=figure(led.get_column("employment").sum(), persons, lang),
-                best=_name(best, lang), rank=figure(best["rank"], "rank", lang),
+                best=name_in(best, lang), rank=figure(best["rank"], "rank", lang),
                 score=figure(best["score"], "score", lang))
         else:
             para = tx["city_none"].format(city=name)
@@ -80,7 +80,7 @@ def _city_sections(path: Path, ranking: pl.DataFrame, regions: pl.DataFrame, yea
         if strong.height:
             top = strong.sort("lq", descending=True, nulls_last=True).head(3)
             items = [tx["category_item"].format(
-                name=_name(r, lang), lq=figure(r["lq"], "index", lang, suppressed=bool(r["suppressed"]),
+                name=name_in(r, lang), lq=figure(r["lq"], "index", lang, suppressed=bool(r["suppressed"]),
                                                 symbol=symbol)) for r in top.iter_rows(named=True)]
             strong_text = tx["city_strong"].format(n_strong=figure(strong.height, "count", lang),
                                                    top=tx["top_sep"].join(items))
@@ -152,7 +152,7 @@ def document(settings: Settings, rel: dict[str, Any], lang: str, look: Look) -> 
     ranking = ov["ranking"].sort("rank", nulls_last=True)
     regions = q.dictionaries(path)["regions"]
     province_row = regions.filter(pl.col("level") == "province")
-    province = _name(province_row.row(0, named=True), lang) if province_row.height else ""
+    province = name_in(province_row.row(0, named=True), lang) if province_row.height else ""
     currency = _currency(path)
     m = Methodology.from_toml(archive_dir(settings) / f"{rel['methodology_hash']}.toml")
     store = OpsStore(settings.ops_path)
@@ -160,7 +160,7 @@ def document(settings: Settings, rel: dict[str, Any], lang: str, look: Look) -> 
     symbol = rules.get("symbol_zh", "保密") if lang == "zh" else rules.get("symbol", "D")
     synthetic = bool(info.get("demo_data"))
     status, status_line = _status(rel, synthetic, w, lang)
-    money, persons = _kinds(lang)
+    money, persons = units_of(lang)
     tx = w["text"]
     samples = int(ranking.get_column("samples").max() or 0) if ranking.height else 0
     totals = ov.get("totals", pl.DataFrame(schema={"measure": pl.String, "total": pl.Float64,
@@ -169,19 +169,19 @@ def document(settings: Settings, rel: dict[str, Any], lang: str, look: Look) -> 
     overview = [tx["overview"].format(
         year=year, clusters=figure(kpis["clusters"], "count", lang), emerging=figure(kpis["emerging"], "count", lang),
         output=figure(kpis["output_value"], money, lang, currency=currency),
-        output_change=_change(kpis["output_value"], kpis["output_value_prev"], w, lang),
+        output_change=change_words(kpis["output_value"], kpis["output_value_prev"], w, lang),
         employment=figure(kpis["employment"], persons, lang),
-        employment_change=_change(kpis["employment"], kpis["employment_prev"], w, lang),
+        employment_change=change_words(kpis["employment"], kpis["employment_prev"], w, lang),
         scored=figure(kpis["scored"], "count", lang), median=figure(kpis["median_score"], "score", lang))]
     if {"output_value", "employment"} <= set(by_measure):
         o, e = by_measure["output_value"], by_measure["employment"]
         overview.append(tx["economy"].format(
             measure_output=measure_title("output_value", lang), measure_employment=measure_title("employment", lang),
             province_output=figure(o["total"], money, lang, currency=currency),
-            province_output_change=_change(o["total"], o["total_previous"], w, lang),
+            province_output_change=change_words(o["total"], o["total_previous"], w, lang),
             province_employment=figure(e["total"], persons, lang),
-            province_employment_change=_change(e["total"], e["total_previous"], w, lang)))
-    top3 = [tx["top_item"].format(name=_name(r, lang), score=figure(r["score"], "score", lang))
+            province_employment_change=change_words(e["total"], e["total_previous"], w, lang)))
+    top3 = [tx["top_item"].format(name=name_in(r, lang), score=figure(r["score"], "score", lang))
             for r in ranking.head(3).iter_rows(named=True)]
     published = local_date(rel["published_at"] or rel["publish_at"], rel["timezone"], w, lang)
     from pipeline.jobs.methodologies import version_label
