@@ -126,6 +126,11 @@ def test_excel_and_d3_formats():
         f.figure(1, "euro", "en")
 
 
+def test_yes_no():
+    assert (f.yes_no(True, "zh"), f.yes_no(False, "zh"), f.yes_no(True, "en"), f.yes_no(None, "en")) == (
+        "是", "否", "yes", "–")
+
+
 def test_interval():
     assert f.interval(3, 8, "rank", "zh") == "3–8"
     assert f.interval(None, 8, "rank", "en") == "–"

@@ -132,3 +132,30 @@ def test_report_workbook_and_page_from_one_report():
     assert workbook["指标明细"]["A2"].value == "'=HYPERLINK(\"x\")"
     page = report_html(report)
     assert "产业集群评价卡" in page and "=HYPERLINK(&quot;x&quot;)" in page and "计算批次" in page
+
+
+def test_printable_tables_write_figures_by_the_formatting_rules():
+    # the faults the issue found in the printable report: years as "2,013", counts as "4,891.00", True/False
+    frame = pl.DataFrame({"年份": [2013, 2022], "从业人员（人）": [4891.0, 12000.0], "区位熵": [2.675, 0.5],
+                          "专业化": [True, False], "备注": [None, "x"]})
+    page = html_report(title="t", lang="zh", sections=[Section("s", [Table(frame)])], status="第2号发布")
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
+    assert cells == ["2013", "4,891", "2.68", "是", "–", "2022", "12,000", "0.50", "否", "x"]
+    assert '@top-center { content: "第2号发布"' in page  # the status in the top margin of every printed page
+
+
+def test_workbooks_store_figures_as_numbers_with_the_status_on_every_sheet():
+    frame = pl.DataFrame({"Year": [2013], "Employment (persons)": [4891.0], "Share": [0.12345]})
+    data = xlsx_bytes({"Data": frame}, about=[("Score", 71.456, "score"), ("Year", 2022, "year")],
+                      kinds={"Share": "share"}, status="Release 2, published 2026-12-06")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    about, sheet = book["About"], book["Data"]
+    assert about["A1"].value == sheet["A1"].value == "Release 2, published 2026-12-06"
+    assert (about["B2"].value, about["B2"].number_format) == (71.5, "0.0")  # half up to the score's decimal
+    assert (about["B3"].value, about["B3"].number_format) == (2022, "0")
+    assert [c.value for c in sheet[2]] == ["Year", "Employment (persons)", "Share"]
+    year, persons, share = sheet[3]
+    assert (year.value, year.number_format) == (2013, "0")  # not 2,013
+    assert (persons.value, persons.number_format) == (4891, "#,##0")  # a count: no decimals
+    assert (share.value, share.number_format) == (pytest.approx(0.123), "0.0%")  # 12.3%, stored as the fraction
+    assert "Release 2" in sheet.oddHeader.center.text

@@ -53,12 +53,18 @@ def column_labels() -> dict[str, str]:
 
 
 def number_columns() -> dict[str, object]:
+    """The ranking's number columns, with the decimals of the formatting rules (pipeline/core/formatting.toml)."""
+    from pipeline.core.formatting import kind_rule
+
+    def decimals(kind: str, sign: str = "") -> str:
+        return f"%{sign}.{kind_rule(kind).get('digits', 0)}f"
+
     lab = column_labels()
     return {
-        lab["score"]: st.column_config.NumberColumn(format="%.1f"),
-        lab["score_change"]: st.column_config.NumberColumn(format="%+.2f"),
+        lab["score"]: st.column_config.NumberColumn(format=decimals("score")),
+        lab["score_change"]: st.column_config.NumberColumn(format=decimals("points", "+")),
         lab["rank_change"]: st.column_config.NumberColumn(format="%+d", help=t("rank_change_help")),
-        lab["output"]: st.column_config.NumberColumn(format="%.2f"),
+        lab["output"]: st.column_config.NumberColumn(format=decimals("money_100m" if lang() == "zh" else "money_bn")),
         lab["employment"]: st.column_config.NumberColumn(format="localized"),
         lab["rank_low"]: st.column_config.NumberColumn(format="%d"),
         lab["rank_high"]: st.column_config.NumberColumn(format="%d"),

@@ -162,6 +162,13 @@ def d3_format(kind: str) -> str:
     return f"{sign},.{digits}f"
 
 
+def yes_no(value: bool | None, lang: str = "zh") -> str:
+    """A true/false column as words (是/否, yes/no), never ``True``/``False``; the missing sign for none."""
+    if value is None:
+        return missing_sign(lang)
+    return str(_lang(lang)["yes" if value else "no"])
+
+
 def suppressed_symbol(lang: str = "zh") -> str:
     return str(_lang(lang)["suppressed"])
 
@@ -172,5 +179,5 @@ def missing_sign(lang: str = "zh") -> str:
 
 __all__ = [
     "LANGUAGES", "d3_format", "excel_format", "figure", "header", "interval", "is_missing", "kind_rule", "kinds",
-    "missing_sign", "number_text", "rounded", "rules", "stored", "suppressed_symbol", "unit_word",
+    "missing_sign", "number_text", "rounded", "rules", "stored", "suppressed_symbol", "unit_word", "yes_no",
 ]

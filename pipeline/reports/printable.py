@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.core.formatting import figure, is_missing
+from pipeline.core.formatting import figure, is_missing, yes_no
 from pipeline.reports.exports import infer_kind, png_size
 
 
@@ -147,7 +147,7 @@ def _part(part: Facts | Table | Image | Text, lang: str) -> str:
         cells = []
         for col, value in zip(frame.columns, row, strict=True):
             if isinstance(value, bool):
-                cells.append(f'<td class="text">{e(str(value))}</td>')
+                cells.append(f'<td class="text">{e(yes_no(value, lang))}</td>')
             elif value is None or numeric[col] or isinstance(value, int | float):
                 text = _number(value, kinds[col], part.digits.get(col), lang)
                 cells.append(f'<td class="num">{e(text)}</td>')
@@ -164,7 +164,9 @@ def _number(value: Any, kind: str | None, digits: int | None, lang: str) -> str:
         return figure(None, "count", lang)
     if isinstance(value, int):
         return f"{value:,}"
-    return f"{value:,.{2 if digits is None else digits}f}"
+    if digits is None:  # a number of no declared kind: two decimals, rounded half up like every other figure
+        return figure(value, "index", lang, unit=False)
+    return f"{value:,.{digits}f}"
 
 
 __all__ = ["Facts", "Image", "Section", "Table", "Text", "fact_text", "html_report"]
