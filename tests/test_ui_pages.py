@@ -78,7 +78,8 @@ def test_overview_kpis_balance_and_top_clusters(tiny, monkeypatch):
 def test_overview_in_chinese_and_the_map_from_boundaries(tiny, monkeypatch, tmp_path):
     at = app(tiny, monkeypatch, lang="zh")
     got = metrics(at)
-    assert (got["集群总产值"], got["集群从业人员"]) == ("70 亿元", "1.80 万人")  # 7e9 yuan, 18,000 persons
+    # 7e9 yuan = 70.0 亿元, 18,000 persons = 1.80 万人, as the formatting rules write them (no space in Chinese)
+    assert (got["集群总产值"], got["集群从业人员"]) == ("70.0亿元", "1.80万人")
     assert any("未找到地图边界" in c.value for c in at.caption)  # no boundaries yet: bars instead
     # boundaries keyed by 4-digit prefecture ids (as the Liaoning file) are matched to 210100 and 210200
     folder = tiny.data_dir / "boundaries"

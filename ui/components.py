@@ -189,18 +189,23 @@ def amount(measure: str, value: float | None) -> str:
 
 
 def compact(measure: str, value: float | None) -> str:
-    """A total short enough for a KPI tile: 3,689 亿元 / 368.9 bn; 22.49 万人 / 224.9 k (unit in the help)."""
+    """A total short enough for a KPI tile. In Chinese the figure as the formatting rules write it everywhere
+    (3,689.2亿元, 22.49万人); in English an abbreviation with the unit in the tile's help (368.9 bn, 224.9 k),
+    because "368.92 bn yuan" does not fit six tiles across."""
     if value is None:
         return "–"
     from schemas import KINDS
 
     col = KINDS["regional-industry"].columns.get(measure)
     dim = col.dimension if col else None
-    zh = lang() == "zh"
+    if lang() == "zh" and dim in ("money", "persons"):
+        from pipeline.core.formatting import figure
+
+        return figure(value, "money_100m" if dim == "money" else "persons_10k", "zh", currency=currency())
     if dim == "money":
-        return f"{value / 1e8:,.0f} 亿{money_word()}" if zh else f"{value / 1e9:,.1f} bn"
+        return f"{value / 1e9:,.1f} bn"
     if dim == "persons":
-        return f"{value / 1e4:,.2f} 万人" if zh else f"{value / 1e3:,.1f} k"
+        return f"{value / 1e3:,.1f} k"
     return f"{value:,.0f}"
 
 
