@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import polars as pl
 import pytest
 from click.testing import CliRunner
 from test_ui_demo import demo_data_dir
@@ -55,7 +56,13 @@ def figures(demo) -> dict:
     rel = release(OpsStore(demo.ops_path), 2)
     path = release_path(demo, rel)
     kpis = queries.overview_kpis(path, 2022)
-    return {"kpis": kpis, "ranking": queries.ranking(path, 2022).sort("rank"), "rel": rel}
+    levels = queries.levels(path)
+    withheld = 0  # figures of the cities' strong categories the release withheld (employment, LQ)
+    for code in [f"21{i:02d}00" for i in range(1, 15)]:  # the 14 prefecture cities, 210100 ... 211400
+        cats = queries.run(path, "ui_region_categories", region=code, year=2022, **levels)
+        strong = cats.filter(pl.col("strong").fill_null(False) & pl.col("suppressed"))
+        withheld += strong.get_column("employment").null_count() + strong.get_column("lq").null_count()
+    return {"kpis": kpis, "ranking": queries.ranking(path, 2022).sort("rank"), "rel": rel, "withheld": withheld}
 
 
 def pdf_text(data: bytes, tmp_path: Path, name: str) -> str:
@@ -81,6 +88,8 @@ def test_zh_pdf_prints_the_warehouse_headline_figures(files, figures, tmp_path):
     assert "（第2号）" in text and "本公报修订" in text and "第1号公报" in text
     suppressed = sum(int(t["suppressed"]) for t in figures["rel"]["disclosure"]["tables"])
     assert f"本期共隐藏{suppressed:,}个单元格" in text and "“保密”" in text
+    # every figure the release withheld prints as its symbol (the annex of strong categories), never as a number
+    assert figures["withheld"] > 0 and text.count("保密") == figures["withheld"] + 1  # + the footnote's
     assert text.count("合成演示数据，非真实统计") >= 10  # on every page's header (the bulletin has more than 10)
     assert "2,013" not in text and "None" not in text
 
@@ -168,8 +177,10 @@ def test_docx_every_run_is_in_the_templates_east_asian_font(files, figures, lang
         assert f"{k['output_value'] / 1e8:,.1f}亿元" in text and "{{" not in text and "{%" not in text
     else:
         assert f"{k['output_value'] / 1e9:,.2f} bn yuan" in text
-    # the tables: headline (5 rows), the top 20, every cluster in the annex
-    assert [len(t.rows) for t in document.tables] == [6, 21, figures["ranking"].height + 1]
+    # the tables: headline (5 rows), the top 20, every cluster in the annex, the strong categories by city
+    assert [len(t.rows) for t in document.tables][:3] == [6, 21, figures["ranking"].height + 1]
+    symbol = "保密" if lang == "zh" else "D"
+    assert sum(c.text == symbol for row in document.tables[3].rows for c in row.cells) == figures["withheld"]
     assert len(document.inline_shapes) == 2  # the two figures
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.core.formatting import figure, missing_sign
+from pipeline.core.formatting import figure, header, missing_sign
 from pipeline.core.ops import OpsStore
 from pipeline.core.settings import Settings
 from pipeline.publishing.bulletin.content import (
@@ -52,7 +52,10 @@ def _status(rel: dict[str, Any], synthetic: bool, w: dict[str, Any], lang: str) 
 
 
 def _city_sections(path: Path, ranking: pl.DataFrame, regions: pl.DataFrame, year: int, levels: dict[str, str],
-                   w: dict[str, Any], lang: str, currency: str, symbol: str) -> list[dict[str, Any]]:
+                   w: dict[str, Any], lang: str, currency: str, symbol: str
+                   ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """(a section per city, the annex table of every city's strong categories: employment and LQ, the release's
+    symbol where it withheld a figure)."""
     from warehouse import queries as q
 
     tx = w["text"]
@@ -62,6 +65,7 @@ def _city_sections(path: Path, ranking: pl.DataFrame, regions: pl.DataFrame, yea
                 for r in cities.iter_rows(named=True)}
     categories = q.run_many(path, requests) if requests else {}
     out = []
+    strong_rows: list[list[str]] = []
     for city in cities.iter_rows(named=True):
         name = name_in(city, lang)
         led = ranking.filter(pl.col("lead_region") == city["code"]).sort("rank")
@@ -87,7 +91,16 @@ def _city_sections(path: Path, ranking: pl.DataFrame, regions: pl.DataFrame, yea
         else:
             strong_text = tx["city_strong_none"]
         out.append({"name": name, "code": city["code"], "paragraphs": [para, strong_text]})
-    return out
+        for r in strong.sort("lq", descending=True, nulls_last=True).iter_rows(named=True) if strong.height else []:
+            withheld = bool(r["suppressed"])
+            strong_rows.append([name, name_in(r, lang),
+                                figure(r["employment"], "persons", lang, unit=False, suppressed=withheld,
+                                       symbol=symbol),
+                                figure(r["lq"], "index", lang, suppressed=withheld, symbol=symbol)])
+    tw = w["table"]
+    annex = Table([tw["city_name"], tw["category"], header(tw["employment"], "persons", lang), tw["lq"]],
+                  [False, False, True, True], strong_rows)
+    return out, annex.as_dict()
 
 
 def _notes(rel: dict[str, Any], m: Any, samples: int, w: dict[str, Any], lang: str, store: OpsStore,
@@ -181,6 +194,7 @@ def document(settings: Settings, rel: dict[str, Any], lang: str, look: Look) -> 
             province_output_change=change_words(o["total"], o["total_previous"], w, lang),
             province_employment=figure(e["total"], persons, lang),
             province_employment_change=change_words(e["total"], e["total_previous"], w, lang)))
+    cities, annex_strong = _city_sections(path, ranking, regions, year, levels, w, lang, currency, symbol)
     top3 = [tx["top_item"].format(name=name_in(r, lang), score=figure(r["score"], "score", lang))
             for r in ranking.head(3).iter_rows(named=True)]
     published = local_date(rel["published_at"] or rel["publish_at"], rel["timezone"], w, lang)
@@ -202,7 +216,7 @@ def document(settings: Settings, rel: dict[str, Any], lang: str, look: Look) -> 
         "ranking_text": [tx["ranking"].format(top=tx["top_sep"].join(top3), samples=figure(samples, "count", lang))],
         "ranking": ranking_table(ranking.head(TOP), w, lang).as_dict(),
         "annex": ranking_table(ranking, w, lang).as_dict(),
-        "cities": _city_sections(path, ranking, regions, year, levels, w, lang, currency, symbol),
+        "cities": cities, "annex_strong": annex_strong,
         "notes": notes, "release_text": release_text,
         "fonts": {"title": look.title_font, "heading": look.heading_font, "body": look.body_font},
     }

@@ -194,6 +194,8 @@ def default_template(lang: str, look: Look) -> bytes:
     para("", "Note").add_run().add_break(WD_BREAK.PAGE)
     para("{{ d.headings.annex }}", "Caption")
     para("{{p annex_table }}")
+    para("{{ d.headings.annex_strong }}", "Caption")
+    para("{{p strong_table }}")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -277,7 +279,7 @@ def render_docx(doc: dict[str, Any], images: dict[str, bytes], look: Look, *, mo
         "notes": notes["definitions"] + notes["disclosure"] + notes["revision"],
         "sources": ("；" if doc["lang"] == "zh" else "; ").join(notes["sources"]),
         "headline_table": _table(template, doc["headline"]), "ranking_table": _table(template, doc["ranking"]),
-        "annex_table": _table(template, doc["annex"]),
+        "annex_table": _table(template, doc["annex"]), "strong_table": _table(template, doc["annex_strong"]),
     }
     template.render(context, autoescape=True)
     props = template.docx.core_properties
