@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pipeline.marts", "pipeline.reports"),  # what a build computes; exports and templates
     ("pipeline.jobs",),  # recompute, queue, worker, schedules, change reports, recovery
     ("pipeline.publishing",),  # submissions reviewed, releases frozen, approved, revised
+    ("pipeline.api",),  # the read-only open-data API over published releases
     ("pipeline.demo",),  # demo data, synthetic files at scale, the demo run
     ("pipeline.cli",),  # the command line: thin, over everything below
     ("ui",),  # the Streamlit app

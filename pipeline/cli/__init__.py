@@ -16,7 +16,7 @@ Each command parses its options, calls one library function and prints the resul
 Enters: the command line (arguments, options, ``CLUSTERSTATS_*`` environment variables, prompts).
 Leaves: text or JSON on standard output, exit status 0 or 1; the process replaced by the web app (``serve``).
 May import: pipeline.core, schemas, warehouse, pipeline.ingest, pipeline.access, pipeline.jobs,
-pipeline.publishing, pipeline.demo.
+pipeline.publishing, pipeline.api, pipeline.demo.
 
 Commands import :mod:`pipeline.jobs`, :mod:`pipeline.ingest`, the demo run and :mod:`warehouse` inside their
 bodies, so that ``--help`` and the other commands do not load them.
@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import os
 
-from pipeline.cli import app, bulletin, data, disclosure, jobs, publish, synth, users
+from pipeline.cli import api, app, bulletin, data, disclosure, jobs, publish, synth, users
 from pipeline.cli.app import cli
 from pipeline.core.files import PRIVATE_UMASK
 
-for _module in (data, app, jobs, users, publish, disclosure, bulletin, synth):
+for _module in (data, app, jobs, users, publish, disclosure, bulletin, api, synth):
     _module.register(cli)
 
 
