@@ -125,3 +125,43 @@ def test_a_broken_release_answers_500_without_a_traceback(demo, tmp_path):
     got = client.get("/v1/releases/2/ranking")
     assert got.status_code == 500 and got.headers["content-type"] == "application/problem+json"
     assert "Traceback" not in got.text and "duckdb" not in got.text.lower()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_no_server_error_and_no_response_off_its_schema(demo, tmp_path):
+    # the live OpenAPI document of `clusterstats api`, every operation fuzzed and its links followed (stateful),
+    # every check (status codes, content types and bodies as documented; no 5xx; 405 with Allow ...)
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    port = _free_port()
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen([str(bin_dir / "clusterstats"), "--data-dir", str(demo.data_dir), "api", "--port",
+                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}/openapi.json"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        run = subprocess.run([str(bin_dir / "schemathesis"), "run", url, "--checks", "all", "--max-examples", "25",
+                              "--generation-deterministic", "--no-color"],
+                             capture_output=True, text=True, timeout=600, cwd=tmp_path)
+        assert run.returncode == 0, run.stdout[-4000:]
+        assert "passed" in run.stdout and "failures" not in run.stdout.split("SUMMARY")[-1]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import polars as pl
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -30,8 +31,27 @@ from pipeline.core.publication import release as one_release
 from pipeline.core.publication import releases as all_releases
 from pipeline.core.settings import Settings
 
+PROBLEM_SCHEMA = {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
+    "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+    "detail": {"type": "string"}, "instance": {"type": "string"}}}
+PROBLEM_DOC = {"description": "Problem details (RFC 9457)", "content": {"application/problem+json": {
+    "schema": PROBLEM_SCHEMA}}}
+PAGE_SCHEMA = {"type": "object", "required": ["data", "page", "page_size", "total", "links"], "properties": {
+    "data": {"type": "array", "items": {"type": "object"}}, "page": {"type": "integer", "minimum": 1},
+    "page_size": {"type": "integer", "minimum": 1}, "total": {"type": "integer", "minimum": 0},
+    "links": {"type": "object", "additionalProperties": {"type": "string"}}}}
+#: what every operation may answer besides its 200
+COMMON = {304: {"description": "Not modified: the ETag given in If-None-Match is current"}, 400: PROBLEM_DOC,
+          404: PROBLEM_DOC, 500: PROBLEM_DOC}
+TABLE = {200: {"description": "One page as JSON, or the whole table as CSV or Parquet (format=)", "content": {
+    "application/json": {"schema": PAGE_SCHEMA}, "text/csv": {"schema": {"type": "string"}},
+    "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}}}} | COMMON
+DOCUMENT = {200: {"description": "A JSON document", "content": {"application/json": {"schema": {"type": "object"}}}}
+            } | COMMON
 MAX_PAGE_SIZE = 1000
 MAX_CODES = 200  # codes in one filter (region=..., industry=...)
+Number = Annotated[int, PathParam(ge=1, le=2_147_483_647, description="The release's number")]
+Year = Annotated[int | None, Query(ge=1000, le=9999, description="A year of the release (default: its reference year)")]
 Format = Annotated[str, Query(pattern="^(json|csv|parquet)$", description="json (paged), csv or parquet")]
 Page = Annotated[int, Query(ge=1, le=1_000_000)]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
@@ -64,7 +84,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem_response(request, exc.status_code, "http", str(exc.detail), str(exc.detail))
+        answer = problem_response(request, exc.status_code, "http", str(exc.detail), str(exc.detail))
+        answer.headers.update(exc.headers or {})  # a 405 keeps its Allow header (RFC 9110)
+        return answer
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:  # never a traceback to the client
@@ -103,7 +125,7 @@ def create_app(settings: Settings) -> FastAPI:
         return table(request, shown, fmt=fmt, etag=etag, total=frame.height, page=page, page_size=page_size,
                      name=name)
 
-    @app.get("/v1/releases", summary="Published releases, newest first")
+    @app.get("/v1/releases", summary="Published releases, newest first", responses=DOCUMENT)
     def releases_list(request: Request) -> Response:
         rels = [r for r in all_releases(OpsStore(settings.ops_path)) if r["status"] == "published"] \
             if settings.ops_path.exists() else []
@@ -111,8 +133,8 @@ def create_app(settings: Settings) -> FastAPI:
                                                                                          number=r["number"]))}}
                                   for r in rels]}, None)
 
-    @app.get("/v1/releases/{number}", summary="One published release", name="release_one")
-    def release_one(request: Request, number: int) -> Response:
+    @app.get("/v1/releases/{number}", summary="One published release", name="release_one", responses=DOCUMENT)
+    def release_one(request: Request, number: Number) -> Response:
         rel, _ = published(number)
         etag, hit = cached(request, rel)
         if hit is not None:
@@ -123,8 +145,9 @@ def create_app(settings: Settings) -> FastAPI:
             "withheld_cells": sum(int(t.get("suppressed", 0)) for t in disclosure.get("tables", []))}}
         return document(body, etag)
 
-    @app.get("/v1/releases/{number}/methodology", summary="The methodology a release was computed with")
-    def release_methodology(request: Request, number: int) -> Response:
+    @app.get("/v1/releases/{number}/methodology", summary="The methodology a release was computed with",
+             responses=DOCUMENT)
+    def release_methodology(request: Request, number: Number) -> Response:
         from pipeline.jobs.methodologies import archive_dir, version_label
 
         rel, _ = published(number)
@@ -138,7 +161,7 @@ def create_app(settings: Settings) -> FastAPI:
                          "label_en": version_label(settings, rel["methodology_hash"], "en"), "toml": text}, etag)
 
     def dictionary(kind: str):  # noqa: ANN202 (a route factory)
-        def route(request: Request, number: int, format: Format = "json", page: Page = 1,
+        def route(request: Request, number: Number, format: Format = "json", page: Page = 1,
                   page_size: PageSize = 100) -> Response:
             rel, path = published(number)
             return whole(request, rel, q.dictionaries(path)[kind], f"release-{number}-{kind}", format, page,
@@ -147,18 +170,21 @@ def create_app(settings: Settings) -> FastAPI:
         return route
 
     for kind in ("regions", "clusters", "categories"):
-        app.get(f"/v1/releases/{{number}}/{kind}", summary=f"The release's {kind} dictionary")(dictionary(kind))
+        app.get(f"/v1/releases/{{number}}/{kind}", summary=f"The release's {kind} dictionary",
+                responses=TABLE)(dictionary(kind))
 
-    @app.get("/v1/releases/{number}/ranking", summary="Every cluster's score, rank and 90% rank interval")
-    def ranking(request: Request, number: int, year: int | None = None, format: Format = "json", page: Page = 1,
+    @app.get("/v1/releases/{number}/ranking", summary="Every cluster's score, rank and 90% rank interval",
+             responses=TABLE)
+    def ranking(request: Request, number: Number, year: Year = None, format: Format = "json", page: Page = 1,
                 page_size: PageSize = 200) -> Response:
         rel, path = published(number)
         chosen = year_of(rel, path, year)
         frame = q.ranking(path, chosen).sort("rank", nulls_last=True).with_columns(pl.lit(chosen).alias("year"))
         return whole(request, rel, frame, f"release-{number}-ranking-{chosen}", format, page, page_size)
 
-    @app.get("/v1/releases/{number}/clusters/{code}/scorecard", summary="One cluster's scorecard")
-    def scorecard(request: Request, number: int, code: str, year: int | None = None) -> Response:
+    @app.get("/v1/releases/{number}/clusters/{code}/scorecard", summary="One cluster's scorecard",
+             responses=DOCUMENT)
+    def scorecard(request: Request, number: Number, code: str, year: Year = None) -> Response:
         rel, path = published(number)
         chosen = year_of(rel, path, year)
         codes = q.dictionaries(path)["clusters"].get_column("code").to_list()
@@ -177,8 +203,8 @@ def create_app(settings: Settings) -> FastAPI:
 
         return document(json.loads(json.dumps(body, default=str)), etag)
 
-    @app.get("/v1/releases/{number}/indices/lq", summary="Location quotients, region x industry")
-    def lq(request: Request, number: int, measure: str = "employment", year: int | None = None,
+    @app.get("/v1/releases/{number}/indices/lq", summary="Location quotients, region x industry", responses=TABLE)
+    def lq(request: Request, number: Number, measure: str = "employment", year: Year = None,
            region: Annotated[list[str] | None, Query(max_length=MAX_CODES)] = None,
            industry: Annotated[list[str] | None, Query(max_length=MAX_CODES)] = None,
            format: Format = "json", page: Page = 1, page_size: PageSize = 500) -> Response:
