@@ -165,3 +165,19 @@ def test_schemathesis_finds_no_server_error_and_no_response_off_its_schema(demo,
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_answers_about_a_release_are_kept_and_served_again(demo, tmp_path):
+    # a release never changes, so the server keeps its answers: asked again, it answers without the warehouse
+    copy = tmp_path / "data"
+    shutil.copytree(demo.data_dir, copy)
+    client = TestClient(create_app(Settings.from_env(copy)), raise_server_exceptions=False)
+    first = client.get("/v1/releases/2/ranking", params={"page_size": 3})
+    rel = release(OpsStore(copy / "ops.sqlite"), 2)
+    (copy / rel["file"]).write_bytes(b"not a database")  # the warehouse file is gone: only the kept answer remains
+    again = client.get("/v1/releases/2/ranking", params={"page_size": 3})
+    assert again.status_code == 200 and again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
+    assert client.get("/v1/releases/2/ranking", params={"page_size": 3},
+                      headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    assert client.get("/v1/releases/2/ranking", params={"page_size": 4}).status_code == 500  # a new question

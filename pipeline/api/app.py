@@ -9,7 +9,8 @@
     GET /v1/releases/{n}/indices/lq?measure=&year=&region=&industry=   location quotients, cell by cell
 
 Only published releases are served (an embargoed or draft release is not found). A release is immutable, so every
-answer carries a strong ETag (``If-None-Match`` gives 304) and a year-long cache lifetime. A figure the release
+answer carries a strong ETag (``If-None-Match`` gives 304) and a year-long cache lifetime, and the server keeps its
+answers (:mod:`pipeline.api.cache`) instead of asking the warehouse again. A figure the release
 withheld is served as null with ``suppressed: true``, never as a number. Errors are RFC 9457 problem details.
 """
 
@@ -225,6 +226,9 @@ def create_app(settings: Settings) -> FastAPI:
         return table(request, frame.drop("total_rows"), fmt=format, etag=etag, total=total, page=page,
                      page_size=page_size, name=f"release-{number}-lq-{measure}-{chosen}")
 
+    from pipeline.api.cache import ResponseCache
+
+    app.add_middleware(ResponseCache)  # outermost: a kept answer never reaches the routes or the warehouse
     return app
 
 
