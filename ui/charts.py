@@ -21,7 +21,7 @@ def _frame(frame: pl.DataFrame) -> Any:
     return frame.to_pandas()
 
 
-def _style(chart: alt.TopLevelMixin, title: str | None = None) -> Any:
+def styled(chart: alt.TopLevelMixin, title: str | None = None) -> Any:
     if title:
         chart = chart.properties(title=title)
     return chart.configure(font=FONT).configure_axis(labelFontSize=11, titleFontSize=12, labelLimit=260
@@ -63,7 +63,7 @@ def hbar(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str | No
     if rule is not None:
         chart = chart + alt.Chart(_frame(pl.DataFrame({"r": [rule]}))).mark_rule(
             color=RED, strokeDash=[4, 3]).encode(x="r:Q")
-    return _style(chart, title)
+    return styled(chart, title)
 
 
 def lines(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, color: str | None = None,
@@ -83,7 +83,7 @@ def lines(frame: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, co
         enc["color"] = alt.Color(f"{color}:N", legend=alt.Legend(title=None, orient="right", labelLimit=220))
         enc["tooltip"] = [alt.Tooltip(f"{color}:N", title=" "), *enc["tooltip"]]
     chart = alt.Chart(_frame(frame)).mark_line(point=True).encode(**enc).properties(height=320)
-    return _style(chart, title)
+    return styled(chart, title)
 
 
 def grouped_bars(frame: pl.DataFrame, *, category: str, value: str, series: str, title: str | None = None,
@@ -99,7 +99,7 @@ def grouped_bars(frame: pl.DataFrame, *, category: str, value: str, series: str,
         tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip(f"{series}:N", title=" "),
                  alt.Tooltip(f"{value}:Q", title=value_title, format=",.1f")],
     ).properties(height=110 + 44 * frame.get_column(category).n_unique())
-    return _style(chart, title)
+    return styled(chart, title)
 
 
 def waterfall(steps: pl.DataFrame, *, title: str | None = None, value_title: str) -> Any:
@@ -138,7 +138,7 @@ def waterfall(steps: pl.DataFrame, *, title: str | None = None, value_title: str
         breaks = frame.filter(pl.col("kind") == "total").select("label", pl.lit(lo + 0.02 * (hi - lo)).alias("y"))
         layers = layers + alt.Chart(_frame(breaks)).mark_text(text="≈", fontSize=18, color="white", dy=2).encode(
             x=alt.X("label:N", sort=alt.SortField("order")), y=alt.Y("y:Q"))
-    return _style(layers.properties(height=460), title)
+    return styled(layers.properties(height=460), title)
 
 
 def intervals(frame: pl.DataFrame, *, label: str, rank: str, low: str, high: str, title: str | None = None,
@@ -156,7 +156,7 @@ def intervals(frame: pl.DataFrame, *, label: str, rank: str, low: str, high: str
         tooltip=[alt.Tooltip(f"{label}:N", title=" "), alt.Tooltip(f"{rank}:Q", title=t("rank")),
                  alt.Tooltip(f"{low}:Q", title=t("rank_low")), alt.Tooltip(f"{high}:Q", title=t("rank_high"))])
     dot = base.mark_point(filled=True, size=45, color=BLUE).encode(x=f"{rank}:Q")
-    return _style((bar + dot).properties(height=height), title)
+    return styled((bar + dot).properties(height=height), title)
 
 
 def bubbles(frame: pl.DataFrame, *, x: str, y: str, size: str, label: str, colour: str, x_title: str, y_title: str,
@@ -191,7 +191,7 @@ def bubbles(frame: pl.DataFrame, *, x: str, y: str, size: str, label: str, colou
         align="right", fontWeight="bold", color=GREY, fontSize=12).encode(x="x:Q", y="y:Q", text="text:N")
     left = alt.Chart(_frame(corners.filter(pl.col("align") == "left"))).mark_text(
         align="left", fontWeight="bold", color=GREY, fontSize=12).encode(x="x:Q", y="y:Q", text="text:N")
-    return _style((rules + zero + points + right + left).properties(height=480), title)
+    return styled((rules + zero + points + right + left).properties(height=480), title)
 
 
 def colour_scale(values: list[float | None], mid: float | None) -> alt.Scale:
@@ -239,4 +239,4 @@ def heatmap(frame: pl.DataFrame, *, x: str, y: str, value: str, x_title: str | N
                                  alt.Tooltip("mark:N", title=value_title)])
         text = alt.Chart(_frame(keys)).mark_text(fontSize=10, color="#555555").encode(x=xs, y=ys, text="mark:N")
         chart = alt.layer(chart, grey, text)
-    return _style(chart, title)
+    return styled(chart, title)

@@ -17,7 +17,7 @@ from typing import Any
 
 import altair as alt
 
-from ui.charts import _style
+from ui.charts import styled
 
 SEQUENTIAL = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 BELOW = ["#b2182b", "#ef8a62", "#fddbc7"]  # darkest furthest below the midpoint
@@ -158,7 +158,7 @@ def choropleth(features: list[dict[str, Any]], values: dict[str, float | None], 
                         legend=alt.Legend(orient="right", format=fmt)),
         tooltip=[alt.Tooltip("properties.name:N", title=" "),
                  alt.Tooltip("properties.value:Q", title=value_title, format=fmt)]).project(**proj)
-    return _style((shapes + _labels(points, proj)).properties(height=420), title)
+    return styled((shapes + _labels(points, proj)).properties(height=420), title)
 
 
 def symbols(seats: dict[str, tuple[float, float]], values: dict[str, float | None], names: dict[str, str], *,
@@ -177,7 +177,7 @@ def symbols(seats: dict[str, tuple[float, float]], values: dict[str, float | Non
                         legend=alt.Legend(orient="right", format=fmt)),
         tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("value:Q", title=value_title, format=fmt)],
     ).project(**proj)
-    return _style((circles + _labels(rows, proj, dy=-16)).properties(height=420), title)
+    return styled((circles + _labels(rows, proj, dy=-16)).properties(height=420), title)
 
 
 def label_point(feature: dict[str, Any]) -> tuple[float, float]:

@@ -16,6 +16,7 @@ withheld is served as null with ``suppressed: true``, never as a number. Errors 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -200,9 +201,7 @@ def create_app(settings: Settings) -> FastAPI:
         body = {"release": number, "year": chosen, "cluster": code,
                 "header": {k: v for k, v in header.items() if not hasattr(v, "isoformat")},
                 **{k: pl.DataFrame(v).to_dicts() if isinstance(v, pl.DataFrame) else v for k, v in parts.items()}}
-        import json
-
-        return document(json.loads(json.dumps(body, default=str)), etag)
+        return document(json.loads(json.dumps(body, default=str)), etag)  # dates and decimals as text
 
     @app.get("/v1/releases/{number}/indices/lq", summary="Location quotients, region x industry", responses=TABLE)
     def lq(request: Request, number: Number, measure: str = "employment", year: Year = None,

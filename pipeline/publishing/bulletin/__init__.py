@@ -40,8 +40,8 @@ def _numeral(i: int, lang: str) -> str:
     return f"（{text}）"
 
 
-def prepare(settings: Settings, number: int, lang: str, *, staff: bool) -> tuple[dict[str, Any], dict[str, bytes],
-                                                                                 dict[str, Any], datetime]:
+def prepare(settings: Settings, number: int, lang: str, *, staff: bool, look: Look | None = None
+            ) -> tuple[dict[str, Any], dict[str, bytes], dict[str, Any], datetime]:
     """(the document, its figure images by file name, the raw figures, the moment it is dated)."""
     from pipeline.core.publication import release
     from pipeline.publishing.bulletin import charts
@@ -54,7 +54,7 @@ def prepare(settings: Settings, number: int, lang: str, *, staff: bool) -> tuple
     if rel is None or not (staff or rel["status"] == "published"):
         raise BulletinError(f"There is no published release {number}. `clusterstats release list` shows the "
                             "releases you may read.")
-    look = Look.of(settings)
+    look = look or Look.of(settings)
     doc, raw = document(settings, rel, lang, look)
     w = raw["words"]
     tw = w["table"]
@@ -80,8 +80,8 @@ def render(settings: Settings, number: int, *, fmt: str, lang: str, staff: bool)
     """Release ``number``'s bulletin as ``fmt`` (pdf or docx) in ``lang`` (zh or en)."""
     if fmt not in FORMATS:
         raise BulletinError(f"Unknown format {fmt!r}: choose one of {', '.join(FORMATS)}.")
-    doc, images, _, moment = prepare(settings, number, lang, staff=staff)
     look = Look.of(settings)
+    doc, images, _, moment = prepare(settings, number, lang, staff=staff, look=look)
     if fmt == "pdf":
         from pipeline.publishing.bulletin.typeset import render_pdf
 
