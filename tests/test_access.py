@@ -175,8 +175,8 @@ def test_serving_beyond_this_machine_needs_accounts(built, monkeypatch):
 
     served = []
     monkeypatch.setattr(cli_module.os, "execve", lambda exe, args, env: served.append(args))
-    refused = _cli(built, "serve", "--host", "0.0.0.0", "--no-worker")
+    refused = _cli(built, "serve", "--host", "0.0.0.0", "--no-worker", "--no-api")
     assert refused.exit_code == 1 and "Refusing to serve on 0.0.0.0 without accounts" in refused.output
     assert served == []
     add_user(built, "ada", "admin", password=PASSWORDS["ada"], by=LOCAL)
-    assert _cli(built, "serve", "--host", "0.0.0.0", "--no-worker").exit_code == 0 and served
+    assert _cli(built, "serve", "--host", "0.0.0.0", "--no-worker", "--no-api").exit_code == 0 and served

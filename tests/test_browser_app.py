@@ -52,7 +52,8 @@ def free_port() -> int:
 def serving(data: Path, *extra: str):
     """`clusterstats serve` with its worker on the data directory ``data``; yields the base URL once it is healthy."""
     port = free_port()
-    args = [sys.executable, "-m", "pipeline.cli", "--data-dir", str(data), "serve", "--port", str(port), *extra]
+    api = [] if "--api-port" in extra else ["--no-api"]  # the open-data API only where a test asks for it
+    args = [sys.executable, "-m", "pipeline.cli", "--data-dir", str(data), "serve", "--port", str(port), *api, *extra]
     log = open(data.parent / "serve.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
     base = f"http://127.0.0.1:{port}"

@@ -261,7 +261,7 @@ def test_a_warehouse_from_another_version_is_said_and_serve_rebuilds_it(built, m
     served = []
     monkeypatch.setattr(cli_module.os, "execve", lambda exe, args, env: served.append(args))
     result = CliRunner().invoke(cli_module.cli, ["--data-dir", str(built.data_dir), "serve", "--port", "8765",
-                                                 "--no-worker"])
+                                                 "--no-worker", "--no-api"])
     assert result.exit_code == 0, result.output
     assert "rebuilding it from the landing zone" in result.output
     assert queries.is_current(queries.build_info(built.warehouse_path))

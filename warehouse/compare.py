@@ -12,6 +12,7 @@ file). ``_build`` is never compared: it names the build, which always differs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +47,17 @@ def table_hashes(path: Path) -> dict[str, tuple[int, str]]:
     return out
 
 
-def figure_changes(new: Path, old: Path, *, limit: int | None = 2000) -> dict[str, Any]:
+def figure_changes(new: Path, old: Path, *, limit: int | None = 2000, tables: Iterable[str] | None = None
+                   ) -> dict[str, Any]:
     """Every figure that differs between two warehouse files, per table: ``{"tables": {table: {"figures": n,
     "rows_added": n, "rows_removed": n, "items": [{"key": {...}, "column", "old", "new"}]}}, "figures": total}``
     (``items`` holds at most ``limit`` per table; the counts are always complete). Tables identical in both files
-    are left out."""
+    are left out; with ``tables``, only those are compared."""
     out: dict[str, Any] = {"tables": {}, "figures": 0}
     with attached({"new": new, "old": old}) as con:
         tables_new, tables_old = _tables(con, "new"), _tables(con, "old")
-        for table in sorted(set(tables_new) | set(tables_old)):
+        names = set(tables_new) | set(tables_old)
+        for table in sorted(names if tables is None else names & set(tables)):
             if table not in tables_new or table not in tables_old:
                 rows = _count(con, f"{'new' if table in tables_new else 'old'}.{quote_ident(table)}")
                 out["tables"][table] = {"figures": 0, "rows_added": rows if table in tables_new else 0,

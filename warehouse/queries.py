@@ -234,3 +234,21 @@ def scoring_inputs(path: Path) -> dict[str, pl.DataFrame]:
         "reported": ("build_cluster_reported", {}), "province": ("ui_province_output", {}),
         "cluster_lq": ("ui_preview_cluster_lq", {}), "firms": ("ui_preview_firms", {}),
     })
+
+
+def index_rows(path: Path, table: str, *, conditions: list[str], params: dict[str, Any], order: list[str],
+               limit: int | None, offset: int) -> pl.DataFrame:
+    """Rows of the mart ``table`` passing ``conditions`` (SQL over its columns and ``$`` parameters, from the
+    caller's fixed definitions), in ``order``, a page at a time, with ``total_rows`` (``sql/queries/api_index.sql``)."""
+    sql = sql_text("queries/api_index.sql").format(
+        table=quote_ident(table), conditions=" and ".join(conditions) or "true",
+        order=", ".join(quote_ident(c) for c in order))
+    with read_only(path) as con:
+        return query(con, sql, params | {"limit": limit, "offset": offset})
+
+
+def distinct_rows(path: Path, table: str, columns: list[str]) -> pl.DataFrame:
+    """The distinct combinations of ``columns`` in the mart ``table`` (its years, measures, levels), sorted."""
+    cols = ", ".join(quote_ident(c) for c in columns)
+    with read_only(path) as con:
+        return query(con, f"select distinct {cols} from {quote_ident(table)} order by {cols}")

@@ -1,6 +1,8 @@
 """A response cache for the open-data API: a release never changes, so an answer about it (one that carries an
 ETag) is kept and served again without touching the warehouse. Bounded by total bytes, least recently used out
-first. Answers without an ETag (the release list, errors) are never kept. When many clients ask the same new
+first. Only public answers (a published release's) are kept: answers without an ETag (the release list, errors,
+builds) and private ones (a release not yet published) never are, and a request with a token (``Authorization``)
+always reaches the routes, which check it. When many clients ask the same new
 question at once, one computes the answer and the others wait for it (no stampede on a cold cache)."""
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ class ResponseCache:
                 self._bytes -= len(dropped.body)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
+        if scope["type"] != "http" or scope["method"] != "GET" or any(k == b"authorization"
+                                                                      for k, _ in scope["headers"]):
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope.get("query_string", b""))
@@ -85,7 +88,8 @@ class ResponseCache:
                 if not message.get("more_body", False):
                     headers = list(start.get("headers", []))  # type: ignore[arg-type]
                     etag = dict(headers).get(b"etag", b"")
-                    if start.get("status") == 200 and etag:
+                    public = b"public" in dict(headers).get(b"cache-control", b"")
+                    if start.get("status") == 200 and etag and public:
                         self._put(key, Kept(200, headers, b"".join(chunks), etag))
             await send(message)
 

@@ -7,6 +7,7 @@ Each command parses its options, calls one library function and prints the resul
 - :mod:`~pipeline.cli.data`: ``init``, ``ingest``, ``uploads``, ``kinds``, ``status``, ``recompute``;
 - :mod:`~pipeline.cli.jobs`: ``schedule``, ``jobs`` (history, run now, change reports) and ``worker``;
 - :mod:`~pipeline.cli.users`: ``users`` (accounts and roles) and ``audit`` (the audit log);
+- :mod:`~pipeline.cli.tokens`: ``tokens`` (tokens of the open-data API);
 - :mod:`~pipeline.cli.publish`: ``submissions`` (review of cities' uploads) and ``release`` (numbered releases);
 - :mod:`~pipeline.cli.synth`: ``synth``, synthetic upload files at scale;
 - :mod:`~pipeline.cli.auth`: who runs a command: the role check (``needs``) and the name recorded (``who_is``);
@@ -26,11 +27,11 @@ from __future__ import annotations
 
 import os
 
-from pipeline.cli import api, app, bulletin, data, disclosure, jobs, publish, synth, users
+from pipeline.cli import api, app, bulletin, data, disclosure, jobs, publish, synth, tokens, users
 from pipeline.cli.app import cli
 from pipeline.core.files import PRIVATE_UMASK
 
-for _module in (data, app, jobs, users, publish, disclosure, bulletin, api, synth):
+for _module in (data, app, jobs, users, tokens, publish, disclosure, bulletin, api, synth):
     _module.register(cli)
 
 

@@ -46,10 +46,10 @@ def cli(ctx: click.Context, data_dir: Path | None, username: str | None) -> None
     ctx.meta["clusterstats.username"] = username
 
 
-def _serve(settings: Settings, port: int, host: str, *, worker: bool = True) -> None:
+def _serve(settings: Settings, port: int, host: str, *, worker: bool = True, api_port: int | None = 8502) -> None:
     """Replace this process with the Streamlit server (rebuilding first a warehouse of an older layout), with a
-    job worker beside it: it runs schedules, "run now" requests and the rebuild after each upload, and exits
-    when the app does."""
+    job worker beside it (it runs schedules, "run now" requests and the rebuild after each upload) and the
+    open-data API on ``api_port`` (None: not started); both exit when the app does."""
     from pipeline.access.users import auth_enabled
     from pipeline.jobs import recompute, startup_check
     from warehouse.queries import build_info, is_current
@@ -77,7 +77,26 @@ def _serve(settings: Settings, port: int, host: str, *, worker: bool = True) -> 
         from pipeline.jobs import start_worker_process
 
         start_worker_process(settings)
+    if api_port is not None:
+        _start_api(settings, host, api_port)
     os.execve(sys.executable, args, env)
+
+
+def _start_api(settings: Settings, host: str, port: int) -> None:
+    """The open-data API beside the app, in its own process on its own port (logging to ``data/api.log``); it
+    watches this process's pid and stops when the app does (``os.execve`` keeps the pid)."""
+    import subprocess
+
+    settings.ensure_dirs()
+    log = open(settings.data_dir / "api.log", "ab")  # noqa: SIM115 - handed to the child
+    try:
+        subprocess.Popen([sys.executable, "-m", "pipeline.cli", "--data-dir", str(settings.data_dir), "api",
+                          "--host", host, "--port", str(port), "--parent", str(os.getpid())],
+                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    finally:
+        log.close()
+    shown = "localhost" if host == "127.0.0.1" else host
+    click.echo(f"Open-data API on http://{shown}:{port}/v1/releases (its OpenAPI document: /docs)")
 
 
 def _install_boundaries(settings: Settings, boundaries: Path | None) -> None:
@@ -93,21 +112,28 @@ def _install_boundaries(settings: Settings, boundaries: Path | None) -> None:
               help="Address to listen on; the default serves this machine only.")
 @click.option("--no-worker", is_flag=True,
               help="Do not start a job worker beside the app (when `clusterstats worker` runs as its own service).")
+@click.option("--api-port", type=int, default=8502, show_default=True,
+              help="The port of the open-data API started beside the app.")
+@click.option("--no-api", is_flag=True,
+              help="Do not start the open-data API (when `clusterstats api` runs as its own service).")
 @click.option("--boundaries", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A GeoJSON of the regions (features keyed by region code) for the maps; copied into the data "
                    "directory's boundaries/ folder.")
 @click.pass_context
-def serve(ctx: click.Context, port: int, host: str, no_worker: bool, boundaries: Path | None) -> None:
-    """Start the web app on the live warehouse, with a job worker for schedules and rebuilds after uploads.
+def serve(ctx: click.Context, port: int, host: str, no_worker: bool, api_port: int, no_api: bool,
+          boundaries: Path | None) -> None:
+    """Start the web app on the live warehouse, with a job worker for schedules and rebuilds after uploads, and
+    the open-data API on its own port.
 
     \b
     Example:
-      clusterstats serve --port 8502
+      clusterstats serve                        # the app on :8501, the API on :8502
+      clusterstats serve --port 8600 --api-port 8601
       clusterstats serve --boundaries liaoning_cities.geojson
     """
     settings = settings_of(ctx)
     _install_boundaries(settings, boundaries)
-    _serve(settings, port, host, worker=not no_worker)
+    _serve(settings, port, host, worker=not no_worker, api_port=None if no_api else api_port)
 
 
 @click.command()
