@@ -6,6 +6,7 @@ parameters, and returns a polars frame (or a dict for one-row answers). Nothing 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +253,24 @@ def distinct_rows(path: Path, table: str, columns: list[str]) -> pl.DataFrame:
     cols = ", ".join(quote_ident(c) for c in columns)
     with read_only(path) as con:
         return query(con, f"select distinct {cols} from {quote_ident(table)} order by {cols}")
+
+
+@functools.cache
+def mart_columns() -> dict[str, list[tuple[str, str]]]:
+    """Every mart's columns and DuckDB types as the DDL declares them (``sql/ddl/``, run in memory)."""
+    import duckdb
+
+    from warehouse.db import sql_files
+
+    con = duckdb.connect(":memory:")
+    try:
+        for name in sql_files("ddl"):
+            con.execute(sql_text(name))
+        rows = con.sql("select table_name, column_name, data_type from duckdb_columns() where table_name like 'mart_%' "
+                       "order by table_name, column_index").fetchall()
+    finally:
+        con.close()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for table, column, dtype in rows:
+        out.setdefault(table, []).append((column, dtype))
+    return out

@@ -14,9 +14,10 @@ traceback.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -30,9 +31,37 @@ from pipeline.api.responses import FORMATS, Problem, problem_response
 from pipeline.core.settings import Settings
 
 
+def known_parameters(request: Request) -> None:
+    """A query parameter the operation does not take is a 400 naming the ones it takes (a misspelt filter would
+    otherwise be ignored, and the whole table served as if it were the filtered one). What an operation takes is
+    what its OpenAPI document says (found by its operation id)."""
+    operation_id = getattr(request.scope.get("route"), "operation_id", None)
+    if operation_id is None:
+        return
+    taken = _query_parameters(request.app).get(operation_id, [])
+    for name in request.query_params:
+        if name not in taken:
+            near = difflib.get_close_matches(name, taken, n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(near)}?" if near else ""
+            raise Problem(400, "unknown-parameter", "Unknown parameter",
+                          f"This operation takes no parameter {name!r}; it takes: {', '.join(taken) or 'none'}."
+                          + hint, nearest=near, parameters=taken)
+
+
+def _query_parameters(app: FastAPI) -> dict[str, list[str]]:
+    """Operation id -> the query parameters it takes, from the OpenAPI document (computed once)."""
+    known = getattr(app.state, "query_parameters", None)
+    if known is None:
+        known = {op["operationId"]: sorted(p["name"] for p in op.get("parameters", []) if p.get("in") == "query")
+                 for methods in app.openapi().get("paths", {}).values() for op in methods.values()
+                 if isinstance(op, dict) and "operationId" in op}
+        app.state.query_parameters = known
+    return known
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The API over ``settings``' data directory."""
-    app = FastAPI(title="clusterstats open data", version="1",
+    app = FastAPI(title="clusterstats open data", version="1", dependencies=[Depends(known_parameters)],
                   description="Releases of the cluster statistics: read-only; published releases immutable and "
                               "cacheable; releases not yet published and the builds for staff tokens.")
 

@@ -6,7 +6,7 @@
     GET .../clusters/{code}/scorecard?year=                  one cluster: header, pillars, indicators, strengths
     GET .../regions/{code}/profile?year=&measure=            one region: its indices, LQs, strong categories, clusters
     GET .../indices                                          the index families
-    GET .../indices/{family}?measure=&year=&region=&industry=&category=&cluster=   an index table
+    GET .../indices/lq | growth | ...?measure=&year=&region=&industry=   one family's table (pipeline.api.index_routes)
 """
 
 # no `from __future__ import annotations`: FastAPI reads the routes' annotations, some of them local aliases
@@ -22,28 +22,23 @@ from fastapi.responses import Response
 from pipeline.api import indices
 from pipeline.api.access import Source
 from pipeline.api.docs import (
-    DOCUMENT,
-    INDEX_TABLE,
     OPTIONAL_TOKEN,
-    SDMX_CSV,
     STAFF_ONLY,
     TABLE,
     TOKEN,
-    Codes,
     Format,
-    IndexFormat,
     Page,
     PageSize,
     Year,
+    document_of,
     with_links,
 )
-from pipeline.api.responses import Problem, csv_download, document, table, unknown
+from pipeline.api.index_routes import index_responses, index_route
+from pipeline.api.responses import Problem, document, table, unknown
 from warehouse import queries as q
 
 DICTIONARIES = ("regions", "industries", "clusters", "categories")
-Family = Annotated[str, PathParam(pattern="^[a-z_]{1,40}$", description=f"One of: {', '.join(indices.FAMILIES)}")]
 Measure = Annotated[str | None, Query(max_length=64, description="A measure (default: employment)")]
-Level = Annotated[str | None, Query(max_length=64, description="default: the most detailed level computed")]
 
 
 def _plain(value: Any) -> Any:
@@ -102,8 +97,8 @@ def source_routes(kind: str, resolve: Callable[..., Source]) -> APIRouter:
         frame = q.ranking(source.path, chosen).sort("rank", nulls_last=True).with_columns(pl.lit(chosen).alias("year"))
         return whole(request, source, frame, f"ranking-{chosen}", format, page, page_size)
 
-    @router.get("/clusters/{code}/scorecard", summary="One cluster's scorecard", responses=DOCUMENT | more,
-                openapi_extra=extra, operation_id=f"{op}scorecard")
+    @router.get("/clusters/{code}/scorecard", summary="One cluster's scorecard",
+                responses=document_of("scorecard") | more, openapi_extra=extra, operation_id=f"{op}scorecard")
     def scorecard(request: Request, source: Src, code: Annotated[str, PathParam(max_length=64)],
                   year: Year = None) -> Response:
         chosen = score_year(source, year)
@@ -121,8 +116,8 @@ def source_routes(kind: str, resolve: Callable[..., Source]) -> APIRouter:
         return document(_plain(body), etag, source.cache_control)
 
     @router.get("/regions/{code}/profile", summary="One region's profile: its specialisation indices, location "
-                "quotients, strong cluster categories and the clusters located in it", responses=DOCUMENT | more,
-                openapi_extra=extra, operation_id=f"{op}region_profile")
+                "quotients, strong cluster categories and the clusters located in it",
+                responses=document_of("profile") | more, openapi_extra=extra, operation_id=f"{op}region_profile")
     def region_profile(request: Request, source: Src, code: Annotated[str, PathParam(max_length=64)],
                        year: Year = None, measure: Measure = None) -> Response:
         dicts = q.dictionaries(source.path)
@@ -147,9 +142,9 @@ def source_routes(kind: str, resolve: Callable[..., Source]) -> APIRouter:
                 **{k: parts[k].to_dicts() for k in ("lq", "categories", "located", "shift_share") if k in parts}}
         return document(_plain(body), etag, source.cache_control)
 
-    @router.get("/indices", summary="The index families and the filters each takes", responses=with_links(
-                DOCUMENT | more, table={"operationId": f"{op}index_table", "family": "$response.body#/families/0/name"}
-                | here),
+    @router.get("/indices", summary="The index families: each one's table, keys, period and filters",
+                responses=with_links(document_of("families") | more, **{n: {"operationId": f"{op}index_{n}"} | here
+                                                        for n in indices.FAMILIES}),
                 openapi_extra=extra, operation_id=f"{op}index_families")
     def families(request: Request, source: Src) -> Response:
         etag, hit = source.cached(request)
@@ -158,43 +153,14 @@ def source_routes(kind: str, resolve: Callable[..., Source]) -> APIRouter:
         body = {"families": [{"name": n, "title": f.title, "keys": list(f.keys), "period": list(f.period),
                               "measure": f.measure, "levels": f.levels,
                               "filters": [k for k, (col, _) in indices.FILTERS.items() if col in f.keys],
-                              "href": str(request.url_for(f"{op}index_table", **request.path_params, family=n))}
+                              "href": str(request.url_for(f"{op}index_{n}", **request.path_params))}
                              for n, f in indices.FAMILIES.items()]}
         return document(body, etag, source.cache_control)
 
-    @router.get("/indices/{family}", summary="An index table (one family, measure and year or pair of years)",
-                responses=INDEX_TABLE | more, openapi_extra=extra, operation_id=f"{op}index_table",
-                name=f"{op}index_table")
-    def index_table(request: Request, source: Src, family: Family, measure: Measure = None, year: Year = None,
-                    start_year: Year = None, end_year: Year = None, region_level: Level = None,
-                    industry_level: Level = None, region: Codes = None, industry: Codes = None, category: Codes = None,
-                    cluster: Codes = None, format: IndexFormat = "json", page: Page = 1,
-                    page_size: PageSize = 500) -> Response:
-        if family not in indices.FAMILIES:
-            raise unknown("index family", family, indices.FAMILIES)
-        fam = indices.FAMILIES[family]
-        filters = {"region": region or [], "industry": industry or [], "category": category or [],
-                   "cluster": cluster or []}
-        dicts = q.dictionaries(source.path) if any(filters.values()) else {}
-        codes = {name: dicts[name].get_column("code").to_list() for name in dicts if name in
-                 ("regions", "industries", "categories", "clusters")}
-        where, params, chosen = indices.conditions(
-            fam, source.path, reference_year=source.reference_year, year=year, start_year=start_year,
-            end_year=end_year, measure=measure, region_level=region_level, industry_level=industry_level,
-            filters=filters, codes=codes)
-        etag, hit = source.cached(request)
-        if hit is not None:
-            return hit
-        everything = format != "json"
-        frame, total = indices.rows(fam, source.path, where, params, limit=None if everything else page_size,
-                                    offset=0 if everything else (page - 1) * page_size)
-        period = "-".join(str(chosen[k]) for k in fam.period)
-        name = f"{source.name}-{family}-{chosen.get('measure', 'all')}-{period}"
-        if format == "sdmx-csv":
-            return csv_download(indices.sdmx_csv(family, frame, fam), name=name, etag=etag,
-                                cache_control=source.cache_control, media_type=SDMX_CSV)
-        return table(request, frame, fmt=format, etag=etag, total=total, page=page, page_size=page_size, name=name,
-                     cache_control=source.cache_control)
+    for name, family in indices.FAMILIES.items():
+        router.get(f"/indices/{name}", summary=family.title, responses=index_responses(name) | more,
+                   openapi_extra=extra, operation_id=f"{op}index_{name}", name=f"{op}index_{name}")(
+            index_route(name, family, Src))
 
     return router
 

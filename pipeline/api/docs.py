@@ -75,3 +75,42 @@ def with_links(responses: dict[int | str, Any], **targets: dict[str, str]) -> di
 __all__ = ["COMMON", "DOCUMENT", "INDEX_TABLE", "MAX_CODES", "MAX_PAGE_SIZE", "OPTIONAL_TOKEN", "SDMX_CSV",
            "SECURITY_SCHEMES", "STAFF_ONLY", "TABLE", "TOKEN", "BuildName", "Codes", "Format", "IndexFormat", "Number",
            "Page", "PageSize", "Year", "links", "with_links"]
+
+
+def _obj(required: dict[str, Any], **optional: Any) -> dict[str, Any]:
+    """A JSON object schema: ``required`` keys with their schemas, and optional ones."""
+    return {"type": "object", "required": list(required), "properties": required | optional}
+
+
+_S, _I, _N = {"type": "string"}, {"type": "integer"}, {"type": "number"}
+_OPT_S, _OPT_I = {"type": ["string", "null"]}, {"type": ["integer", "null"]}
+_ROWS = {"type": "array", "items": {"type": "object"}}
+RELEASE_SUMMARY = _obj({"number": _I, "title": _S, "status": {"enum": ["draft", "approved", "published"]},
+                        "reference_year": _OPT_I, "publish_at": _S, "published_at": _OPT_S, "timezone": _S,
+                        "revises": _OPT_I, "revision_note": _OPT_S, "sha256": _S, "build_id": _S,
+                        "methodology_hash": _S, "code_version": _S})
+SCHEMAS = {
+    "releases": _obj({"data": {"type": "array", "items": RELEASE_SUMMARY}}),
+    "release": RELEASE_SUMMARY | {"required": [*RELEASE_SUMMARY["required"], "disclosure"]},
+    "methodology": _obj({"hash": _S, "label_zh": _S, "label_en": _S, "toml": _OPT_S}),
+    "revisions": _obj({"number": _I, "revises": _OPT_I, "revision_note": _OPT_S, "figures_changed": _OPT_I,
+                       "tables_changed": {"type": "object"},
+                       "revised_by": {"type": "array", "items": RELEASE_SUMMARY}}),
+    "changes": _obj({"release": _I, "since": _I, "figures_changed": _I, "tables": {
+        "type": "object", "additionalProperties": _obj({"figures": _I, "rows_added": _I, "rows_removed": _I})}}),
+    "scorecard": _obj({"source": _S, "year": _I, "cluster": _S, "header": {"type": "object"}, "pillars": _ROWS,
+                       "indicators": _ROWS, "strengths": _ROWS}),
+    "profile": _obj({"source": _S, "region": _S, "year": _I, "measure": _S, "region_level": _S,
+                     "industry_level": _S, "indices": {"type": ["object", "null"]}, "lq": _ROWS, "categories": _ROWS,
+                     "located": _ROWS}, shift_share=_ROWS),
+    "families": _obj({"families": {"type": "array", "items": _obj({
+        "name": _S, "title": _S, "keys": {"type": "array", "items": _S}, "period": {"type": "array", "items": _S},
+        "measure": {"type": "boolean"}, "levels": {"type": "boolean"}, "filters": {"type": "array", "items": _S},
+        "href": _S})}}),
+}
+
+
+def document_of(kind: str) -> dict[int | str, Any]:
+    """The answers of an operation whose 200 is the JSON document ``SCHEMAS[kind]``."""
+    return DOCUMENT | {200: {"description": "A JSON document", "content": {"application/json": {
+        "schema": SCHEMAS[kind]}}}}

@@ -22,7 +22,7 @@ from fastapi.responses import Response
 
 from pipeline.api import indices
 from pipeline.api.access import Reader, Source, published_numbers, release_source
-from pipeline.api.docs import DOCUMENT, OPTIONAL_TOKEN, TABLE, Format, Number, Page, PageSize, with_links
+from pipeline.api.docs import OPTIONAL_TOKEN, TABLE, Format, Number, Page, PageSize, document_of, with_links
 from pipeline.api.responses import IMMUTABLE, PRIVATE, Problem, document, table
 from pipeline.core.settings import Settings
 
@@ -53,7 +53,7 @@ def release_routes(settings: Settings, reader: Callable[[Request], Reader]) -> A
     Src = Annotated[Source, Depends(source_of)]  # noqa: N806
 
     @router.get("/v1/releases", summary="The releases you may read, newest first (published ones without a staff "
-                "token)", responses=with_links(DOCUMENT, one={"operationId": "release_one",
+                "token)", responses=with_links(document_of("releases"), one={"operationId": "release_one",
                                                              "number": "$response.body#/data/0/number"}),
                 openapi_extra=OPTIONAL_TOKEN, operation_id="releases_list")
     def releases_list(request: Request, who: Who) -> Response:
@@ -62,7 +62,7 @@ def release_routes(settings: Settings, reader: Callable[[Request], Reader]) -> A
             "release_one", number=r["number"]))}} for r in rels]}, None)
 
     @router.get("/v1/releases/{number}", summary="One release", name="release_one", operation_id="release_one",
-                openapi_extra=OPTIONAL_TOKEN, responses=with_links(DOCUMENT, **{
+                openapi_extra=OPTIONAL_TOKEN, responses=with_links(document_of("release"), **{
                     t: {"operationId": f"release_{t}"} | _TO_RELEASE
                     for t in ("ranking", "regions", "clusters", "methodology", "revisions", "changes")}))
     def release_one(request: Request, source: Src) -> Response:
@@ -77,7 +77,7 @@ def release_routes(settings: Settings, reader: Callable[[Request], Reader]) -> A
         return document(body, etag, source.cache_control)
 
     @router.get("/v1/releases/{number}/methodology", summary="The methodology a release was computed with",
-                responses=DOCUMENT, openapi_extra=OPTIONAL_TOKEN, operation_id="release_methodology")
+                responses=document_of("methodology"), openapi_extra=OPTIONAL_TOKEN, operation_id="release_methodology")
     def release_methodology(request: Request, source: Src) -> Response:
         from pipeline.jobs.methodologies import archive_dir, version_label
 
@@ -92,7 +92,8 @@ def release_routes(settings: Settings, reader: Callable[[Request], Reader]) -> A
                         source.cache_control)
 
     @router.get("/v1/releases/{number}/revisions", summary="What a release revises and why, and the releases "
-                "that revise it", responses=DOCUMENT, openapi_extra=OPTIONAL_TOKEN, operation_id="release_revisions")
+                "that revise it", responses=document_of("revisions"), openapi_extra=OPTIONAL_TOKEN,
+                operation_id="release_revisions")
     def release_revisions(request: Request, source: Src, who: Who) -> Response:
         rel = source.release or {}
         readable = published_numbers(settings, who)
@@ -116,7 +117,7 @@ def release_routes(settings: Settings, reader: Callable[[Request], Reader]) -> A
         return release_source(settings, since, who, request)
 
     @router.get("/v1/releases/{number}/changes", summary="The change report between two releases: how many "
-                "figures of each published table changed, rows added and removed", responses=DOCUMENT,
+                "figures of each published table changed, rows added and removed", responses=document_of("changes"),
                 openapi_extra=OPTIONAL_TOKEN, operation_id="release_changes")
     def release_changes(request: Request, source: Src, who: Who, since: Since = None) -> Response:
         from warehouse.compare import figure_changes
