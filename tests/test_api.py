@@ -134,6 +134,24 @@ def test_a_broken_release_answers_500_without_a_traceback(demo, tmp_path):
     assert "Traceback" not in got.text and "duckdb" not in got.text.lower()
 
 
+def test_head_and_byte_ranges_as_readers_of_urls_expect(client):
+    url = "/v1/releases/2/ranking"
+    full = client.get(url, params={"format": "csv"})
+    head = client.head(url, params={"format": "csv"})
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == full.headers["etag"]
+    assert int(head.headers["content-length"]) == len(full.content) and full.headers["accept-ranges"] == "bytes"
+    part = client.get(url, params={"format": "csv"}, headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.content == full.content[100:200]
+    assert part.headers["content-range"] == f"bytes 100-199/{len(full.content)}"
+    tail = client.get(url, params={"format": "csv"}, headers={"Range": "bytes=-10"})
+    assert tail.content == full.content[-10:]
+    beyond = client.get(url, params={"format": "csv"}, headers={"Range": f"bytes={len(full.content)}-"})
+    assert beyond.status_code == 416 and beyond.headers["content-range"] == f"bytes */{len(full.content)}"
+    stale = client.get(url, params={"format": "csv"}, headers={"Range": "bytes=0-9", "If-Range": '"other"'})
+    assert stale.status_code == 200 and stale.content == full.content  # another version: the whole answer
+    assert client.head("/v1/releases/2/clusters/LN-NE-04/scorecard").status_code == 404
+
+
 def _free_port() -> int:
     import socket
 
@@ -426,6 +444,15 @@ def test_serve_starts_the_api_on_its_own_port_and_stops_it_with_the_app(demo, tm
                 assert time.monotonic() < deadline, (copy / "api.log").read_text(errors="replace")
                 time.sleep(0.3)
         assert numbers == [2, 1]
+        # the README's readers: polars reads a URL with HEAD and byte ranges, pandas with one GET
+        import pandas as pd
+
+        base = f"http://127.0.0.1:{api_port}/v1/releases/2"
+        lq = pl.read_csv(f"{base}/indices/lq?measure=employment&year=2022&format=csv",
+                         schema_overrides={"region_code": pl.String, "industry_code": pl.String})
+        assert lq.height == 532 and lq.get_column("region_code").n_unique() == 14  # 14 cities x 38 divisions
+        assert pl.scan_parquet(f"{base}/indices/growth?format=parquet").select(pl.len()).collect().item() == 532
+        assert pd.read_csv(f"{base}/ranking?year=2022&format=csv").shape[0] == 120
     finally:
         serve.terminate()
         serve.wait(timeout=30)

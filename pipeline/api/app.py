@@ -105,8 +105,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.openapi = openapi  # type: ignore[method-assign]
 
     from pipeline.api.cache import ResponseCache
+    from pipeline.api.http import HttpSemantics
 
-    app.add_middleware(ResponseCache)  # outermost: a kept answer never reaches the routes or the warehouse
+    app.add_middleware(ResponseCache)  # a kept answer never reaches the routes or the warehouse
+    app.add_middleware(HttpSemantics)  # outermost: HEAD and byte ranges, kept answers included
     return app
 
 
