@@ -7,6 +7,6 @@ step, the templates and the warehouse need to know about a kind is derived from 
 
 from __future__ import annotations
 
-from schemas.kinds import KINDS, LANDING_ORDER, Column, Kind, get_kind
+from schemas.kinds import KINDS, LANDING_ORDER, Column, Kind, get_kind, kind_title
 
-__all__ = ["KINDS", "LANDING_ORDER", "Column", "Kind", "get_kind"]
+__all__ = ["KINDS", "LANDING_ORDER", "Column", "Kind", "get_kind", "kind_title"]

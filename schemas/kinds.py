@@ -43,6 +43,10 @@ class Kind:
     title_zh: str
     is_dictionary: bool
 
+    def title_in(self, lang: str) -> str:
+        """The kind's title in ``lang`` ("zh" or "en")."""
+        return self.title_zh if lang == "zh" else self.title
+
     @cached_property
     def schema(self) -> pa.DataFrameSchema:
         return self.model.to_schema()
@@ -100,6 +104,15 @@ KINDS: dict[str, Kind] = {
 LANDING_ORDER = list(KINDS)
 
 
+def kind_title(name: str, lang: str) -> str:
+    """An upload kind's title in ``lang`` ("zh" or "en"); the name itself when it is not a kind.
+
+    >>> kind_title("regions", "zh"), kind_title("regions", "en"), kind_title("mart_growth", "zh")
+    ('地区', 'Regions', 'mart_growth')
+    """
+    return KINDS[name].title_in(lang) if name in KINDS else name
+
+
 def get_kind(name: str) -> Kind:
     """The kind called ``name``; raises ``UnknownKind`` listing the valid kinds."""
     try:
@@ -108,4 +121,4 @@ def get_kind(name: str) -> Kind:
         raise UnknownKind(f"Unknown upload kind {name!r}; use one of: {', '.join(KINDS)}.") from None
 
 
-__all__ = ["KINDS", "LANDING_ORDER", "Column", "Kind", "get_kind"]
+__all__ = ["KINDS", "LANDING_ORDER", "Column", "Kind", "get_kind", "kind_title"]

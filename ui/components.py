@@ -247,14 +247,10 @@ def provenance(page_: Page, *, uploads: pl.DataFrame | None = None, note: str | 
 
 def uploads_table(frame: pl.DataFrame, timezone: str) -> pl.DataFrame:
     """Manifest rows (kind, vintage, file, who, landed_at[, rows/cells, what]) with translated headers."""
-    from schemas import KINDS
+    from schemas import KINDS, kind_title
 
-    def kind_label(k: str) -> str:
-        spec = KINDS.get(k)
-        return (spec.title_zh if lang() == "zh" else spec.title) if spec else k
-
-    cols = [translated("kind", frame, kind_label).alias(t("kind")), pl.col("vintage").alias(t("vintage")),
-            pl.col("file_name").alias(t("file")), pl.col("who").alias(t("who")),
+    cols = [translated("kind", frame, lambda k: kind_title(k, lang())).alias(t("kind")),
+            pl.col("vintage").alias(t("vintage")), pl.col("file_name").alias(t("file")), pl.col("who").alias(t("who")),
             pl.col("landed_at").map_elements(lambda v: local_time(v, timezone), return_dtype=pl.String)
             .alias(t("when"))]
     def what_label(text: str) -> str:  # "cluster definition", "firm records" or the indicators' columns

@@ -17,10 +17,10 @@ from ui.tables import data_table
 
 def table_title(name: str) -> str:
     """A warehouse table or upload kind by its title in the reader's language (its internal name when it has none)."""
-    from schemas import KINDS
+    from schemas import KINDS, kind_title
 
     if name in KINDS:
-        return KINDS[name].title_zh if lang() == "zh" else KINDS[name].title
+        return kind_title(name, lang())
     return t(f"table_{name}") if f"table_{name}" in LABELS else name
 
 

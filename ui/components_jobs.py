@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from schemas import KINDS
+from schemas import kind_title
 from ui.i18n import band, lang, measure, t
 
 
@@ -31,8 +31,7 @@ def short_summary(report: dict[str, Any] | None) -> str:
 
 
 def _kind(k: str) -> str:
-    spec = KINDS.get(k)
-    return (spec.title_zh if lang() == "zh" else spec.title) if spec else k
+    return kind_title(k, lang())
 
 
 def uploads_frame(report: dict[str, Any]) -> pl.DataFrame:

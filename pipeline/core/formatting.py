@@ -177,7 +177,20 @@ def missing_sign(lang: str = "zh") -> str:
     return str(_lang(lang)["missing"])
 
 
+def display_width(text: str) -> int:
+    """Width in half-width cells (a terminal's, a spreadsheet column's, a table's in em/2): CJK characters (East
+    Asian Wide and Fullwidth) take two.
+
+    >>> display_width("沈阳市"), display_width("LQ 1.25"), display_width("１２")
+    (6, 7, 4)
+    """
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 __all__ = [
-    "LANGUAGES", "d3_format", "excel_format", "figure", "header", "interval", "is_missing", "kind_rule", "kinds",
-    "missing_sign", "number_text", "rounded", "rules", "stored", "suppressed_symbol", "unit_word", "yes_no",
+    "LANGUAGES", "d3_format", "display_width", "excel_format", "figure", "header", "interval", "is_missing",
+    "kind_rule", "kinds", "missing_sign", "number_text", "rounded", "rules", "stored", "suppressed_symbol",
+    "unit_word", "yes_no",
 ]

@@ -29,6 +29,7 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.core.formatting import display_width
 from pipeline.core.messages import Msg, joined
 
 SEVERITIES = ("error", "warning", "notice")
@@ -331,7 +332,7 @@ def _table(lines: list[Failure], limit: int | None, *, severity: bool = False, l
         )
         for f in shown
     ]
-    widths = [max(_width(r[i]) for r in [head, *body]) for i in range(4)]
+    widths = [max(display_width(r[i]) for r in [head, *body]) for i in range(4)]
     out = []
     for r in [head, *body]:
         cells = [_pad(r[i], widths[i]) for i in range(4)] + [r[4]]
@@ -346,12 +347,5 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _width(text: str) -> int:
-    """Display width: CJK characters take two terminal cells."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))

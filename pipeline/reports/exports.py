@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.core.errors import ClusterstatsError
-from pipeline.core.formatting import excel_format, is_missing, stored
+from pipeline.core.formatting import display_width, excel_format, is_missing, stored
 
 #: first characters that make a spreadsheet calculate a cell (OWASP), including full-width forms
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -164,7 +164,7 @@ def xlsx_bytes(sheets: dict[str, pl.DataFrame], *, about: Sequence[tuple[str, An
             spec = (number_formats or {}).get(col) or (excel_format(kind) if kind else
                                                       "#,##0.00" if series.dtype.is_numeric() else None)
             cell_fmt = fmt(spec) if spec else None
-            width = _width(str(col))
+            width = display_width(str(col))
             longest = 0
             for r, value in enumerate(series.to_list(), start=head + 1):
                 value = _cell(value)
@@ -181,7 +181,7 @@ def xlsx_bytes(sheets: dict[str, pl.DataFrame], *, about: Sequence[tuple[str, An
                     width = max(width, 16)
                 else:
                     ws.write_string(r, c, str(value), wrap)
-                    longest = max(longest, _width(str(value)))
+                    longest = max(longest, display_width(str(value)))
             width = max(width, min(longest, 60))
             ws.set_column(c, c, min(60, max(8, width + 2)), wrap if longest > 60 else None)
         ws.freeze_panes(head + 1, 0)
@@ -201,13 +201,6 @@ def _sheet_name(name: str, used: set[str]) -> str:
         clean, n = base[: 31 - len(suffix)] + suffix, n + 1
     used.add(clean)
     return clean
-
-
-def _width(text: str) -> int:
-    """Display width: CJK characters take two cells."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # -- chart images ---------------------------------------------------------------------------------------------

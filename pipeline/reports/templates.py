@@ -101,7 +101,7 @@ def template_xlsx(kind: str, lang: str = "zh") -> bytes:
     data.freeze_panes(1, 0)
 
     guide = book.add_worksheet(words["sheet_guide"])
-    guide.write_string(0, 0, words["title"].format(title=spec.title_zh if lang == "zh" else spec.title, kind=kind),
+    guide.write_string(0, 0, words["title"].format(title=spec.title_in(lang), kind=kind),
                        title_fmt)
     labels = [words[k] for k in ("column", "header_zh", "header_en", "unit", "required", "description", "example",
                                  "aliases")]
@@ -141,7 +141,7 @@ def data_dictionary(lang: str = "zh") -> pl.DataFrame:
     for kind, spec in KINDS.items():
         for name, col in spec.columns.items():
             rows.append({
-                "kind": kind, "kind_title": spec.title_zh if lang == "zh" else spec.title, "column": name,
+                "kind": kind, "kind_title": spec.title_in(lang), "column": name,
                 "title_zh": col.title_zh, "title_en": col.title, "role": col.role,
                 "dimension": col.dimension, "required": col.required, "description": col.description,
                 "aliases": ", ".join(col.aliases),

@@ -5,7 +5,8 @@ methodology (which file a data directory uses is kept by :mod:`pipeline.jobs.met
 
 - :mod:`~pipeline.scoring.options`: the parts of a methodology (indicators, aggregates, level, uncertainty,
   explanation and index options) and the choices each option allows;
-- :mod:`~pipeline.scoring._parse`: parse and validate a methodology file, every problem named by line and field;
+- :mod:`~pipeline.scoring._parse`: parse and validate a methodology file, every problem named by line and field
+  (:mod:`~pipeline.scoring._toml`: what that needs of TOML);
 - :mod:`~pipeline.scoring.methodology`: :class:`Methodology`, read from its TOML file and versioned by its hash: the
   one module that reads a file;
 - :mod:`~pipeline.scoring.indicators`: indicator values from the reported and derived variables;
@@ -16,7 +17,11 @@ methodology (which file a data directory uses is kept by :mod:`pipeline.jobs.met
 - :mod:`~pipeline.scoring.engine`: the numerical core of one year's cross-section (pure numpy);
 - :mod:`~pipeline.scoring.composite`: the composite scores and every detail frame the warehouse stores;
 - :mod:`~pipeline.scoring.explain`: what changed a score, strengths and weaknesses, peer groups;
-- :mod:`~pipeline.scoring.uncertainty`: a Monte Carlo over methodological choices, with sensitivity of the ranks.
+- :mod:`~pipeline.scoring.uncertainty`: a Monte Carlo over methodological choices, with sensitivity of the ranks;
+- :mod:`~pipeline.scoring.tiers`: the cultivation ladder: tier rules (from the methodology file), each cluster's
+  result on each rule and its standing (promotion, meets, at risk, below);
+- :mod:`~pipeline.scoring.targets`: plan targets: distance, the growth needed against the growth achieved, and the
+  trend's projection with its interval.
 
 Enters: a methodology (a TOML file) and frames of reported indicator values and
 variables per unit (cluster) and year.

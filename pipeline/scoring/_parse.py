@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import replace
 from typing import Any
 
 from pipeline.core.errors import MethodologyInvalid
+from pipeline.scoring._toml import Lines, Problems, check, is_number, table_of
 from pipeline.scoring.options import (
     AGGREGATIONS,
     GROWTHS,
@@ -24,85 +24,10 @@ from pipeline.scoring.options import (
     Level,
     UncertaintyOptions,
 )
+from pipeline.scoring.tiers import parse_ladder
 
 TOP = {"methodology", "indices", "size_bands", "level", "indicator", "aggregate", "uncertainty", "explanation",
-       "disclosure"}
-
-
-class _Lines:
-    """Finds the line of a key inside a table or the n-th array-of-tables entry (tomllib reports no positions)."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-
-    def header(self, table: str, index: int | None = None) -> int | None:
-        name = re.escape(table)
-        pattern = re.compile(rf"^\s*\[\[\s*{name}\s*\]\]" if index is not None else rf"^\s*\[\s*{name}\s*\]")
-        seen = -1
-        for n, line in enumerate(self.lines, start=1):
-            if pattern.match(line):
-                seen += 1
-                if index is None or seen == index:
-                    return n
-        return None
-
-    def key(self, table: str, index: int | None, key: str) -> int | None:
-        start = self.header(table, index)
-        if start is None:
-            return None
-        for n in range(start, len(self.lines)):
-            line = self.lines[n].strip()
-            if line.startswith("["):
-                break
-            if re.match(rf"^{re.escape(key)}\s*=", line):
-                return n + 1
-        return start
-
-
-class _Problems(list):
-    def __init__(self, lines: _Lines) -> None:
-        super().__init__()
-        self.where = lines
-
-    def add(self, table: str, index: int | None, key: str | None, label: str, message: str) -> None:
-        line = self.where.key(table, index, key) if key else self.where.header(table, index)
-        field = f" {key}" if key else ""
-        self.append(f"line {line or '?'}: {label}{field}: {message}")
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _check(table: dict, spec: dict[str, Any], probs: _Problems, tname: str, index: int | None, label: str) -> dict:
-    """Values of ``table`` per ``spec`` (key -> default, a tuple of choices, or a type); unknown keys are problems."""
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in spec:
-            probs.add(tname, index, key, label, "unknown field")
-            continue
-        rule = spec[key]
-        if isinstance(rule, tuple) and rule and isinstance(rule[0], str):
-            if value not in rule:
-                probs.add(tname, index, key, label, f"{value!r} is not one of {', '.join(rule)}")
-                continue
-        elif isinstance(rule, bool) or rule is bool:
-            if not isinstance(value, bool):
-                probs.add(tname, index, key, label, f"expected true or false, found {value!r}")
-                continue
-        elif rule is list:
-            if not isinstance(value, list):
-                probs.add(tname, index, key, label, f"expected a list, found {value!r}")
-                continue
-        elif _number(rule) or rule is float:
-            if not _number(value):
-                probs.add(tname, index, key, label, f"expected a number, found {value!r}")
-                continue
-        elif (rule is str or isinstance(rule, str)) and not isinstance(value, str):
-            probs.add(tname, index, key, label, f"expected text, found {value!r}")
-            continue
-        out[key] = value
-    return out
+       "disclosure", "ladder", "tier", "tier_rule"}
 
 
 LEVEL_SPEC = {"name": str, "imputation": IMPUTATIONS, "imputation_group": str, "neighbours": 5.0,
@@ -122,10 +47,10 @@ def parse(text: str, source: str) -> dict[str, Any]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:  # its message names the line and column
         raise MethodologyInvalid(f"{source}: not valid TOML: {exc}") from None
-    probs = _Problems(_Lines(text))
+    probs = Problems(Lines(text))
     for key in sorted(set(doc) - TOP):
         probs.add(key, None, None, f"[{key}]", "unknown table")
-    meta = _check(_table(doc, "methodology", probs), {"name": str, "name_zh": str, "description": str,
+    meta = check(table_of(doc, "methodology", probs), {"name": str, "name_zh": str, "description": str,
                                                       "min_coverage": 0.5}, probs, "methodology", None,
                   "[methodology]")
     min_coverage = float(meta.get("min_coverage", 0.5))
@@ -140,18 +65,19 @@ def parse(text: str, source: str) -> dict[str, Any]:
         if len(levels) == 2:
             indicators = [replace(i, parent="index") for i in indicators]
     aggregates = _aggregates(doc, levels, indicators, probs)
-    bands = _check(_table(doc, "size_bands", probs), {"small": 1e9, "large": 1e10}, probs, "size_bands", None,
+    bands = check(table_of(doc, "size_bands", probs), {"small": 1e9, "large": 1e10}, probs, "size_bands", None,
                    "[size_bands]")
     unc = _uncertainty(doc, probs)
-    expl = _check(_table(doc, "explanation", probs), {"strength_margin": 0.25, "max_items": 3.0, "peer_groups": 5.0,
+    expl = check(table_of(doc, "explanation", probs), {"strength_margin": 0.25, "max_items": 3.0, "peer_groups": 5.0,
                                                       "seed": 1.0, "strength_share": 1 / 3}, probs, "explanation",
                   None, "[explanation]")
     share = expl.get("strength_share", 1 / 3)
-    if _number(share) and not 0 < share <= 0.5:
+    if is_number(share) and not 0 < share <= 0.5:
         probs.add("explanation", None, "strength_share", "[explanation]",
                   f"{share!r} is not a share in (0, 0.5]: strengths lie in the top share, weaknesses in the bottom one")
-    indices = _index_options(_table(doc, "indices", probs), probs)
+    indices = _index_options(table_of(doc, "indices", probs), probs)
     disclosure = _disclosure(doc, probs)
+    ladder = parse_ladder(doc, probs)
     if probs:
         raise MethodologyInvalid(f"{source}: " + "; ".join(probs))
     return dict(
@@ -160,13 +86,13 @@ def parse(text: str, source: str) -> dict[str, Any]:
         size_small=float(bands.get("small", 1e9)), size_large=float(bands.get("large", 1e10)), uncertainty=unc,
         explanation=ExplanationOptions(**{k: (int(v) if k in ("max_items", "peer_groups", "seed") else float(v))
                                           for k, v in expl.items()}),
-        disclosure=disclosure,
+        disclosure=disclosure, ladder=ladder,
     )
 
 
-def _disclosure(doc: dict, probs: _Problems) -> DisclosureOptions:
+def _disclosure(doc: dict, probs: Problems) -> DisclosureOptions:
     label = "[disclosure]"
-    vals = _check(_table(doc, "disclosure", probs), {"min_contributors": 3.0, "dominance": list, "p_percent": 0.0,
+    vals = check(table_of(doc, "disclosure", probs), {"min_contributors": 3.0, "dominance": list, "p_percent": 0.0,
                                                      "protection": 0.1, "symbol": str, "symbol_zh": str,
                                                      "method": ("gauss", "certificates"),
                                                      "scores": ("published", "withheld")},
@@ -179,7 +105,7 @@ def _disclosure(doc: dict, probs: _Problems) -> DisclosureOptions:
     if "dominance" in vals:
         rules = []
         for rule in vals["dominance"]:
-            ok = (isinstance(rule, list) and len(rule) == 2 and all(_number(v) for v in rule)
+            ok = (isinstance(rule, list) and len(rule) == 2 and all(is_number(v) for v in rule)
                   and rule[0] in (1, 2) and 0 < rule[1] <= 100)
             if not ok:
                 probs.add("disclosure", None, "dominance", label, f"{rule!r} is not [n, k] with n 1 or 2 (the largest "
@@ -196,22 +122,14 @@ def _disclosure(doc: dict, probs: _Problems) -> DisclosureOptions:
     return DisclosureOptions(**vals)
 
 
-def _table(doc: dict, name: str, probs: _Problems) -> dict:
-    value = doc.get(name, {})
-    if not isinstance(value, dict):
-        probs.add(name, None, None, f"[{name}]", "expected a table")
-        return {}
-    return value
-
-
-def _levels(doc: dict, probs: _Problems) -> list[Level]:
+def _levels(doc: dict, probs: Problems) -> list[Level]:
     raw = doc.get("level")
     if raw is None:  # the short form: indicators (min-max) -> pillars -> index, arithmetic, equal coverage
         return [Level("indicator", normalisation="minmax"), Level("pillar"), Level("index")]
     levels = []
     for n, item in enumerate(raw):
         label = f"[[level]] {item.get('name', f'#{n + 1}')}"
-        vals = _check(item, LEVEL_SPEC, probs, "level", n, label)
+        vals = check(item, LEVEL_SPEC, probs, "level", n, label)
         if "name" not in vals:
             probs.add("level", n, None, label, "name: missing")
             continue
@@ -230,13 +148,13 @@ def _levels(doc: dict, probs: _Problems) -> list[Level]:
     return levels
 
 
-def _indicators(doc: dict, probs: _Problems) -> list[Indicator]:
+def _indicators(doc: dict, probs: Problems) -> list[Indicator]:
     out: list[Indicator] = []
     seen: set[str] = set()
     for n, item in enumerate(doc.get("indicator", [])):
         code = item.get("code")
         label = f"[[indicator]] {code}" if isinstance(code, str) and code else f"[[indicator]] #{n + 1}"
-        vals = _check(item, IND_SPEC, probs, "indicator", n, label)
+        vals = check(item, IND_SPEC, probs, "indicator", n, label)
         if "code" not in vals:
             probs.add("indicator", n, None, label, "code: missing")
             continue
@@ -252,7 +170,7 @@ def _indicators(doc: dict, probs: _Problems) -> list[Indicator]:
         if float(vals.get("weight", 1)) < 0:
             probs.add("indicator", n, "weight", label, f"must be a number >= 0, found {vals['weight']!r}")
         goal = vals.pop("goalposts", None)
-        if goal is not None and (len(goal) != 2 or not all(_number(g) for g in goal) or goal[0] >= goal[1]):
+        if goal is not None and (len(goal) != 2 or not all(is_number(g) for g in goal) or goal[0] >= goal[1]):
             probs.add("indicator", n, "goalposts", label, f"expected [low, high] with low < high, found {goal!r}")
             goal = None
         growth = vals.get("growth")
@@ -273,7 +191,7 @@ def _indicators(doc: dict, probs: _Problems) -> list[Indicator]:
     return out
 
 
-def _aggregates(doc: dict, levels: list[Level], indicators: list[Indicator], probs: _Problems) -> list[Aggregate]:
+def _aggregates(doc: dict, levels: list[Level], indicators: list[Indicator], probs: Problems) -> list[Aggregate]:
     names = [lv.name for lv in levels]
     raw = doc.get("aggregate")
     if raw is None and levels:  # short form: pillars named by the indicators' parents, under one index
@@ -289,7 +207,7 @@ def _aggregates(doc: dict, levels: list[Level], indicators: list[Indicator], pro
     for n, item in enumerate(raw or []):
         code = item.get("code")
         label = f"[[aggregate]] {code}" if isinstance(code, str) else f"[[aggregate]] #{n + 1}"
-        vals = _check(item, AGG_SPEC, probs, "aggregate", n, label)
+        vals = check(item, AGG_SPEC, probs, "aggregate", n, label)
         if "code" not in vals or vals.get("level") not in names[1:]:
             probs.add("aggregate", n, "level" if "code" in vals else None, label,
                       f"needs a code and a level among {', '.join(names[1:])}")
@@ -317,10 +235,10 @@ def _aggregates(doc: dict, levels: list[Level], indicators: list[Indicator], pro
     return out
 
 
-def _uncertainty(doc: dict, probs: _Problems) -> UncertaintyOptions:
+def _uncertainty(doc: dict, probs: Problems) -> UncertaintyOptions:
     spec = {"samples": 200.0, "seed": 1.0, "weight_spread": 0.25, "imputations": list, "normalisations": list,
             "aggregations": list}
-    vals = _check(_table(doc, "uncertainty", probs), spec, probs, "uncertainty", None, "[uncertainty]")
+    vals = check(table_of(doc, "uncertainty", probs), spec, probs, "uncertainty", None, "[uncertainty]")
     for key, choices in (("imputations", IMPUTATIONS), ("normalisations", NORMALISATIONS),
                          ("aggregations", AGGREGATIONS)):
         bad = [v for v in vals.get(key, []) if v not in choices]
@@ -338,7 +256,7 @@ def _uncertainty(doc: dict, probs: _Problems) -> UncertaintyOptions:
     return UncertaintyOptions(**vals)
 
 
-def _index_options(table: dict, probs: _Problems) -> IndexOptions:
+def _index_options(table: dict, probs: Problems) -> IndexOptions:
     defaults = IndexOptions()
     values: dict[str, object] = {}
     for key, choices in INDEX_CHOICES.items():
@@ -348,7 +266,7 @@ def _index_options(table: dict, probs: _Problems) -> IndexOptions:
         values[key] = value
     for key in ("lq_threshold", "strong_lq_percentile", "strong_size_percentile"):
         value = table.get(key, getattr(defaults, key))
-        if not _number(value) or value < 0:
+        if not is_number(value) or value < 0:
             probs.add("indices", None, key, "[indices]", f"expected a number >= 0, found {value!r}")
             value = getattr(defaults, key)
         values[key] = float(value)

@@ -24,6 +24,7 @@ from pipeline.scoring.options import (
     Level,
     UncertaintyOptions,
 )
+from pipeline.scoring.tiers import Ladder
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Methodology:
     uncertainty: UncertaintyOptions = field(default_factory=UncertaintyOptions)
     explanation: ExplanationOptions = field(default_factory=ExplanationOptions)
     disclosure: DisclosureOptions = field(default_factory=DisclosureOptions)
+    ladder: Ladder = field(default_factory=Ladder)
 
     @property
     def reference(self) -> str:

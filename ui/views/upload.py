@@ -26,7 +26,7 @@ c.banners(build)
 
 
 def kind_label(k: str) -> str:
-    return f"{KINDS[k].title_zh if lang() == 'zh' else KINDS[k].title} ({k})"
+    return f"{KINDS[k].title_in(lang())} ({k})"
 
 
 top = st.columns([2, 1, 1])

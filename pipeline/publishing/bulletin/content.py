@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from pipeline.core.formatting import figure, header, interval, missing_sign
+from pipeline.core.formatting import display_width, figure, header, interval, missing_sign
 from pipeline.core.settings import Settings
 from schemas import KINDS
 from schemas.vocabulary import token_name
@@ -142,13 +142,6 @@ class Table:
                 "widths": self.widths()}
 
 
-def display_width(text: str) -> int:
-    """Width in half-width cells: CJK characters take two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def ranking_table(frame: pl.DataFrame, w: dict[str, Any], lang: str) -> Table:
     tw = w["table"]
     rows = [[figure(r["rank"], "rank", lang), name_in(r, lang), name_in(r, lang, "lead_region_name"),
@@ -189,5 +182,5 @@ def measure_title(measure: str, lang: str) -> str:
     return col.title_zh if lang == "zh" else col.title.lower()
 
 
-__all__ = ["TEMPLATES", "Look", "Table", "change_words", "display_width", "headline_table", "local_date",
+__all__ = ["TEMPLATES", "Look", "Table", "change_words", "headline_table", "local_date",
            "measure_title", "name_in", "ranking_table", "rate_text", "units_of", "words"]

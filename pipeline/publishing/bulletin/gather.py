@@ -28,7 +28,7 @@ from pipeline.publishing.bulletin.content import (
     units_of,
     words,
 )
-from schemas import KINDS
+from schemas import kind_title
 from schemas.vocabulary import token_name
 
 
@@ -137,15 +137,10 @@ def _notes(rel: dict[str, Any], m: Any, samples: int, w: dict[str, Any], lang: s
                                           date=local_date(old.get("published_at"), rel["timezone"], w, lang),
                                           figures=figure(figures, "count", lang))]
     sources = [tx["sources"]] + [
-        tx["source_item"].format(kind=_kind_title(u["kind"], lang), vintage=u["vintage"], sha=u["sha256"][:12])
+        tx["source_item"].format(kind=kind_title(u["kind"], lang), vintage=u["vintage"], sha=u["sha256"][:12])
         for u in rel["uploads"]]
     return {"definitions": definitions + [tx["rounding"]], "disclosure": disclosure, "revision": revision,
             "sources": sources}
-
-
-def _kind_title(kind: str, lang: str) -> str:
-    spec = KINDS.get(kind)
-    return kind if spec is None else (spec.title_zh if lang == "zh" else spec.title)
 
 
 def document(settings: Settings, rel: dict[str, Any], lang: str, look: Look) -> tuple[dict[str, Any], dict[str, Any]]:
