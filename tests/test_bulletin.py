@@ -72,6 +72,20 @@ def pdf_text(data: bytes, tmp_path: Path, name: str) -> str:
 
 
 @NEEDS_POPPLER
+def test_missing_fonts_are_a_clear_error_naming_the_package_and_the_setting(demo, tmp_path):
+    from dataclasses import replace
+
+    from pipeline.publishing.bulletin import Look, prepare
+    from pipeline.publishing.bulletin.typeset import FontsMissing, render_pdf
+
+    nowhere = replace(Look.of(demo), font_paths=(str(tmp_path / "no-fonts"),))
+    doc, images, _, moment = prepare(demo, 2, "zh", staff=False, look=nowhere)
+    with pytest.raises(FontsMissing) as err:
+        render_pdf(doc, images, nowhere, moment=moment)
+    assert "fonts-noto-cjk" in str(err.value) and "bulletin.toml" in str(err.value)
+    assert "Noto Serif CJK SC" in str(err.value)
+
+
 def test_zh_pdf_prints_the_warehouse_headline_figures(files, figures, tmp_path):
     text = "".join(pdf_text(files[("pdf", "zh")], tmp_path, "zh.pdf").split())  # Chinese: no spaces between words
     k = figures["kpis"]

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.errors import ClusterstatsError
 from pipeline.publishing.bulletin.content import Look
 
 
@@ -30,9 +31,22 @@ def render_pdf(doc: dict[str, Any], images: dict[str, bytes], look: Look, *, mom
         for name, data in images.items():
             (root / name).write_bytes(data)
         fonts = [p for p in look.font_paths if Path(p).is_dir()]
-        return bytes(typst.compile(str(root / "bulletin.typ"), root=str(root), font_paths=fonts,
-                                   ignore_system_fonts=True, pdf_standards=["a-2b"],
-                                   timestamp=int(moment.timestamp())))
+        try:
+            return bytes(typst.compile(str(root / "bulletin.typ"), root=str(root), font_paths=fonts,
+                                       ignore_system_fonts=True, pdf_standards=["a-2b"],
+                                       timestamp=int(moment.timestamp())))
+        except typst.TypstError as exc:
+            if "could not be displayed with font" not in str(exc):
+                raise
+            wanted = ", ".join(dict.fromkeys((look.title_font, look.heading_font, look.body_font)))
+            raise FontsMissing(
+                f"The bulletin's fonts ({wanted}) were not found in {', '.join(look.font_paths)}: install Debian's "
+                "fonts-noto-cjk (apt-get install fonts-noto-cjk), or put the bureau's fonts in a folder and name "
+                f"it in {look.folder / 'bulletin.toml'} ([fonts] paths = [...]). Typst said: {exc}") from None
 
 
-__all__ = ["render_pdf"]
+class FontsMissing(ClusterstatsError):
+    """The bulletin's fonts are not on this machine: install fonts-noto-cjk or name the bureau's font folder."""
+
+
+__all__ = ["FontsMissing", "render_pdf"]
