@@ -281,7 +281,11 @@ def test_builds_need_a_staff_token_and_are_never_cached(staffed):
     assert got.status_code == 200 and got.headers["cache-control"] == "no-store" and "etag" not in got.headers
     # the official build is not protected: staff see every figure, no row withheld
     assert got.json()["total"] == 38 and not any(r["suppressed"] for r in got.json()["data"])
-    assert client.get("/v1/builds/working/ranking", headers=staff).status_code in (200, 404)  # none in the demo
+    working = client.get("/v1/builds/working/ranking", headers=staff)
+    if (settings.data_dir / "working.duckdb").exists():
+        assert working.status_code == 200 and working.headers["cache-control"] == "no-store"
+    else:  # the demo has no submission under review, so no working build: a problem naming it, not a crash
+        assert working.status_code == 404 and working.json()["type"].endswith("/no-build")
     # every read of data not yet public is in the audit log, with the token that made it
     from pipeline.access.users import audit_log
 
